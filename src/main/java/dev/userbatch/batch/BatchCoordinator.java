@@ -1,0 +1,182 @@
+package dev.userbatch.batch;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonArray;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Sends a prepared batch to the workers chunk by chunk, keeps at most {@code maxConcurrency}
+ * chunks in flight, and gathers the replies in input order. Runs on the caller's event loop:
+ * all state below is touched from that one thread.
+ */
+public final class BatchCoordinator {
+  private static final Logger LOG = LoggerFactory.getLogger(BatchCoordinator.class);
+
+  private final Vertx vertx;
+  private final long chunkTimeoutMs;
+
+  public BatchCoordinator(Vertx vertx, long chunkTimeoutMs) {
+    this.vertx = vertx;
+    this.chunkTimeoutMs = chunkTimeoutMs;
+  }
+
+  public Future<BatchOutcome> execute(BatchOperation operation, PreparedBatch batch, BatchOptions options,
+                                      Map<String, String> headers) {
+    List<ItemFailure> failures = new ArrayList<>(batch.failures());
+    List<PreparedItem> dispatchable = batch.items();
+    boolean stoppedEarly = false;
+    if (!options.continueOnError() && !failures.isEmpty()) {
+      // Stop at the first invalid item: what comes after it is never attempted.
+      int firstFailure = failures.stream().mapToInt(ItemFailure::index).min().getAsInt();
+      List<PreparedItem> before = new ArrayList<>();
+      for (PreparedItem item : dispatchable) {
+        if (item.index() < firstFailure) {
+          before.add(item);
+        } else {
+          failures.add(notProcessed(item.index()));
+        }
+      }
+      stoppedEarly = before.size() < dispatchable.size();
+      dispatchable = before;
+    }
+    List<List<PreparedItem>> chunks = Chunker.split(dispatchable, options.chunkSize());
+    Dispatch dispatch = new Dispatch(operation, chunks, options, headers, failures, stoppedEarly);
+    return dispatch.start().map(ignored -> dispatch.outcome(batch));
+  }
+
+  private static ItemFailure notProcessed(int index) {
+    return ItemFailure.of(index, ErrorCode.NOT_PROCESSED,
+        "Not processed: the batch stopped at an earlier failure (continueOnError is false)");
+  }
+
+  /** The state of one batch in flight. */
+  private final class Dispatch {
+    private final BatchOperation operation;
+    private final List<List<PreparedItem>> chunks;
+    private final BatchOptions options;
+    private final DeliveryOptions delivery;
+    private final List<ItemFailure> failures;
+    private final ChunkResult[] results;
+    private final Promise<Void> done = Promise.promise();
+    private int next;
+    private int inFlight;
+    private boolean stopped;
+    private boolean stoppedEarly;
+
+    Dispatch(BatchOperation operation, List<List<PreparedItem>> chunks, BatchOptions options,
+             Map<String, String> headers, List<ItemFailure> failures, boolean stoppedEarly) {
+      this.operation = operation;
+      this.chunks = chunks;
+      this.options = options;
+      this.failures = failures;
+      this.stoppedEarly = stoppedEarly;
+      this.results = new ChunkResult[chunks.size()];
+      this.delivery = new DeliveryOptions().setSendTimeout(chunkTimeoutMs);
+      headers.forEach(delivery::addHeader);
+    }
+
+    Future<Void> start() {
+      pump();
+      return done.future();
+    }
+
+    private void pump() {
+      while (!stopped && inFlight < options.maxConcurrency() && next < chunks.size()) {
+        send(next++);
+      }
+      if (inFlight == 0 && (stopped || next == chunks.size())) {
+        for (int skipped = next; skipped < chunks.size(); skipped++) {
+          chunks.get(skipped).forEach(item -> failures.add(notProcessed(item.index())));
+          stoppedEarly = true;
+        }
+        next = chunks.size();
+        done.tryComplete();
+      }
+    }
+
+    private void send(int chunkNumber) {
+      inFlight++;
+      ChunkRequest request = new ChunkRequest(operation.name(), chunkNumber, List.copyOf(chunks.get(chunkNumber)));
+      vertx.eventBus().<ChunkResult>request(operation.workerAddress(), request, delivery)
+          .map(reply -> reply.body())
+          .recover(err -> Future.succeededFuture(failWholeChunk(request, err)))
+          .onSuccess(result -> {
+            inFlight--;
+            results[chunkNumber] = result;
+            if (!options.continueOnError() && !result.failures().isEmpty()) {
+              stopped = true;
+            }
+            pump();
+          });
+    }
+
+    private ChunkResult failWholeChunk(ChunkRequest request, Throwable err) {
+      ErrorCode code = codeOf(err);
+      String message = messageOf(code, err);
+      LOG.error("{} chunk {} failed as a whole ({} items): {}", operation.name(), request.chunkNumber(),
+          request.items().size(), message, err);
+      List<ItemFailure> chunkFailures = new ArrayList<>(request.items().size());
+      for (PreparedItem item : request.items()) {
+        chunkFailures.add(ItemFailure.of(item.index(), code, message));
+      }
+      return new ChunkResult(new JsonArray(), chunkFailures, new JsonArray());
+    }
+
+    private ErrorCode codeOf(Throwable err) {
+      if (err instanceof ReplyException reply) {
+        switch (reply.failureType()) {
+          case TIMEOUT:
+            return ErrorCode.TIMEOUT;
+          case RECIPIENT_FAILURE:
+            ErrorCode[] codes = ErrorCode.values();
+            int code = reply.failureCode();
+            return code >= 0 && code < codes.length ? codes[code] : ErrorCode.INTERNAL;
+          default:
+            return ErrorCode.INTERNAL;
+        }
+      }
+      return ErrorCode.INTERNAL;
+    }
+
+    private String messageOf(ErrorCode code, Throwable err) {
+      if (code == ErrorCode.TIMEOUT) {
+        return "Processing timeout: the chunk did not complete within " + chunkTimeoutMs + " ms";
+      }
+      if (err instanceof ReplyException reply && reply.failureType() == ReplyFailure.NO_HANDLERS) {
+        return "Internal error: no worker is available for " + operation.name();
+      }
+      // Workers already phrase their failures for the caller (see ChunkFailures).
+      return err.getMessage();
+    }
+
+    BatchOutcome outcome(PreparedBatch batch) {
+      JsonArray data = new JsonArray();
+      JsonArray missing = new JsonArray();
+      for (ChunkResult result : results) {
+        if (result != null) {
+          data.addAll(result.data());
+          missing.addAll(result.missing());
+          failures.addAll(result.failures());
+        }
+      }
+      List<ItemFailure> reported = new ArrayList<>(failures.size());
+      for (ItemFailure failure : failures) {
+        reported.add(failure.withItem(batch.redactedItem().apply(failure.index())));
+      }
+      reported.sort(Comparator.comparingInt(ItemFailure::index));
+      return new BatchOutcome(operation, batch.total(), data, List.copyOf(reported), batch.duplicates(),
+          missing, chunks.size(), stoppedEarly);
+    }
+  }
+}

@@ -1,0 +1,140 @@
+package dev.userbatch.config;
+
+import dev.userbatch.embedded.EmbeddedMode;
+import io.vertx.core.json.JsonObject;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The one typed configuration of the service. Defaults come from {@code conf/application.json}
+ * (the file next to the working directory if present, otherwise the copy inside the jar); each
+ * field can be overridden by an environment variable of the same name in UPPER_SNAKE_CASE.
+ */
+public record ServiceConfig(
+    int httpPort,
+    String pgUrl,
+    String redisUrl,
+    Path dataDir,
+    EmbeddedMode embedded,
+    int maxItemsPerRequest,
+    long maxBodyBytes,
+    int cacheTtlSeconds,
+    int workerInstances,
+    int pgPoolSize,
+    long chunkTimeoutMs,
+    long shutdownTimeoutMs) {
+
+  static final String CONFIG_RESOURCE = "conf/application.json";
+
+  public ServiceConfig {
+    Objects.requireNonNull(dataDir, "dataDir");
+    Objects.requireNonNull(embedded, "embedded");
+    requirePositive("httpPort", httpPort, true);
+    requirePositive("maxItemsPerRequest", maxItemsPerRequest, false);
+    requirePositive("maxBodyBytes", maxBodyBytes, false);
+    requirePositive("cacheTtlSeconds", cacheTtlSeconds, false);
+    requirePositive("workerInstances", workerInstances, false);
+    requirePositive("pgPoolSize", pgPoolSize, false);
+    requirePositive("chunkTimeoutMs", chunkTimeoutMs, false);
+    requirePositive("shutdownTimeoutMs", shutdownTimeoutMs, false);
+  }
+
+  /** Defaults from conf/, then the process environment. */
+  public static ServiceConfig load() {
+    return load(System.getenv());
+  }
+
+  public static ServiceConfig load(Map<String, String> env) {
+    JsonObject json = readDefaults(env.get("CONFIG_FILE"));
+    for (String field : json.fieldNames().toArray(String[]::new)) {
+      String value = env.get(envName(field));
+      if (value != null && !value.isBlank()) {
+        json.put(field, value.trim());
+      }
+    }
+    return fromJson(json);
+  }
+
+  public static ServiceConfig fromJson(JsonObject json) {
+    return new ServiceConfig(
+        intField(json, "httpPort"),
+        blankToNull(json.getValue("pgUrl")),
+        blankToNull(json.getValue("redisUrl")),
+        Path.of(String.valueOf(json.getValue("dataDir"))),
+        EmbeddedMode.parse(String.valueOf(json.getValue("embedded"))),
+        intField(json, "maxItemsPerRequest"),
+        longField(json, "maxBodyBytes"),
+        intField(json, "cacheTtlSeconds"),
+        intField(json, "workerInstances"),
+        intField(json, "pgPoolSize"),
+        longField(json, "chunkTimeoutMs"),
+        longField(json, "shutdownTimeoutMs"));
+  }
+
+  public ServiceConfig withEndpoints(String pgUrl, String redisUrl) {
+    return new ServiceConfig(httpPort, pgUrl, redisUrl, dataDir, embedded, maxItemsPerRequest,
+        maxBodyBytes, cacheTtlSeconds, workerInstances, pgPoolSize, chunkTimeoutMs, shutdownTimeoutMs);
+  }
+
+  public ServiceConfig withHttpPort(int port) {
+    return new ServiceConfig(port, pgUrl, redisUrl, dataDir, embedded, maxItemsPerRequest,
+        maxBodyBytes, cacheTtlSeconds, workerInstances, pgPoolSize, chunkTimeoutMs, shutdownTimeoutMs);
+  }
+
+  /** camelCase field name to the environment variable that overrides it: pgUrl → PG_URL. */
+  static String envName(String field) {
+    return field.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toUpperCase();
+  }
+
+  private static JsonObject readDefaults(String explicitFile) {
+    try {
+      Path file = Path.of(explicitFile != null ? explicitFile : CONFIG_RESOURCE);
+      if (Files.isRegularFile(file)) {
+        return new JsonObject(Files.readString(file));
+      }
+      if (explicitFile != null) {
+        throw new IllegalArgumentException("CONFIG_FILE " + explicitFile + " does not exist");
+      }
+      try (InputStream in = ServiceConfig.class.getClassLoader().getResourceAsStream(CONFIG_RESOURCE)) {
+        if (in == null) {
+          throw new IllegalStateException(CONFIG_RESOURCE + " is missing from the classpath");
+        }
+        return new JsonObject(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static int intField(JsonObject json, String field) {
+    return Math.toIntExact(longField(json, field));
+  }
+
+  private static long longField(JsonObject json, String field) {
+    Object value = json.getValue(field);
+    try {
+      return value instanceof Number n ? n.longValue() : Long.parseLong(String.valueOf(value));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "Configuration " + field + " (env " + envName(field) + ") must be an integer, got '" + value + "'");
+    }
+  }
+
+  private static String blankToNull(Object value) {
+    return value == null || String.valueOf(value).isBlank() ? null : String.valueOf(value);
+  }
+
+  private static void requirePositive(String field, long value, boolean zeroAllowed) {
+    if (value < 0 || (!zeroAllowed && value == 0)) {
+      throw new IllegalArgumentException(
+          "Configuration " + field + " (env " + envName(field) + ") must be positive, got " + value);
+    }
+  }
+}

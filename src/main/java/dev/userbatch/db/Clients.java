@@ -1,0 +1,49 @@
+package dev.userbatch.db;
+
+import dev.userbatch.config.ServiceConfig;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+
+/** How the service connects to PostgreSQL and Redis; one place for the tuning. */
+public final class Clients {
+  /** A cache that answers slower than this is treated as unavailable for that call. */
+  public static final long CACHE_TIMEOUT_MS = 1000;
+  private static final String SHARED_POOL = "users-pg";
+
+  private Clients() {
+  }
+
+  /**
+   * One pool shared by every verticle instance (by name). Prepared-statement caching is switched
+   * on explicitly: every statement of the service is fixed text and gets prepared once per connection.
+   */
+  public static Pool pgPool(Vertx vertx, ServiceConfig config) {
+    PgConnectOptions connect = PgConnectOptions.fromUri(config.pgUrl())
+        .setCachePreparedStatements(true)
+        .setPreparedStatementCacheMaxSize(256)
+        .setPipeliningLimit(256);
+    PoolOptions pool = new PoolOptions()
+        .setMaxSize(config.pgPoolSize())
+        .setShared(true)
+        .setName(SHARED_POOL)
+        .setMaxWaitQueueSize(10_000)
+        .setConnectionTimeout(10)
+        .setIdleTimeout(60);
+    return PgBuilder.pool().with(pool).connectingTo(connect).using(vertx).build();
+  }
+
+  public static Redis redis(Vertx vertx, ServiceConfig config) {
+    RedisOptions options = new RedisOptions()
+        .setConnectionString(config.redisUrl())
+        .setMaxPoolSize(16)
+        .setMaxPoolWaiting(4096)
+        .setMaxWaitingHandlers(4096);
+    options.getNetClientOptions().setConnectTimeout(1000);
+    return Redis.createClient(vertx, options);
+  }
+}

@@ -1,0 +1,56 @@
+package dev.userbatch.http;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The one place that turns a failed request into a status code and a JSON error body. */
+final class ErrorResponses {
+  private static final Logger LOG = LoggerFactory.getLogger(ErrorResponses.class);
+
+  private ErrorResponses() {
+  }
+
+  static void handle(RoutingContext ctx) {
+    Throwable failure = ctx.failure();
+    if (failure instanceof RequestException rejected) {
+      JsonArray errors = new JsonArray();
+      rejected.errors().forEach(e -> errors.add(e.toJson()));
+      JsonObject body = body(rejected.code(), rejected.getMessage());
+      if (!errors.isEmpty()) {
+        body.put("errors", errors);
+      }
+      send(ctx, rejected.status(), body);
+      return;
+    }
+    int status = ctx.statusCode();
+    switch (status) {
+      case 413 -> send(ctx, 413, body("PAYLOAD_TOO_LARGE", "Request body is larger than the configured limit"));
+      case 404 -> send(ctx, 404, body("NOT_FOUND", "No such endpoint: " + ctx.request().path()));
+      case 405 -> send(ctx, 405, body("METHOD_NOT_ALLOWED",
+          "Method " + ctx.request().method() + " is not allowed on " + ctx.request().path()));
+      case 400 -> send(ctx, 400, body("BAD_REQUEST", "Malformed request"));
+      default -> {
+        LOG.error("Request {} {} failed", ctx.request().method(), ctx.request().path(), failure);
+        send(ctx, 500, body("INTERNAL", "Internal error; the server log has the details under correlation id "
+            + ctx.get(CorrelationId.KEY)));
+      }
+    }
+  }
+
+  private static JsonObject body(String code, String message) {
+    return new JsonObject().put("success", false).put("code", code).put("message", message);
+  }
+
+  static void send(RoutingContext ctx, int status, JsonObject body) {
+    if (ctx.response().ended()) {
+      return;
+    }
+    ctx.response()
+        .setStatusCode(status)
+        .putHeader("content-type", "application/json")
+        .end(body.toBuffer());
+  }
+}

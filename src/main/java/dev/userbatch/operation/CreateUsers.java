@@ -1,0 +1,135 @@
+package dev.userbatch.operation;
+
+import dev.userbatch.batch.BatchOperation;
+import dev.userbatch.batch.ErrorCode;
+import dev.userbatch.batch.ItemFailure;
+import dev.userbatch.batch.PreparedBatch;
+import dev.userbatch.batch.PreparedItem;
+import dev.userbatch.user.EmailAddress;
+import dev.userbatch.user.PasswordHashFormat;
+import dev.userbatch.user.UuidV7;
+import dev.userbatch.validation.FieldError;
+import dev.userbatch.validation.SchemaValidator;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Batch creation: each user is checked against {@code create-user.json}, normalised (email
+ * trimmed and lower-cased, name trimmed), checked for a repeated email inside the request, and
+ * given its id here, before any chunk is sent, so that a retried chunk inserts nothing twice.
+ */
+public final class CreateUsers implements BatchOperation {
+  public static final String EMAIL_EXISTS = "User with this email already exists";
+  static final String ITEMS_PATH = "$.users";
+  static final String REDACTED = "[REDACTED]";
+
+  private final SchemaValidator validator;
+
+  public CreateUsers(SchemaValidator validator) {
+    this.validator = validator;
+  }
+
+  @Override
+  public String name() {
+    return "create";
+  }
+
+  @Override
+  public String envelopeSchema() {
+    return "create-request.json";
+  }
+
+  @Override
+  public String itemsField() {
+    return "users";
+  }
+
+  @Override
+  public Kind kind() {
+    return Kind.WRITE;
+  }
+
+  @Override
+  public String pastTense() {
+    return "created";
+  }
+
+  @Override
+  public PreparedBatch prepare(JsonArray users) {
+    List<PreparedItem> items = new ArrayList<>(users.size());
+    List<ItemFailure> failures = new ArrayList<>();
+    Map<String, Integer> firstIndexByEmail = new HashMap<>();
+    for (int index = 0; index < users.size(); index++) {
+      Object raw = users.getValue(index);
+      List<FieldError> errors = validator.validate("create-user.json", raw);
+      if (!errors.isEmpty()) {
+        failures.add(ItemChecks.schemaFailure(index, ITEMS_PATH, errors));
+        continue;
+      }
+      JsonObject user = (JsonObject) raw;
+      Optional<ItemFailure> problem = check(index, user);
+      if (problem.isPresent()) {
+        failures.add(problem.get());
+        continue;
+      }
+      String email = EmailAddress.normalize(user.getString("email"));
+      Integer first = firstIndexByEmail.putIfAbsent(email, index);
+      if (first != null) {
+        failures.add(new ItemFailure(index, null, EMAIL_EXISTS + " (same email as item " + first + " of this request)",
+            ErrorCode.DUPLICATE_EMAIL, ITEMS_PATH + "[" + index + "].email"));
+        continue;
+      }
+      JsonObject prepared = new JsonObject()
+          .put("id", UuidV7.next().toString())
+          .put("email", email)
+          .put("name", user.getString("name").trim());
+      if (user.containsKey("password")) {
+        prepared.put("password", user.getString("password"));
+      } else {
+        prepared.put("passwordHash", user.getString("passwordHash"));
+      }
+      items.add(new PreparedItem(index, prepared));
+    }
+    return new PreparedBatch(items, failures, List.of(), users.size(), i -> redact(users.getValue(i)));
+  }
+
+  private Optional<ItemFailure> check(int index, JsonObject user) {
+    boolean hasPassword = user.containsKey("password");
+    boolean hasHash = user.containsKey("passwordHash");
+    if (hasPassword == hasHash) {
+      return Optional.of(ItemChecks.fieldFailure(index, ITEMS_PATH, hasPassword ? "passwordHash" : "password",
+          "Exactly one of password or passwordHash is required"));
+    }
+    if (!EmailAddress.isValid(EmailAddress.normalize(user.getString("email")))) {
+      return Optional.of(ItemChecks.fieldFailure(index, ITEMS_PATH, "email", "Invalid email format"));
+    }
+    if (user.getString("name").isBlank()) {
+      return Optional.of(ItemChecks.fieldFailure(index, ITEMS_PATH, "name", "name must not be blank"));
+    }
+    if (hasHash) {
+      return PasswordHashFormat.problem(user.getString("passwordHash"))
+          .map(problem -> ItemChecks.fieldFailure(index, ITEMS_PATH, "passwordHash", problem));
+    }
+    return Optional.empty();
+  }
+
+  /** The caller's item as shown in a failure: secrets replaced, everything else as sent. */
+  static Object redact(Object item) {
+    if (!(item instanceof JsonObject user)) {
+      return item;
+    }
+    JsonObject copy = user.copy();
+    for (String secret : new String[] {"password", "passwordHash"}) {
+      if (copy.containsKey(secret)) {
+        copy.put(secret, REDACTED);
+      }
+    }
+    return copy;
+  }
+}

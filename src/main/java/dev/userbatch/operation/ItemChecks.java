@@ -1,0 +1,26 @@
+package dev.userbatch.operation;
+
+import dev.userbatch.batch.ErrorCode;
+import dev.userbatch.batch.ItemFailure;
+import dev.userbatch.validation.FieldError;
+
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** Shared shaping of per-item validation failures. */
+final class ItemChecks {
+  private ItemChecks() {
+  }
+
+  /** One failure for all of an item's schema errors, pointing at the first bad field. */
+  static ItemFailure schemaFailure(int index, String itemsPath, List<FieldError> errors) {
+    String message = errors.stream().map(FieldError::message).collect(Collectors.joining("; "));
+    String path = errors.get(0).under(itemsPath + "[" + index + "]").path();
+    return new ItemFailure(index, null, message, ErrorCode.VALIDATION_ERROR, path);
+  }
+
+  static ItemFailure fieldFailure(int index, String itemsPath, String field, String message) {
+    return new ItemFailure(index, null, message, ErrorCode.VALIDATION_ERROR,
+        itemsPath + "[" + index + "]" + (field.isEmpty() ? "" : "." + field));
+  }
+}

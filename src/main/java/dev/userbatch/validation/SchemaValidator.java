@@ -1,0 +1,108 @@
+package dev.userbatch.validation;
+
+import io.vertx.core.json.JsonObject;
+import io.vertx.json.schema.Draft;
+import io.vertx.json.schema.JsonSchema;
+import io.vertx.json.schema.JsonSchemaOptions;
+import io.vertx.json.schema.OutputFormat;
+import io.vertx.json.schema.OutputUnit;
+import io.vertx.json.schema.SchemaRepository;
+import io.vertx.json.schema.Validator;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Validates JSON against the draft 2020-12 schemas in {@code src/main/resources/schemas}. The
+ * Basic output format is used so that every invalid field is reported, not only the first.
+ * Validation is CPU work: call it from a worker thread, not from an event loop.
+ */
+public final class SchemaValidator {
+  public static final String BASE_URI = "https://userbatch.dev/schemas/";
+  /** Every schema file; the order does not matter, references are resolved lazily. */
+  public static final List<String> SCHEMAS = List.of(
+      "options.json", "create-request.json", "create-user.json", "lookup-request.json", "user-id.json");
+
+  private final SchemaRepository repository;
+  private final Map<String, Validator> validators = new ConcurrentHashMap<>();
+
+  public SchemaValidator() {
+    JsonSchemaOptions options = new JsonSchemaOptions()
+        .setDraft(Draft.DRAFT202012)
+        .setBaseUri(BASE_URI)
+        .setOutputFormat(OutputFormat.Basic);
+    repository = SchemaRepository.create(options);
+    for (String name : SCHEMAS) {
+      repository.dereference(BASE_URI + name, JsonSchema.of(load(name)));
+    }
+  }
+
+  /** The schema document itself, for documentation (OpenAPI) and tests. */
+  public static JsonObject load(String name) {
+    try (InputStream in = SchemaValidator.class.getClassLoader().getResourceAsStream("schemas/" + name)) {
+      if (in == null) {
+        throw new IllegalStateException("schema " + name + " is missing from the classpath");
+      }
+      return new JsonObject(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Every violation of the named schema by {@code instance}; empty when it is valid. */
+  public List<FieldError> validate(String schemaName, Object instance) {
+    Validator validator = validators.computeIfAbsent(schemaName, name -> repository.validator(BASE_URI + name));
+    OutputUnit result = validator.validate(instance);
+    if (Boolean.TRUE.equals(result.getValid())) {
+      return List.of();
+    }
+    List<FieldError> errors = new ArrayList<>();
+    collect(result, errors);
+    if (errors.isEmpty()) {
+      errors.add(new FieldError("$", "", result.getError() != null ? result.getError() : "is invalid"));
+    }
+    return errors;
+  }
+
+  /**
+   * The Basic output is flat and noisy: it holds wrapper errors for every enclosing property, and
+   * reports a declared property that failed its own schema as "additional" too. Keep the leaves,
+   * and an unknown-property error only where nothing else is wrong at or under that place.
+   */
+  private static void collect(OutputUnit result, List<FieldError> into) {
+    List<OutputUnit> units = result.getErrors() == null ? List.of() : result.getErrors();
+    List<OutputUnit> specific = new ArrayList<>();
+    List<OutputUnit> unknown = new ArrayList<>();
+    for (OutputUnit unit : units) {
+      if (unit.getError() == null || ErrorMessages.isWrapper(unit.getKeywordLocation())) {
+        continue;
+      }
+      (ErrorMessages.isUnknownProperty(unit.getKeywordLocation()) ? unknown : specific).add(unit);
+    }
+    for (OutputUnit unit : specific) {
+      add(into, unit);
+    }
+    for (OutputUnit unit : unknown) {
+      String location = ErrorMessages.stripHash(unit.getInstanceLocation());
+      boolean explained = specific.stream()
+          .map(other -> ErrorMessages.stripHash(other.getInstanceLocation()))
+          .anyMatch(other -> other.equals(location) || other.startsWith(location + "/"));
+      if (!explained) {
+        add(into, unit);
+      }
+    }
+  }
+
+  private static void add(List<FieldError> into, OutputUnit unit) {
+    FieldError error = ErrorMessages.describe(unit.getInstanceLocation(), unit.getKeywordLocation(), unit.getError());
+    if (!into.contains(error)) {
+      into.add(error);
+    }
+  }
+}

@@ -1,0 +1,44 @@
+package dev.userbatch.worker;
+
+import dev.userbatch.batch.ErrorCode;
+import io.vertx.pgclient.PgException;
+
+import java.io.IOException;
+import java.util.concurrent.TimeoutException;
+
+/** Decides which system error code a chunk failure is, and how it is told to the caller. */
+final class SystemErrors {
+  private SystemErrors() {
+  }
+
+  static ErrorCode codeOf(Throwable err) {
+    for (Throwable t = err; t != null; t = t.getCause()) {
+      if (t instanceof PgException pg) {
+        String state = pg.getSqlState() == null ? "" : pg.getSqlState();
+        if (state.equals("57014")) {
+          return ErrorCode.TIMEOUT;
+        }
+        // 08: connection exception; 57P01-57P03: server shutting down or not accepting connections.
+        if (state.startsWith("08") || state.startsWith("57P")) {
+          return ErrorCode.DATABASE_UNAVAILABLE;
+        }
+        return ErrorCode.INTERNAL;
+      }
+      if (t instanceof IOException || t instanceof TimeoutException
+          || t.getClass().getName().startsWith("io.netty.channel")
+          || t.getClass().getSimpleName().equals("ClosedConnectionException")
+          || String.valueOf(t.getMessage()).contains("Timeout")) {
+        return ErrorCode.DATABASE_UNAVAILABLE;
+      }
+    }
+    return ErrorCode.INTERNAL;
+  }
+
+  static String messageOf(ErrorCode code, Throwable err) {
+    return switch (code) {
+      case DATABASE_UNAVAILABLE -> "Database unavailable: " + err.getMessage();
+      case TIMEOUT -> "Processing timeout: the database cancelled the statement";
+      default -> "Internal error while processing the chunk";
+    };
+  }
+}
