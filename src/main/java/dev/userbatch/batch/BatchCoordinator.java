@@ -51,7 +51,8 @@ public final class BatchCoordinator {
       dispatchable = before;
     }
     List<List<PreparedItem>> chunks = Chunker.split(dispatchable, options.chunkSize());
-    Dispatch dispatch = new Dispatch(operation, chunks, options, headers, failures, stoppedEarly);
+    int concurrency = operation.needsOrderedChunks(batch) ? 1 : options.maxConcurrency();
+    Dispatch dispatch = new Dispatch(operation, chunks, options, concurrency, headers, failures, stoppedEarly);
     return dispatch.start().map(ignored -> dispatch.outcome(batch));
   }
 
@@ -65,6 +66,7 @@ public final class BatchCoordinator {
     private final BatchOperation operation;
     private final List<List<PreparedItem>> chunks;
     private final BatchOptions options;
+    private final int concurrency;
     private final DeliveryOptions delivery;
     private final List<ItemFailure> failures;
     private final ChunkResult[] results;
@@ -74,11 +76,12 @@ public final class BatchCoordinator {
     private boolean stopped;
     private boolean stoppedEarly;
 
-    Dispatch(BatchOperation operation, List<List<PreparedItem>> chunks, BatchOptions options,
+    Dispatch(BatchOperation operation, List<List<PreparedItem>> chunks, BatchOptions options, int concurrency,
              Map<String, String> headers, List<ItemFailure> failures, boolean stoppedEarly) {
       this.operation = operation;
       this.chunks = chunks;
       this.options = options;
+      this.concurrency = concurrency;
       this.failures = failures;
       this.stoppedEarly = stoppedEarly;
       this.results = new ChunkResult[chunks.size()];
@@ -92,7 +95,7 @@ public final class BatchCoordinator {
     }
 
     private void pump() {
-      while (!stopped && inFlight < options.maxConcurrency() && next < chunks.size()) {
+      while (!stopped && inFlight < concurrency && next < chunks.size()) {
         send(next++);
       }
       if (inFlight == 0 && (stopped || next == chunks.size())) {

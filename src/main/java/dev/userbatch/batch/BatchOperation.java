@@ -27,6 +27,15 @@ public interface BatchOperation {
   /** Past tense used in the success message: "Successfully created 2 out of 2 users". */
   String pastTense();
 
+  /**
+   * True when a chunk's outcome can depend on an earlier chunk of the same batch (an email one
+   * chunk frees and another claims): such batches run their chunks one after another, in order,
+   * so that the result does not depend on timing.
+   */
+  default boolean needsOrderedChunks(PreparedBatch batch) {
+    return false;
+  }
+
   default String workerAddress() {
     return "users.chunk." + name();
   }

@@ -1,6 +1,9 @@
 package dev.userbatch.batch;
 
-/** The one list of machine-readable failure codes used by every operation. */
+/**
+ * The one list of machine-readable failure codes used by every operation. New codes go at the
+ * end: workers send the ordinal as the event-bus failure code.
+ */
 public enum ErrorCode {
   VALIDATION_ERROR(false),
   DUPLICATE_EMAIL(false),
@@ -13,7 +16,11 @@ public enum ErrorCode {
   DATABASE_UNAVAILABLE(true),
   CACHE_UNAVAILABLE(true),
   TIMEOUT(true),
-  INTERNAL(true);
+  INTERNAL(true),
+  /** Restore of a user that is not deleted. */
+  NOT_DELETED(false),
+  /** Restore of a user deleted longer ago than the restore window. */
+  RESTORE_WINDOW_EXPIRED(false);
 
   private final boolean system;
 

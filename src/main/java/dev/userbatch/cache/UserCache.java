@@ -1,6 +1,7 @@
 package dev.userbatch.cache;
 
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
@@ -9,7 +10,6 @@ import io.vertx.redis.client.Response;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,14 +18,34 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Redis cache of public user views, one round trip per chunk (MGET, or a pipelined batch of
- * writes). The cache is an optimisation only: when Redis fails or is slow, reads fall back to
+ * Redis cache of public user views, one round trip per chunk.
+ *
+ * <p>Entries are stored as {@code <version>|<json>} and written by a script that keeps the higher
+ * version: a lookup that read a row just before an update committed cannot put the old row back
+ * over the update's write-through. A soft delete writes a tombstone with the deleted row's version
+ * for the same reason; lookups treat a tombstone as "not found".
+ *
+ * <p>The cache is an optimisation only: when Redis fails or is slow, reads fall back to
  * PostgreSQL and writes are skipped; the failure is logged and counted, never returned.
  */
 public final class UserCache {
   private static final Logger LOG = LoggerFactory.getLogger(UserCache.class);
   public static final String KEY_PREFIX = "user:";
   private static final AtomicLong ERRORS = new AtomicLong();
+
+  /** KEYS: the entries; ARGV[1]: ttl seconds; ARGV[2i], ARGV[2i+1]: version and value of KEYS[i]. */
+  static final String PUT_IF_NEWER = """
+      local ttl = ARGV[1]
+      for i, key in ipairs(KEYS) do
+        local version = tonumber(ARGV[2 * i])
+        local current = redis.call('GET', key)
+        local currentVersion = current and tonumber(string.match(current, '^(%d+)|')) or -1
+        if version >= currentVersion then
+          redis.call('SET', key, ARGV[2 * i] .. '|' .. ARGV[2 * i + 1], 'EX', ttl)
+        end
+      end
+      return #KEYS
+      """;
 
   private final Redis redis;
   private final int ttlSeconds;
@@ -46,8 +66,12 @@ public final class UserCache {
     return ERRORS.get();
   }
 
-  /** The cached users among {@code ids}; on a cache failure, an empty map (all misses). */
-  public Future<Map<UUID, JsonObject>> getAll(List<UUID> ids) {
+  /** What the cache knows about one user: its view, or that it is deleted. */
+  public record Entry(JsonObject user, boolean deleted) {
+  }
+
+  /** The cached entries among {@code ids}; on a cache failure, an empty map (all misses). */
+  public Future<Map<UUID, Entry>> getAll(List<UUID> ids) {
     if (ids.isEmpty()) {
       return Future.succeededFuture(Map.of());
     }
@@ -56,11 +80,11 @@ public final class UserCache {
     return redis.send(mget)
         .timeout(timeoutMs, TimeUnit.MILLISECONDS)
         .map(response -> {
-          Map<UUID, JsonObject> hits = new HashMap<>();
+          Map<UUID, Entry> hits = new HashMap<>();
           for (int i = 0; i < ids.size(); i++) {
             Response value = response.get(i);
             if (value != null) {
-              hits.put(ids.get(i), new JsonObject(value.toBuffer()));
+              hits.put(ids.get(i), decode(value.toBuffer()));
             }
           }
           return hits;
@@ -71,40 +95,50 @@ public final class UserCache {
         });
   }
 
-  /** Writes the users with the configured TTL in one pipelined batch. */
+  /** Writes the users (with their version) unless the cache already holds a newer version. */
   public Future<Void> putAll(List<JsonObject> users) {
     if (users.isEmpty()) {
       return Future.succeededFuture();
     }
-    List<Request> writes = new ArrayList<>(users.size());
-    for (JsonObject user : users) {
-      writes.add(Request.cmd(Command.SET)
-          .arg(KEY_PREFIX + user.getString("id"))
-          .arg(user.toBuffer())
-          .arg("EX")
-          .arg(ttlSeconds));
-    }
-    return batch("write", writes);
+    Request eval = script(users.size());
+    users.forEach(user -> eval.arg(key(UUID.fromString(user.getString("id")))));
+    eval.arg(ttlSeconds);
+    users.forEach(user -> eval.arg(user.getInteger("version")).arg(user.toBuffer()));
+    return run("write", users.size(), eval);
   }
 
-  /** Removes the users' entries in one command. */
-  public Future<Void> removeAll(List<UUID> ids) {
-    if (ids.isEmpty()) {
+  /** Replaces the entries of deleted users by tombstones carrying the deleted row's version. */
+  public Future<Void> markDeleted(List<JsonObject> deletedUsers) {
+    if (deletedUsers.isEmpty()) {
       return Future.succeededFuture();
     }
-    Request del = Request.cmd(Command.DEL);
-    ids.forEach(id -> del.arg(key(id)));
-    return batch("remove", List.of(del));
+    Request eval = script(deletedUsers.size());
+    deletedUsers.forEach(user -> eval.arg(key(UUID.fromString(user.getString("id")))));
+    eval.arg(ttlSeconds);
+    deletedUsers.forEach(user -> eval.arg(user.getInteger("version"))
+        .arg(new JsonObject().put("id", user.getString("id")).put("deleted", true).toBuffer()));
+    return run("tombstone", deletedUsers.size(), eval);
   }
 
-  private Future<Void> batch(String what, List<Request> requests) {
-    return redis.batch(requests)
+  private static Request script(int keys) {
+    return Request.cmd(Command.EVAL).arg(PUT_IF_NEWER).arg(keys);
+  }
+
+  private Future<Void> run(String what, int size, Request request) {
+    return redis.send(request)
         .timeout(timeoutMs, TimeUnit.MILLISECONDS)
         .<Void>mapEmpty()
         .recover(err -> {
-          failed(what, requests.size(), err);
+          failed(what, size, err);
           return Future.succeededFuture();
         });
+  }
+
+  static Entry decode(Buffer stored) {
+    String text = stored.toString();
+    int bar = text.indexOf('|');
+    JsonObject json = new JsonObject(text.substring(bar + 1));
+    return json.getBoolean("deleted", false) ? new Entry(null, true) : new Entry(json, false);
   }
 
   private void failed(String what, int size, Throwable err) {

@@ -26,6 +26,7 @@ public record ServiceConfig(
     int maxItemsPerRequest,
     long maxBodyBytes,
     int cacheTtlSeconds,
+    int restoreWindowDays,
     int workerInstances,
     int pgPoolSize,
     long chunkTimeoutMs,
@@ -40,6 +41,7 @@ public record ServiceConfig(
     requirePositive("maxItemsPerRequest", maxItemsPerRequest, false);
     requirePositive("maxBodyBytes", maxBodyBytes, false);
     requirePositive("cacheTtlSeconds", cacheTtlSeconds, false);
+    requirePositive("restoreWindowDays", restoreWindowDays, false);
     requirePositive("workerInstances", workerInstances, false);
     requirePositive("pgPoolSize", pgPoolSize, false);
     requirePositive("chunkTimeoutMs", chunkTimeoutMs, false);
@@ -72,6 +74,7 @@ public record ServiceConfig(
         intField(json, "maxItemsPerRequest"),
         longField(json, "maxBodyBytes"),
         intField(json, "cacheTtlSeconds"),
+        intField(json, "restoreWindowDays"),
         intField(json, "workerInstances"),
         intField(json, "pgPoolSize"),
         longField(json, "chunkTimeoutMs"),
@@ -80,12 +83,12 @@ public record ServiceConfig(
 
   public ServiceConfig withEndpoints(String pgUrl, String redisUrl) {
     return new ServiceConfig(httpPort, pgUrl, redisUrl, dataDir, embedded, maxItemsPerRequest,
-        maxBodyBytes, cacheTtlSeconds, workerInstances, pgPoolSize, chunkTimeoutMs, shutdownTimeoutMs);
+        maxBodyBytes, cacheTtlSeconds, restoreWindowDays, workerInstances, pgPoolSize, chunkTimeoutMs, shutdownTimeoutMs);
   }
 
   public ServiceConfig withHttpPort(int port) {
     return new ServiceConfig(port, pgUrl, redisUrl, dataDir, embedded, maxItemsPerRequest,
-        maxBodyBytes, cacheTtlSeconds, workerInstances, pgPoolSize, chunkTimeoutMs, shutdownTimeoutMs);
+        maxBodyBytes, cacheTtlSeconds, restoreWindowDays, workerInstances, pgPoolSize, chunkTimeoutMs, shutdownTimeoutMs);
   }
 
   /** camelCase field name to the environment variable that overrides it: pgUrl → PG_URL. */

@@ -209,6 +209,9 @@ public final class InfrastructureEndpoints implements AutoCloseable {
         String shown = PgUrls.redact(url);
         try {
             checkPostgres(url, PG_CHECK_TIMEOUT);
+        } catch (IllegalArgumentException e) {
+            throw new InfrastructureException("PG_URL is set to " + shown + " which is not a valid PostgreSQL URL; expected "
+                    + "postgresql://user[:password]@host:port/db", e);
         } catch (Exception e) {
             throw new InfrastructureException("PG_URL is set to " + shown + " but PostgreSQL is not reachable there: "
                     + causeText(e) + ". Fix PG_URL, or unset it to use the local default or an embedded server.", e);
@@ -220,6 +223,9 @@ public final class InfrastructureEndpoints implements AutoCloseable {
         String shown = PgUrls.redact(url);
         try {
             checkRedis(url, REDIS_CHECK_TIMEOUT);
+        } catch (IllegalArgumentException e) {
+            throw new InfrastructureException("REDIS_URL is set to " + shown + " which is not a valid Redis URL; expected "
+                    + "redis://[:password@]host:port[/db]", e);
         } catch (Exception e) {
             throw new InfrastructureException("REDIS_URL is set to " + shown + " but Redis is not reachable there: "
                     + causeText(e) + ". Fix REDIS_URL, or unset it to use the local default or an embedded server.", e);
@@ -590,7 +596,6 @@ public final class InfrastructureEndpoints implements AutoCloseable {
                     .setting("pidfile " + redisQuote(dir.resolve(REDIS_PID_FILE).toString()))
                     .setting("appendonly yes")
                     .setting("appendfsync everysec")
-                    .setting("save 900 1 300 10 60 10000")
                     .soutListener(line -> REDIS_LOG.debug("{}", line))
                     .serrListener(line -> REDIS_LOG.warn("{}", line))
                     .build();
@@ -724,8 +729,13 @@ public final class InfrastructureEndpoints implements AutoCloseable {
             String m = c.getMessage();
             if (m == null || m.isBlank()) {
                 m = c.getClass().getSimpleName();
+            } else if (c instanceof java.net.UnknownHostException) {
+                m = "unknown host " + m;
             }
             m = m.trim();
+            while (m.endsWith(".")) {
+                m = m.substring(0, m.length() - 1);
+            }
             boolean dup = false;
             for (String p : parts) {
                 if (p.contains(m)) {

@@ -30,6 +30,10 @@ public final class ApiVerticle extends VerticleBase {
     BatchCoordinator coordinator = new BatchCoordinator(vertx, config.chunkTimeoutMs());
     BatchEndpoint create = endpoint(operations.create(), coordinator);
     BatchEndpoint lookup = endpoint(operations.lookup(), coordinator);
+    BatchEndpoint update = endpoint(operations.update(), coordinator);
+    BatchEndpoint lastLogin = endpoint(operations.lastLogin(), coordinator);
+    BatchEndpoint softDelete = endpoint(operations.softDelete(), coordinator);
+    BatchEndpoint restore = endpoint(operations.restore(), coordinator);
 
     Router router = Router.router(vertx);
     router.route().handler(CorrelationId::assign);
@@ -37,6 +41,10 @@ public final class ApiVerticle extends VerticleBase {
     router.post("/batch/users/create").handler(create::handleBody);
     router.post("/batch/users/lookup").handler(lookup::handleBody);
     router.get("/batch/users/lookup").handler(ctx -> lookup.handleEnvelope(ctx, LookupQuery.toEnvelope(ctx.queryParams())));
+    router.patch("/batch/users/update").handler(update::handleBody);
+    router.patch("/batch/users/last-login").handler(lastLogin::handleBody);
+    router.delete("/batch/users/soft-delete").handler(softDelete::handleBody);
+    router.post("/batch/users/restore").handler(restore::handleBody);
     router.get("/health/live").handler(this::live);
     router.route().failureHandler(ErrorResponses::handle);
     router.errorHandler(404, ErrorResponses::handle);

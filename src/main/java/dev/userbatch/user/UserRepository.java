@@ -6,9 +6,12 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.UUID;
 
@@ -55,6 +58,74 @@ public final class UserRepository {
   /** Users with these ids that are not deleted. */
   public Future<List<JsonObject>> findActiveByIds(UUID[] ids) {
     return pool.preparedQuery(UserSql.FIND_ACTIVE_BY_IDS).execute(Tuple.of((Object) ids)).map(UserRepository::views);
+  }
+
+  /** The state of a user (or of an email holder) as locked for an update. */
+  public record LockedUser(UUID id, String email, int version, boolean deleted) {
+  }
+
+  public Future<List<LockedUser>> lockForUpdate(SqlConnection conn, UUID[] ids, String[] wantedEmails) {
+    return conn.preparedQuery(UserSql.LOCK_FOR_UPDATE).execute(Tuple.of(ids, wantedEmails)).map(rows -> {
+      List<LockedUser> locked = new ArrayList<>(rows.size());
+      for (Row row : rows) {
+        locked.add(new LockedUser(row.getUUID("id"), row.getString("email"), row.getInteger("version"),
+            row.getOffsetDateTime("deleted_at") != null));
+      }
+      return locked;
+    });
+  }
+
+  public Future<Void> parkEmails(SqlConnection conn, UUID[] ids) {
+    return conn.preparedQuery(UserSql.PARK_EMAILS).execute(Tuple.of((Object) ids)).mapEmpty();
+  }
+
+  /** Applies name/email changes (null = unchanged), bumping version and updated_at. */
+  public Future<List<JsonObject>> applyUpdates(SqlConnection conn, UUID[] ids, String[] names, String[] emails) {
+    return conn.preparedQuery(UserSql.APPLY_UPDATES).execute(Tuple.of(ids, names, emails))
+        .map(UserRepository::views);
+  }
+
+  public Future<List<JsonObject>> recordLastLogin(UUID[] ids) {
+    return pool.preparedQuery(UserSql.RECORD_LAST_LOGIN).execute(Tuple.of((Object) ids)).map(UserRepository::views);
+  }
+
+  /** What a soft delete did: the users it deleted, and the ids that were deleted already. */
+  public record SoftDeleted(List<JsonObject> deleted, Set<UUID> alreadyDeleted) {
+  }
+
+  public Future<SoftDeleted> softDelete(UUID[] ids) {
+    return pool.preparedQuery(UserSql.SOFT_DELETE).execute(Tuple.of((Object) ids)).map(rows -> {
+      List<JsonObject> deleted = new ArrayList<>();
+      Set<UUID> already = new HashSet<>();
+      for (Row row : rows) {
+        if (row.getBoolean("already_deleted")) {
+          already.add(row.getUUID("id"));
+        } else {
+          deleted.add(UserView.fromRow(row));
+        }
+      }
+      return new SoftDeleted(deleted, already);
+    });
+  }
+
+  /** A user considered for restore, as locked in the restore transaction. */
+  public record RestoreCandidate(UUID id, String email, boolean deleted, boolean expired, boolean emailTaken) {
+  }
+
+  public Future<List<RestoreCandidate>> lockForRestore(SqlConnection conn, UUID[] ids, int windowDays) {
+    return conn.preparedQuery(UserSql.CHECK_RESTORE).execute(Tuple.of(ids, windowDays)).map(rows -> {
+      List<RestoreCandidate> candidates = new ArrayList<>(rows.size());
+      for (Row row : rows) {
+        candidates.add(new RestoreCandidate(row.getUUID("id"), row.getString("email"),
+            row.getOffsetDateTime("deleted_at") != null, Boolean.TRUE.equals(row.getBoolean("expired")),
+            row.getBoolean("email_taken")));
+      }
+      return candidates;
+    });
+  }
+
+  public Future<List<JsonObject>> restore(SqlConnection conn, UUID[] ids) {
+    return conn.preparedQuery(UserSql.RESTORE).execute(Tuple.of((Object) ids)).map(UserRepository::views);
   }
 
   static List<JsonObject> views(RowSet<Row> rows) {

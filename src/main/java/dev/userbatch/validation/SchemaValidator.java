@@ -27,7 +27,8 @@ public final class SchemaValidator {
   public static final String BASE_URI = "https://userbatch.dev/schemas/";
   /** Every schema file; the order does not matter, references are resolved lazily. */
   public static final List<String> SCHEMAS = List.of(
-      "options.json", "create-request.json", "create-user.json", "lookup-request.json", "user-id.json");
+      "options.json", "user-id.json", "create-request.json", "create-user.json", "lookup-request.json",
+      "update-request.json", "update-item.json", "user-ids-request.json");
 
   private final SchemaRepository repository;
   private final Map<String, Validator> validators = new ConcurrentHashMap<>();

@@ -46,7 +46,11 @@ public final class ChunkWorkerVerticle extends VerticleBase {
     UserCache cache = new UserCache(redis, config.cacheTtlSeconds(), Clients.CACHE_TIMEOUT_MS);
     Map<String, ChunkHandler> handlers = Map.of(
         "create", new CreateChunkHandler(repository, cache, hasher),
-        "lookup", new LookupChunkHandler(repository, cache));
+        "lookup", new LookupChunkHandler(repository, cache),
+        "update", new UpdateChunkHandler(repository, cache),
+        "last-login", new LastLoginChunkHandler(repository, cache),
+        "soft-delete", new SoftDeleteChunkHandler(repository, cache),
+        "restore", new RestoreChunkHandler(repository, cache, config.restoreWindowDays()));
     List<Future<Void>> registrations = new ArrayList<>();
     handlers.forEach((operation, handler) -> {
       MessageConsumer<ChunkRequest> consumer = vertx.eventBus()

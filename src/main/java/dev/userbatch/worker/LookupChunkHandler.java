@@ -16,8 +16,8 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * Cache-aside lookup of one chunk: one MGET, one SELECT for the misses, one pipelined write-back
- * of what the SELECT found.
+ * Cache-aside lookup of one chunk: one MGET, one SELECT for the misses, one scripted write-back
+ * of what the SELECT found (a cached tombstone answers "not found" without asking PostgreSQL).
  */
 final class LookupChunkHandler implements ChunkHandler {
   private final UserRepository repository;
@@ -34,13 +34,18 @@ final class LookupChunkHandler implements ChunkHandler {
     for (PreparedItem item : chunk.items()) {
       ids.add(UUID.fromString((String) item.value()));
     }
-    return cache.getAll(ids).compose(hits -> {
-      UUID[] misses = ids.stream().filter(id -> !hits.containsKey(id)).toArray(UUID[]::new);
+    return cache.getAll(ids).compose(entries -> {
+      Map<UUID, JsonObject> found = new HashMap<>();
+      entries.forEach((id, entry) -> {
+        if (!entry.deleted()) {
+          found.put(id, entry.user());
+        }
+      });
+      UUID[] misses = ids.stream().filter(id -> !entries.containsKey(id)).toArray(UUID[]::new);
       if (misses.length == 0) {
-        return Future.succeededFuture(result(ids, hits));
+        return Future.succeededFuture(result(ids, found));
       }
       return repository.findActiveByIds(misses).compose(loaded -> {
-        Map<UUID, JsonObject> found = new HashMap<>(hits);
         loaded.forEach(user -> found.put(UUID.fromString(user.getString("id")), user));
         return cache.putAll(loaded).map(ignored -> result(ids, found));
       });

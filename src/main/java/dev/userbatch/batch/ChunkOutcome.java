@@ -1,0 +1,56 @@
+package dev.userbatch.batch;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Collects what happened to each item of one chunk and builds the reply in chunk order. An item
+ * that no step decided is reported as an internal error, so every item is always accounted for.
+ */
+public final class ChunkOutcome {
+  private final ChunkRequest chunk;
+  private final Map<Integer, JsonObject> succeeded = new HashMap<>();
+  private final Map<Integer, ItemFailure> failed = new HashMap<>();
+
+  public ChunkOutcome(ChunkRequest chunk) {
+    this.chunk = chunk;
+  }
+
+  public void succeed(PreparedItem item, JsonObject result) {
+    succeeded.put(item.index(), result);
+  }
+
+  public void fail(PreparedItem item, ErrorCode code, String error) {
+    failed.put(item.index(), ItemFailure.of(item.index(), code, error));
+  }
+
+  public void fail(PreparedItem item, ErrorCode code, String error, String path) {
+    failed.put(item.index(), new ItemFailure(item.index(), null, error, code, path));
+  }
+
+  public boolean isDecided(PreparedItem item) {
+    return succeeded.containsKey(item.index()) || failed.containsKey(item.index());
+  }
+
+  public ChunkResult build() {
+    JsonArray data = new JsonArray();
+    List<ItemFailure> failures = new ArrayList<>();
+    for (PreparedItem item : chunk.items()) {
+      JsonObject result = succeeded.get(item.index());
+      ItemFailure failure = failed.get(item.index());
+      if (failure != null) {
+        failures.add(failure);
+      } else if (result != null) {
+        data.add(result);
+      } else {
+        failures.add(ItemFailure.of(item.index(), ErrorCode.INTERNAL, "Internal error: the item was not processed"));
+      }
+    }
+    return new ChunkResult(data, failures, new JsonArray());
+  }
+}

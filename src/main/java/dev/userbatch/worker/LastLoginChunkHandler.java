@@ -1,0 +1,37 @@
+package dev.userbatch.worker;
+
+import dev.userbatch.batch.ChunkOutcome;
+import dev.userbatch.batch.ChunkRequest;
+import dev.userbatch.batch.ChunkResult;
+import dev.userbatch.batch.ErrorCode;
+import dev.userbatch.batch.PreparedItem;
+import dev.userbatch.cache.UserCache;
+import dev.userbatch.user.UserRepository;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+
+import java.util.Map;
+
+/** Records "now" as the last login of one chunk of active users, with one statement. */
+final class LastLoginChunkHandler implements ChunkHandler {
+  private final UserRepository repository;
+  private final UserCache cache;
+
+  LastLoginChunkHandler(UserRepository repository, UserCache cache) {
+    this.repository = repository;
+    this.cache = cache;
+  }
+
+  @Override
+  public Future<ChunkResult> process(ChunkRequest chunk) {
+    Map<String, PreparedItem> byId = IdChunks.byId(chunk);
+    return repository.recordLastLogin(IdChunks.ids(chunk)).compose(updated -> {
+      ChunkOutcome outcome = new ChunkOutcome(chunk);
+      for (JsonObject user : updated) {
+        outcome.succeed(byId.get(user.getString("id")), user);
+      }
+      IdChunks.failUndecided(chunk, outcome, ErrorCode.USER_NOT_FOUND, "User not found");
+      return cache.putAll(updated).map(ignored -> outcome.build());
+    });
+  }
+}

@@ -1,0 +1,72 @@
+package dev.userbatch.worker;
+
+import dev.userbatch.batch.ChunkOutcome;
+import dev.userbatch.batch.ChunkRequest;
+import dev.userbatch.batch.ChunkResult;
+import dev.userbatch.batch.ErrorCode;
+import dev.userbatch.batch.PreparedItem;
+import dev.userbatch.cache.UserCache;
+import dev.userbatch.db.Transactions;
+import dev.userbatch.user.UserRepository;
+import dev.userbatch.user.UserRepository.RestoreCandidate;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Restores one chunk of soft-deleted users in one transaction: lock and check them with one
+ * statement, restore the eligible ones with a second.
+ */
+final class RestoreChunkHandler implements ChunkHandler {
+  private final UserRepository repository;
+  private final UserCache cache;
+  private final int windowDays;
+
+  RestoreChunkHandler(UserRepository repository, UserCache cache, int windowDays) {
+    this.repository = repository;
+    this.cache = cache;
+    this.windowDays = windowDays;
+  }
+
+  private record Restored(ChunkOutcome outcome, List<JsonObject> users) {
+  }
+
+  @Override
+  public Future<ChunkResult> process(ChunkRequest chunk) {
+    Map<String, PreparedItem> byId = IdChunks.byId(chunk);
+    return Transactions.inTransaction(repository.pool(), conn ->
+            repository.lockForRestore(conn, IdChunks.ids(chunk), windowDays).compose(candidates -> {
+              ChunkOutcome outcome = new ChunkOutcome(chunk);
+              List<UUID> eligible = new ArrayList<>();
+              Set<String> claimedEmails = new HashSet<>();
+              for (RestoreCandidate candidate : candidates) {
+                PreparedItem item = byId.get(candidate.id().toString());
+                if (!candidate.deleted()) {
+                  outcome.fail(item, ErrorCode.NOT_DELETED, "User is not deleted");
+                } else if (candidate.expired()) {
+                  outcome.fail(item, ErrorCode.RESTORE_WINDOW_EXPIRED,
+                      "User was deleted more than " + windowDays + " days ago and can no longer be restored");
+                } else if (candidate.emailTaken() || !claimedEmails.add(candidate.email())) {
+                  outcome.fail(item, ErrorCode.EMAIL_IN_USE, "Email already in use by another user");
+                } else {
+                  eligible.add(candidate.id());
+                }
+              }
+              IdChunks.failUndecided(chunk, outcome, ErrorCode.USER_NOT_FOUND, "User not found");
+              if (eligible.isEmpty()) {
+                return Future.succeededFuture(new Restored(outcome, List.of()));
+              }
+              return repository.restore(conn, eligible.toArray(UUID[]::new)).map(users -> {
+                users.forEach(user -> outcome.succeed(byId.get(user.getString("id")), user));
+                return new Restored(outcome, users);
+              });
+            }))
+        .compose(restored -> cache.putAll(restored.users()).map(ignored -> restored.outcome().build()));
+  }
+}

@@ -1,0 +1,41 @@
+package dev.userbatch.worker;
+
+import dev.userbatch.batch.ChunkOutcome;
+import dev.userbatch.batch.ChunkRequest;
+import dev.userbatch.batch.ChunkResult;
+import dev.userbatch.batch.ErrorCode;
+import dev.userbatch.batch.PreparedItem;
+import dev.userbatch.cache.UserCache;
+import dev.userbatch.user.UserRepository;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+
+import java.util.Map;
+import java.util.UUID;
+
+/** Soft-deletes one chunk with one statement and replaces the cache entries by tombstones. */
+final class SoftDeleteChunkHandler implements ChunkHandler {
+  private final UserRepository repository;
+  private final UserCache cache;
+
+  SoftDeleteChunkHandler(UserRepository repository, UserCache cache) {
+    this.repository = repository;
+    this.cache = cache;
+  }
+
+  @Override
+  public Future<ChunkResult> process(ChunkRequest chunk) {
+    Map<String, PreparedItem> byId = IdChunks.byId(chunk);
+    return repository.softDelete(IdChunks.ids(chunk)).compose(result -> {
+      ChunkOutcome outcome = new ChunkOutcome(chunk);
+      for (JsonObject user : result.deleted()) {
+        outcome.succeed(byId.get(user.getString("id")), user);
+      }
+      for (UUID id : result.alreadyDeleted()) {
+        outcome.fail(byId.get(id.toString()), ErrorCode.ALREADY_DELETED, "User is already deleted");
+      }
+      IdChunks.failUndecided(chunk, outcome, ErrorCode.USER_NOT_FOUND, "User not found");
+      return cache.markDeleted(result.deleted()).map(ignored -> outcome.build());
+    });
+  }
+}
