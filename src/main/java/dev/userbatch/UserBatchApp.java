@@ -5,6 +5,7 @@ import dev.userbatch.config.ServiceConfig;
 import dev.userbatch.db.Migrations;
 import dev.userbatch.embedded.InfrastructureEndpoints;
 import dev.userbatch.http.ApiVerticle;
+import dev.userbatch.metrics.Telemetry;
 import dev.userbatch.operation.Operations;
 import dev.userbatch.user.PasswordHasher;
 import dev.userbatch.validation.SchemaValidator;
@@ -43,16 +44,17 @@ public final class UserBatchApp implements AutoCloseable {
     try {
       ServiceConfig config = requested.withEndpoints(infrastructure.pgUrl(), infrastructure.redisUrl());
       Migrations.migrate(config.pgUrl());
-      vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(Math.max(20, config.workerInstances() * 2)));
+      Telemetry telemetry = new Telemetry();
+      vertx = telemetry.newVertx(new VertxOptions().setWorkerPoolSize(Math.max(20, config.workerInstances() * 2)));
       JsonRecordCodec.registerChunkCodecs(vertx.eventBus());
       SchemaValidator validator = new SchemaValidator();
       Operations operations = Operations.create(validator);
       PasswordHasher hasher = PasswordHasher.owaspDefault();
       int eventLoops = Math.max(1, Runtime.getRuntime().availableProcessors());
       Vertx v = vertx;
-      v.deployVerticle(() -> new ChunkWorkerVerticle(config, hasher),
+      v.deployVerticle(() -> new ChunkWorkerVerticle(config, hasher, telemetry.batchMetrics()),
               new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER).setInstances(config.workerInstances()))
-          .compose(ignored -> v.deployVerticle(() -> new ApiVerticle(config, operations),
+          .compose(ignored -> v.deployVerticle(() -> new ApiVerticle(config, operations, telemetry),
               new DeploymentOptions().setInstances(eventLoops)))
           .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
       LOG.info("user-batch-service listening on port {} (PostgreSQL: {}; Redis: {})",

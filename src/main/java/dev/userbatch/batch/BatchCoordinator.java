@@ -31,8 +31,8 @@ public final class BatchCoordinator {
     this.chunkTimeoutMs = chunkTimeoutMs;
   }
 
-  public Future<BatchOutcome> execute(BatchOperation operation, PreparedBatch batch, BatchOptions options,
-                                      Map<String, String> headers) {
+  public Future<BatchOutcome> execute(BatchOperation operation, String batchId, PreparedBatch batch,
+                                      BatchOptions options, Map<String, String> headers) {
     List<ItemFailure> failures = new ArrayList<>(batch.failures());
     List<PreparedItem> dispatchable = batch.items();
     boolean stoppedEarly = false;
@@ -52,7 +52,7 @@ public final class BatchCoordinator {
     }
     List<List<PreparedItem>> chunks = Chunker.split(dispatchable, options.chunkSize());
     int concurrency = operation.needsOrderedChunks(batch) ? 1 : options.maxConcurrency();
-    Dispatch dispatch = new Dispatch(operation, chunks, options, concurrency, headers, failures, stoppedEarly);
+    Dispatch dispatch = new Dispatch(operation, batchId, chunks, options, concurrency, headers, failures, stoppedEarly);
     return dispatch.start().map(ignored -> dispatch.outcome(batch));
   }
 
@@ -64,6 +64,7 @@ public final class BatchCoordinator {
   /** The state of one batch in flight. */
   private final class Dispatch {
     private final BatchOperation operation;
+    private final String batchId;
     private final List<List<PreparedItem>> chunks;
     private final BatchOptions options;
     private final int concurrency;
@@ -76,9 +77,10 @@ public final class BatchCoordinator {
     private boolean stopped;
     private boolean stoppedEarly;
 
-    Dispatch(BatchOperation operation, List<List<PreparedItem>> chunks, BatchOptions options, int concurrency,
-             Map<String, String> headers, List<ItemFailure> failures, boolean stoppedEarly) {
+    Dispatch(BatchOperation operation, String batchId, List<List<PreparedItem>> chunks, BatchOptions options,
+             int concurrency, Map<String, String> headers, List<ItemFailure> failures, boolean stoppedEarly) {
       this.operation = operation;
+      this.batchId = batchId;
       this.chunks = chunks;
       this.options = options;
       this.concurrency = concurrency;
@@ -110,7 +112,8 @@ public final class BatchCoordinator {
 
     private void send(int chunkNumber) {
       inFlight++;
-      ChunkRequest request = new ChunkRequest(operation.name(), chunkNumber, List.copyOf(chunks.get(chunkNumber)));
+      ChunkRequest request = new ChunkRequest(operation.name(), batchId, chunkNumber,
+          List.copyOf(chunks.get(chunkNumber)));
       vertx.eventBus().<ChunkResult>request(operation.workerAddress(), request, delivery)
           .map(reply -> reply.body())
           .recover(err -> Future.succeededFuture(failWholeChunk(request, err)))

@@ -5,12 +5,14 @@ import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 
 /**
  * One chunk of work sent to a worker over the event bus. Immutable once built; everything in it
  * is decided before it is sent (create ids included), so sending the same chunk twice is safe.
+ * {@code batchId} names the batch (and its audit row) the chunk belongs to.
  */
-public record ChunkRequest(String operation, int chunkNumber, List<PreparedItem> items) {
+public record ChunkRequest(String operation, String batchId, int chunkNumber, List<PreparedItem> items) {
 
   public JsonObject toJson() {
     JsonArray indexes = new JsonArray();
@@ -21,9 +23,15 @@ public record ChunkRequest(String operation, int chunkNumber, List<PreparedItem>
     }
     return new JsonObject()
         .put("operation", operation)
+        .put("batchId", batchId)
         .put("chunkNumber", chunkNumber)
         .put("indexes", indexes)
         .put("items", values);
+  }
+
+  /** The batch id as a UUID, or null for chunks sent outside an audited batch. */
+  public UUID batchUuid() {
+    return batchId == null ? null : UUID.fromString(batchId);
   }
 
   public static ChunkRequest fromJson(JsonObject json) {
@@ -33,6 +41,7 @@ public record ChunkRequest(String operation, int chunkNumber, List<PreparedItem>
     for (int i = 0; i < indexes.size(); i++) {
       items.add(new PreparedItem(indexes.getInteger(i), values.getValue(i)));
     }
-    return new ChunkRequest(json.getString("operation"), json.getInteger("chunkNumber"), List.copyOf(items));
+    return new ChunkRequest(json.getString("operation"), json.getString("batchId"), json.getInteger("chunkNumber"),
+        List.copyOf(items));
   }
 }

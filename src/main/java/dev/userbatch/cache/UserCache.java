@@ -1,5 +1,6 @@
 package dev.userbatch.cache;
 
+import dev.userbatch.metrics.BatchMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -15,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Redis cache of public user views, one round trip per chunk.
@@ -31,7 +31,6 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class UserCache {
   private static final Logger LOG = LoggerFactory.getLogger(UserCache.class);
   public static final String KEY_PREFIX = "user:";
-  private static final AtomicLong ERRORS = new AtomicLong();
 
   /** KEYS: the entries; ARGV[1]: ttl seconds; ARGV[2i], ARGV[2i+1]: version and value of KEYS[i]. */
   static final String PUT_IF_NEWER = """
@@ -50,20 +49,17 @@ public final class UserCache {
   private final Redis redis;
   private final int ttlSeconds;
   private final long timeoutMs;
+  private final BatchMetrics metrics;
 
-  public UserCache(Redis redis, int ttlSeconds, long timeoutMs) {
+  public UserCache(Redis redis, int ttlSeconds, long timeoutMs, BatchMetrics metrics) {
     this.redis = redis;
     this.ttlSeconds = ttlSeconds;
     this.timeoutMs = timeoutMs;
+    this.metrics = metrics;
   }
 
   public static String key(UUID id) {
     return KEY_PREFIX + id;
-  }
-
-  /** Cache failures since start, across all instances in this JVM. */
-  public static long errorCount() {
-    return ERRORS.get();
   }
 
   /** What the cache knows about one user: its view, or that it is deleted. */
@@ -87,10 +83,13 @@ public final class UserCache {
               hits.put(ids.get(i), decode(value.toBuffer()));
             }
           }
+          metrics.cacheHits(hits.size());
+          metrics.cacheMisses(ids.size() - hits.size());
           return hits;
         })
         .recover(err -> {
           failed("read", ids.size(), err);
+          metrics.cacheMisses(ids.size());
           return Future.succeededFuture(Map.of());
         });
   }
@@ -142,7 +141,7 @@ public final class UserCache {
   }
 
   private void failed(String what, int size, Throwable err) {
-    ERRORS.incrementAndGet();
+    metrics.cacheError();
     LOG.warn("Cache {} of {} entries failed, continuing without the cache: {}", what, size, err.toString());
   }
 }

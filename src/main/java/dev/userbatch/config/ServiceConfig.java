@@ -9,7 +9,9 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.Objects;
 
 /**
@@ -30,7 +32,8 @@ public record ServiceConfig(
     int workerInstances,
     int pgPoolSize,
     long chunkTimeoutMs,
-    long shutdownTimeoutMs) {
+    long shutdownTimeoutMs,
+    Set<String> trustedProxies) {
 
   static final String CONFIG_RESOURCE = "conf/application.json";
 
@@ -78,17 +81,18 @@ public record ServiceConfig(
         intField(json, "workerInstances"),
         intField(json, "pgPoolSize"),
         longField(json, "chunkTimeoutMs"),
-        longField(json, "shutdownTimeoutMs"));
+        longField(json, "shutdownTimeoutMs"),
+        csv(json.getValue("trustedProxies")));
   }
 
   public ServiceConfig withEndpoints(String pgUrl, String redisUrl) {
     return new ServiceConfig(httpPort, pgUrl, redisUrl, dataDir, embedded, maxItemsPerRequest,
-        maxBodyBytes, cacheTtlSeconds, restoreWindowDays, workerInstances, pgPoolSize, chunkTimeoutMs, shutdownTimeoutMs);
+        maxBodyBytes, cacheTtlSeconds, restoreWindowDays, workerInstances, pgPoolSize, chunkTimeoutMs, shutdownTimeoutMs, trustedProxies);
   }
 
   public ServiceConfig withHttpPort(int port) {
     return new ServiceConfig(port, pgUrl, redisUrl, dataDir, embedded, maxItemsPerRequest,
-        maxBodyBytes, cacheTtlSeconds, restoreWindowDays, workerInstances, pgPoolSize, chunkTimeoutMs, shutdownTimeoutMs);
+        maxBodyBytes, cacheTtlSeconds, restoreWindowDays, workerInstances, pgPoolSize, chunkTimeoutMs, shutdownTimeoutMs, trustedProxies);
   }
 
   /** camelCase field name to the environment variable that overrides it: pgUrl → PG_URL. */
@@ -128,6 +132,20 @@ public record ServiceConfig(
       throw new IllegalArgumentException(
           "Configuration " + field + " (env " + envName(field) + ") must be an integer, got '" + value + "'");
     }
+  }
+
+  /** "10.0.0.1, 10.0.0.2" → {10.0.0.1, 10.0.0.2}. */
+  private static Set<String> csv(Object value) {
+    if (value == null) {
+      return Set.of();
+    }
+    Set<String> items = new LinkedHashSet<>();
+    for (String item : String.valueOf(value).split(",")) {
+      if (!item.isBlank()) {
+        items.add(item.trim());
+      }
+    }
+    return Set.copyOf(items);
   }
 
   private static String blankToNull(Object value) {

@@ -1,15 +1,20 @@
 package dev.userbatch.http;
 
+import dev.userbatch.audit.AuditTrail;
 import dev.userbatch.batch.BatchCoordinator;
+import dev.userbatch.batch.BatchRunner;
 import dev.userbatch.batch.BatchOperation;
 import dev.userbatch.config.ServiceConfig;
+import dev.userbatch.db.Clients;
+import dev.userbatch.metrics.Telemetry;
 import dev.userbatch.operation.Operations;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
-import io.vertx.ext.web.RoutingContext;
+import io.vertx.micrometer.PrometheusScrapingHandler;
+import io.vertx.redis.client.Redis;
+import io.vertx.sqlclient.Pool;
 import io.vertx.ext.web.handler.BodyHandler;
 
 /** The router verticle: one instance per event loop, each binding the same port. */
@@ -19,33 +24,42 @@ public final class ApiVerticle extends VerticleBase {
 
   private final ServiceConfig config;
   private final Operations operations;
+  private final Telemetry telemetry;
+  private Pool pool;
+  private Redis redis;
 
-  public ApiVerticle(ServiceConfig config, Operations operations) {
+  public ApiVerticle(ServiceConfig config, Operations operations, Telemetry telemetry) {
     this.config = config;
     this.operations = operations;
+    this.telemetry = telemetry;
   }
 
   @Override
   public Future<?> start() {
-    BatchCoordinator coordinator = new BatchCoordinator(vertx, config.chunkTimeoutMs());
-    BatchEndpoint create = endpoint(operations.create(), coordinator);
-    BatchEndpoint lookup = endpoint(operations.lookup(), coordinator);
-    BatchEndpoint update = endpoint(operations.update(), coordinator);
-    BatchEndpoint lastLogin = endpoint(operations.lastLogin(), coordinator);
-    BatchEndpoint softDelete = endpoint(operations.softDelete(), coordinator);
-    BatchEndpoint restore = endpoint(operations.restore(), coordinator);
+    pool = Clients.pgPool(vertx, config);
+    redis = Clients.redis(vertx, config);
+    BatchRunner runner = new BatchRunner(vertx, operations.validator(),
+        new BatchCoordinator(vertx, config.chunkTimeoutMs()), new AuditTrail(vertx, pool),
+        telemetry.batchMetrics(), config.maxItemsPerRequest());
+    BatchEndpoint create = endpoint(operations.create(), runner);
+    BatchEndpoint lookup = endpoint(operations.lookup(), runner);
+    BatchEndpoint update = endpoint(operations.update(), runner);
+    BatchEndpoint lastLogin = endpoint(operations.lastLogin(), runner);
+    BatchEndpoint softDelete = endpoint(operations.softDelete(), runner);
+    BatchEndpoint restore = endpoint(operations.restore(), runner);
 
     Router router = Router.router(vertx);
     router.route().handler(CorrelationId::assign);
     router.route("/batch/*").handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()));
     router.post("/batch/users/create").handler(create::handleBody);
     router.post("/batch/users/lookup").handler(lookup::handleBody);
-    router.get("/batch/users/lookup").handler(ctx -> lookup.handleEnvelope(ctx, LookupQuery.toEnvelope(ctx.queryParams())));
+    router.get("/batch/users/lookup").handler(ctx -> lookup.handleWith(ctx, c -> LookupQuery.toEnvelope(c.queryParams())));
     router.patch("/batch/users/update").handler(update::handleBody);
     router.patch("/batch/users/last-login").handler(lastLogin::handleBody);
     router.delete("/batch/users/soft-delete").handler(softDelete::handleBody);
     router.post("/batch/users/restore").handler(restore::handleBody);
-    router.get("/health/live").handler(this::live);
+    HealthRoutes.mount(vertx, router, pool, redis);
+    router.get("/metrics").handler(PrometheusScrapingHandler.create(telemetry.registry()));
     router.route().failureHandler(ErrorResponses::handle);
     router.errorHandler(404, ErrorResponses::handle);
     router.errorHandler(405, ErrorResponses::handle);
@@ -58,11 +72,13 @@ public final class ApiVerticle extends VerticleBase {
         .listen();
   }
 
-  private BatchEndpoint endpoint(BatchOperation operation, BatchCoordinator coordinator) {
-    return new BatchEndpoint(vertx, operation, operations.validator(), coordinator, config.maxItemsPerRequest());
+  private BatchEndpoint endpoint(BatchOperation operation, BatchRunner runner) {
+    return new BatchEndpoint(operation, runner, config.trustedProxies());
   }
 
-  private void live(RoutingContext ctx) {
-    ErrorResponses.send(ctx, 200, new JsonObject().put("status", "UP"));
+  @Override
+  public Future<?> stop() {
+    redis.close();
+    return pool.close();
   }
 }

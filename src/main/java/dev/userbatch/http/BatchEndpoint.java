@@ -1,80 +1,62 @@
 package dev.userbatch.http;
 
-import dev.userbatch.batch.BatchCoordinator;
+import dev.userbatch.audit.AuditContext;
 import dev.userbatch.batch.BatchOperation;
-import dev.userbatch.batch.BatchOptions;
-import dev.userbatch.batch.BatchResponse;
-import dev.userbatch.batch.PreparedBatch;
-import dev.userbatch.validation.FieldError;
-import dev.userbatch.validation.SchemaValidator;
-import io.vertx.core.Future;
-import io.vertx.core.Vertx;
+import dev.userbatch.batch.BatchRunner;
+import dev.userbatch.batch.RequestException;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
-import java.util.List;
-import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
 
-/**
- * The HTTP face of one batch operation: parse and validate the envelope, prepare the items (both
- * off the event loop), run the batch through the coordinator, and send the batch response.
- */
+/** The HTTP face of one batch operation: read the envelope, run the batch, send the response. */
 final class BatchEndpoint {
-  private final Vertx vertx;
   private final BatchOperation operation;
-  private final SchemaValidator validator;
-  private final BatchCoordinator coordinator;
-  private final int maxItems;
+  private final BatchRunner runner;
+  private final Set<String> trustedProxies;
 
-  BatchEndpoint(Vertx vertx, BatchOperation operation, SchemaValidator validator, BatchCoordinator coordinator,
-                int maxItems) {
-    this.vertx = vertx;
+  BatchEndpoint(BatchOperation operation, BatchRunner runner, Set<String> trustedProxies) {
     this.operation = operation;
-    this.validator = validator;
-    this.coordinator = coordinator;
-    this.maxItems = maxItems;
-  }
-
-  /** A validated request, ready to dispatch. */
-  record Accepted(PreparedBatch batch, BatchOptions options) {
+    this.runner = runner;
+    this.trustedProxies = trustedProxies;
   }
 
   /** Handles a request whose JSON body is the envelope. */
   void handleBody(RoutingContext ctx) {
     Buffer body = ctx.body().buffer();
-    run(ctx, () -> accept(parseObject(body)));
+    JsonObject envelope;
+    try {
+      envelope = parseObject(body);
+    } catch (RequestException e) {
+      ctx.fail(e);
+      return;
+    }
+    handleEnvelope(ctx, envelope);
   }
 
-  /** Handles a request whose envelope was built from the query string (it is validated the same way). */
+  /** Handles a request whose envelope was built another way (the lookup query string). */
   void handleEnvelope(RoutingContext ctx, JsonObject envelope) {
-    run(ctx, () -> accept(envelope));
-  }
-
-  private void run(RoutingContext ctx, java.util.concurrent.Callable<Accepted> prepare) {
-    Map<String, String> headers = Map.of(CorrelationId.KEY, ctx.<String>get(CorrelationId.KEY));
-    vertx.executeBlocking(prepare, false)
-        .compose(accepted -> coordinator.execute(operation, accepted.batch(), accepted.options(), headers))
-        .map(BatchResponse::of)
+    AuditContext context = new AuditContext(null, ClientAddress.of(ctx, trustedProxies),
+        ctx.request().getHeader("User-Agent"), ctx.get(CorrelationId.KEY));
+    runner.run(operation, envelope, context)
         .onSuccess(response -> ErrorResponses.send(ctx, response.status(), response.body()))
         .onFailure(ctx::fail);
   }
 
-  Accepted accept(JsonObject envelope) {
-    List<FieldError> errors = validator.validate(operation.envelopeSchema(), envelope);
-    if (!errors.isEmpty()) {
-      throw RequestException.invalid(errors);
+  /** Handles a request whose envelope is computed from the request (e.g. the query string). */
+  void handleWith(RoutingContext ctx, Function<RoutingContext, JsonObject> envelopeOf) {
+    JsonObject envelope;
+    try {
+      envelope = envelopeOf.apply(ctx);
+    } catch (RequestException e) {
+      ctx.fail(e);
+      return;
     }
-    JsonArray items = envelope.getJsonArray(operation.itemsField());
-    if (items.size() > maxItems) {
-      throw new RequestException(413, "TOO_MANY_ITEMS", operation.itemsField() + " has " + items.size()
-          + " items; at most " + maxItems + " are allowed per request");
-    }
-    BatchOptions options = BatchOptions.fromJson(envelope.getJsonObject("options"));
-    return new Accepted(operation.prepare(items), options);
+    handleEnvelope(ctx, envelope);
   }
 
   static JsonObject parseObject(Buffer body) {

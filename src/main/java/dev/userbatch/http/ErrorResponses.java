@@ -1,5 +1,6 @@
 package dev.userbatch.http;
 
+import dev.userbatch.batch.RequestException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;

@@ -1,5 +1,6 @@
 package dev.userbatch.http;
 
+import dev.userbatch.batch.RequestException;
 import dev.userbatch.validation.FieldError;
 import io.vertx.core.MultiMap;
 import io.vertx.core.json.JsonArray;

@@ -120,6 +120,21 @@ public final class UpdateUsers implements BatchOperation {
       }
       items.add(new PreparedItem(index, prepared));
     }
-    return new PreparedBatch(items, failures, List.of(), updates.size(), updates::getValue);
+    return new PreparedBatch(items, failures, List.of(), updates.size(), i -> redact(updates.getValue(i)));
+  }
+
+  /** The item as echoed in a failure: a password (refused, but still a secret) is never sent back. */
+  static Object redact(Object item) {
+    if (!(item instanceof JsonObject update) || !(update.getValue("data") instanceof JsonObject data)) {
+      return item;
+    }
+    JsonObject copy = update.copy();
+    JsonObject redactedData = copy.getJsonObject("data");
+    for (String secret : new String[] {"password", "passwordHash"}) {
+      if (data.containsKey(secret)) {
+        redactedData.put(secret, CreateUsers.REDACTED);
+      }
+    }
+    return copy;
   }
 }

@@ -65,7 +65,10 @@ public final class UserRepository {
   }
 
   public Future<List<LockedUser>> lockForUpdate(SqlConnection conn, UUID[] ids, String[] wantedEmails) {
-    return conn.preparedQuery(UserSql.LOCK_FOR_UPDATE).execute(Tuple.of(ids, wantedEmails)).map(rows -> {
+    // Not Tuple.of(ids, wantedEmails): with two array arguments Java picks Tuple.of(Object, Object...)
+    // and spreads the emails into separate parameters.
+    Tuple params = Tuple.tuple().addArrayOfUUID(ids).addArrayOfString(wantedEmails);
+    return conn.preparedQuery(UserSql.LOCK_FOR_UPDATE).execute(params).map(rows -> {
       List<LockedUser> locked = new ArrayList<>(rows.size());
       for (Row row : rows) {
         locked.add(new LockedUser(row.getUUID("id"), row.getString("email"), row.getInteger("version"),

@@ -5,7 +5,9 @@ import dev.userbatch.batch.ChunkResult;
 import dev.userbatch.batch.ErrorCode;
 import dev.userbatch.cache.UserCache;
 import dev.userbatch.config.ServiceConfig;
+import dev.userbatch.batch.ChunkHeaders;
 import dev.userbatch.db.Clients;
+import dev.userbatch.metrics.BatchMetrics;
 import dev.userbatch.user.PasswordHasher;
 import dev.userbatch.user.UserRepository;
 import io.vertx.core.Future;
@@ -27,15 +29,19 @@ import java.util.Map;
  */
 public final class ChunkWorkerVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(ChunkWorkerVerticle.class);
+  /** Readiness probes ask a worker to answer here. */
+  public static final String PING_ADDRESS = "users.worker.ping";
 
   private final ServiceConfig config;
   private final PasswordHasher hasher;
+  private final BatchMetrics metrics;
   private Pool pool;
   private Redis redis;
 
-  public ChunkWorkerVerticle(ServiceConfig config, PasswordHasher hasher) {
+  public ChunkWorkerVerticle(ServiceConfig config, PasswordHasher hasher, BatchMetrics metrics) {
     this.config = config;
     this.hasher = hasher;
+    this.metrics = metrics;
   }
 
   @Override
@@ -43,7 +49,7 @@ public final class ChunkWorkerVerticle extends VerticleBase {
     pool = Clients.pgPool(vertx, config);
     redis = Clients.redis(vertx, config);
     UserRepository repository = new UserRepository(pool);
-    UserCache cache = new UserCache(redis, config.cacheTtlSeconds(), Clients.CACHE_TIMEOUT_MS);
+    UserCache cache = new UserCache(redis, config.cacheTtlSeconds(), Clients.CACHE_TIMEOUT_MS, metrics);
     Map<String, ChunkHandler> handlers = Map.of(
         "create", new CreateChunkHandler(repository, cache, hasher),
         "lookup", new LookupChunkHandler(repository, cache),
@@ -52,6 +58,7 @@ public final class ChunkWorkerVerticle extends VerticleBase {
         "soft-delete", new SoftDeleteChunkHandler(repository, cache),
         "restore", new RestoreChunkHandler(repository, cache, config.restoreWindowDays()));
     List<Future<Void>> registrations = new ArrayList<>();
+    registrations.add(vertx.eventBus().consumer(PING_ADDRESS, message -> message.reply("pong")).completion());
     handlers.forEach((operation, handler) -> {
       MessageConsumer<ChunkRequest> consumer = vertx.eventBus()
           .consumer("users.chunk." + operation, message -> handle(operation, handler, message));
@@ -62,15 +69,36 @@ public final class ChunkWorkerVerticle extends VerticleBase {
 
   private void handle(String operation, ChunkHandler handler, Message<ChunkRequest> message) {
     ChunkRequest chunk = message.body();
+    String correlationId = message.headers().get(ChunkHeaders.CORRELATION_ID);
+    long started = System.nanoTime();
     Future<ChunkResult> result;
     try {
       result = handler.process(chunk);
     } catch (RuntimeException e) {
       result = Future.failedFuture(e);
     }
-    result.onSuccess(message::reply).onFailure(err -> {
+    result.onSuccess(reply -> {
+      LOG.atInfo()
+          .addKeyValue("correlationId", correlationId)
+          .addKeyValue("operation", operation)
+          .addKeyValue("chunk", chunk.chunkNumber())
+          .addKeyValue("items", chunk.items().size())
+          .addKeyValue("successful", reply.data().size())
+          .addKeyValue("failed", reply.failures().size())
+          .addKeyValue("durationMs", (System.nanoTime() - started) / 1_000_000)
+          .log("chunk processed");
+      message.reply(reply);
+    }).onFailure(err -> {
       ErrorCode code = SystemErrors.codeOf(err);
-      LOG.error("{} chunk {} failed ({} items, {})", operation, chunk.chunkNumber(), chunk.items().size(), code, err);
+      LOG.atError()
+          .addKeyValue("correlationId", correlationId)
+          .addKeyValue("operation", operation)
+          .addKeyValue("chunk", chunk.chunkNumber())
+          .addKeyValue("items", chunk.items().size())
+          .addKeyValue("code", code.name())
+          .addKeyValue("error", SystemErrors.describe(err))
+          .setCause(SystemErrors.safeCause(err))
+          .log("chunk failed as a whole");
       message.fail(code.ordinal(), SystemErrors.messageOf(code, err));
     });
   }

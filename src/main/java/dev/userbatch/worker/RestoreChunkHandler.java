@@ -13,6 +13,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -43,11 +44,16 @@ final class RestoreChunkHandler implements ChunkHandler {
     return Transactions.inTransaction(repository.pool(), conn ->
             repository.lockForRestore(conn, IdChunks.ids(chunk), windowDays).compose(candidates -> {
               ChunkOutcome outcome = new ChunkOutcome(chunk);
+              Map<UUID, RestoreCandidate> found = new HashMap<>();
+              candidates.forEach(candidate -> found.put(candidate.id(), candidate));
               List<UUID> eligible = new ArrayList<>();
               Set<String> claimedEmails = new HashSet<>();
-              for (RestoreCandidate candidate : candidates) {
-                PreparedItem item = byId.get(candidate.id().toString());
-                if (!candidate.deleted()) {
+              // In request order, so that of two deleted users with one email the first listed wins.
+              for (PreparedItem item : chunk.items()) {
+                RestoreCandidate candidate = found.get(UUID.fromString((String) item.value()));
+                if (candidate == null) {
+                  outcome.fail(item, ErrorCode.USER_NOT_FOUND, "User not found");
+                } else if (!candidate.deleted()) {
                   outcome.fail(item, ErrorCode.NOT_DELETED, "User is not deleted");
                 } else if (candidate.expired()) {
                   outcome.fail(item, ErrorCode.RESTORE_WINDOW_EXPIRED,
@@ -58,10 +64,11 @@ final class RestoreChunkHandler implements ChunkHandler {
                   eligible.add(candidate.id());
                 }
               }
-              IdChunks.failUndecided(chunk, outcome, ErrorCode.USER_NOT_FOUND, "User not found");
               if (eligible.isEmpty()) {
                 return Future.succeededFuture(new Restored(outcome, List.of()));
               }
+              // Every item is decided before this point except the eligible ones, which the
+              // restore decides: an eligible user must never be reported as not found.
               return repository.restore(conn, eligible.toArray(UUID[]::new)).map(users -> {
                 users.forEach(user -> outcome.succeed(byId.get(user.getString("id")), user));
                 return new Restored(outcome, users);

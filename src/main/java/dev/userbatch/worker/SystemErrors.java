@@ -34,9 +34,34 @@ final class SystemErrors {
     return ErrorCode.INTERNAL;
   }
 
+  /**
+   * The error for logs and callers without values from the data: PostgreSQL's detail and hint
+   * can quote a row ("Key (lower(email))=(…) already exists"), so only state and message are kept.
+   */
+  static String describe(Throwable err) {
+    for (Throwable t = err; t != null; t = t.getCause()) {
+      if (t instanceof PgException pg) {
+        return "PostgreSQL error " + pg.getSqlState() + ": " + pg.getErrorMessage();
+      }
+    }
+    return err.getClass().getSimpleName() + ": " + err.getMessage();
+  }
+
+  /** The exception to log with its stack trace, with any PostgreSQL detail left out. */
+  static Throwable safeCause(Throwable err) {
+    for (Throwable t = err; t != null; t = t.getCause()) {
+      if (t instanceof PgException) {
+        RuntimeException safe = new RuntimeException(describe(err));
+        safe.setStackTrace(err.getStackTrace());
+        return safe;
+      }
+    }
+    return err;
+  }
+
   static String messageOf(ErrorCode code, Throwable err) {
     return switch (code) {
-      case DATABASE_UNAVAILABLE -> "Database unavailable: " + err.getMessage();
+      case DATABASE_UNAVAILABLE -> "Database unavailable: " + describe(err);
       case TIMEOUT -> "Processing timeout: the database cancelled the statement";
       default -> "Internal error while processing the chunk";
     };

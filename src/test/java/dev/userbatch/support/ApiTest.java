@@ -16,6 +16,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 
 /** Base of the HTTP tests: the shared running service and small helpers to call and inspect it. */
 @ExtendWith(VertxExtension.class)
@@ -59,6 +61,40 @@ public abstract class ApiTest {
       }
       return response.bodyAsJsonObject().getJsonArray("data");
     });
+  }
+
+  /** Blocks the test thread (never an event loop) until the future completes; for try/finally-style tests. */
+  protected static <T> T sync(Future<T> future) {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(e.getCause());
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Sends a JSON body with any method and waits for the response. */
+  protected HttpResponse<Buffer> call(io.vertx.core.http.HttpMethod method, String path, JsonObject body) {
+    return sync(send(method, path, body));
+  }
+
+  /** Creates {@code count} users with unique emails and waits for them; returns their views. */
+  protected JsonArray createdUsers(String tag, int count) {
+    return sync(createUsers(TestData.usersWithHash(tag, count)));
+  }
+
+  /** The stored row of one user (public columns), or null when there is none. */
+  protected Row userRow(String id) {
+    RowSet<Row> rows = sync(sql("SELECT id, email, name, version, created_at, updated_at, last_login_at, deleted_at "
+        + "FROM users WHERE id = $1", UUID.fromString(id)));
+    return rows.size() == 0 ? null : rows.iterator().next();
+  }
+
+  /** The raw Redis value of a user's cache entry ({@code <version>|<json>}), or null. */
+  protected String cached(String id) {
+    Response value = sync(redis(Command.GET, "user:" + id));
+    return value == null ? null : value.toString();
   }
 
   protected static UUID[] ids(JsonArray users) {

@@ -1,4 +1,4 @@
-package dev.userbatch.http;
+package dev.userbatch.batch;
 
 import dev.userbatch.validation.FieldError;
 

@@ -1,0 +1,110 @@
+package dev.userbatch.audit;
+
+import dev.userbatch.batch.BatchOperation;
+import dev.userbatch.batch.BatchOutcome;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The audit trail of batch operations in table {@code audit_log}: one row per operation. The row
+ * is opened before the first chunk, each write chunk adds the ids it changed inside its own
+ * transaction ({@link #recordChunk}), and the row is closed with the outcome, then published on
+ * the event bus at {@value #ADDRESS} for a co-deployed security service.
+ */
+public final class AuditTrail {
+  public static final String ADDRESS = "users.audit";
+
+  static final String OPEN =
+      "INSERT INTO audit_log (id, operation, actor, client_ip, user_agent, correlation_id, total) "
+          + "VALUES ($1, $2, $3, $4, $5, $6, $7)";
+  static final String RECORD_CHUNK =
+      "UPDATE audit_log SET user_ids = user_ids || $2::uuid[], successful = successful + cardinality($2::uuid[]) "
+          + "WHERE id = $1";
+  static final String CLOSE =
+      "UPDATE audit_log SET finished_at = now(), failed = $2, outcome = $3, "
+          + "user_ids = COALESCE($4::uuid[], user_ids), successful = COALESCE($5, successful) "
+          + "WHERE id = $1 "
+          + "RETURNING id, operation, actor, started_at, finished_at, client_ip, user_agent, correlation_id, "
+          + "user_ids, total, successful, failed, outcome, dry_run";
+
+  private final Vertx vertx;
+  private final Pool pool;
+
+  public AuditTrail(Vertx vertx, Pool pool) {
+    this.vertx = vertx;
+    this.pool = pool;
+  }
+
+  /** Opens the audit row of a batch; its id is the batch id carried by every chunk. */
+  public Future<UUID> open(BatchOperation operation, AuditContext context, int total) {
+    UUID id = UUID.randomUUID();
+    return pool.preparedQuery(OPEN)
+        .execute(Tuple.of(id, operation.name(), context.actor(), context.clientIp(), context.userAgent(),
+            context.correlationId(), total))
+        .map(ignored -> id);
+  }
+
+  /** Adds the users a chunk changed; call inside the chunk's transaction. */
+  public static Future<Void> recordChunk(SqlConnection conn, UUID batchId, UUID[] changedUserIds) {
+    if (batchId == null || changedUserIds.length == 0) {
+      return Future.succeededFuture();
+    }
+    return conn.preparedQuery(RECORD_CHUNK).execute(Tuple.of(batchId, changedUserIds)).mapEmpty();
+  }
+
+  /**
+   * Closes the row with the outcome. Lookups change nothing, so their row records here which
+   * users were read. Publishes the closed record.
+   */
+  public Future<JsonObject> close(UUID batchId, BatchOutcome outcome) {
+    int failed = outcome.failures().size();
+    String result = failed == 0 ? "success" : outcome.successful() == 0 ? "failed" : "partial";
+    UUID[] readIds = null;
+    Integer read = null;
+    if (outcome.operation().kind() == BatchOperation.Kind.LOOKUP) {
+      List<UUID> ids = new ArrayList<>(outcome.data().size());
+      outcome.data().forEach(user -> ids.add(UUID.fromString(((JsonObject) user).getString("id"))));
+      readIds = ids.toArray(UUID[]::new);
+      read = readIds.length;
+    }
+    return pool.preparedQuery(CLOSE)
+        .execute(Tuple.of(batchId, failed, result, readIds, read))
+        .map(rows -> {
+          JsonObject record = toJson(rows.iterator().next());
+          vertx.eventBus().publish(ADDRESS, record);
+          return record;
+        });
+  }
+
+  static JsonObject toJson(Row row) {
+    JsonArray userIds = new JsonArray();
+    for (UUID id : row.getArrayOfUUIDs("user_ids")) {
+      userIds.add(id.toString());
+    }
+    return new JsonObject()
+        .put("id", row.getUUID("id").toString())
+        .put("operation", row.getString("operation"))
+        .put("actor", row.getString("actor"))
+        .put("startedAt", row.getOffsetDateTime("started_at").toInstant().toString())
+        .put("finishedAt", row.getOffsetDateTime("finished_at").toInstant().toString())
+        .put("clientIp", row.getString("client_ip"))
+        .put("userAgent", row.getString("user_agent"))
+        .put("correlationId", row.getString("correlation_id"))
+        .put("userIds", userIds)
+        .put("total", row.getInteger("total"))
+        .put("successful", row.getInteger("successful"))
+        .put("failed", row.getInteger("failed"))
+        .put("outcome", row.getString("outcome"))
+        .put("dryRun", row.getBoolean("dry_run"));
+  }
+}

@@ -1,0 +1,129 @@
+package dev.userbatch.batch;
+
+import dev.userbatch.audit.AuditContext;
+import dev.userbatch.audit.AuditTrail;
+import dev.userbatch.metrics.BatchMetrics;
+import dev.userbatch.validation.FieldError;
+import dev.userbatch.validation.SchemaValidator;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Runs one batch request from its JSON envelope to its response, whichever way it arrived (HTTP
+ * or event bus): validate the envelope and prepare the items on a worker thread, open the audit
+ * row, let the coordinator run the chunks, then record metrics, log and close the audit row.
+ */
+public final class BatchRunner {
+  private static final Logger LOG = LoggerFactory.getLogger(BatchRunner.class);
+
+  private final Vertx vertx;
+  private final SchemaValidator validator;
+  private final BatchCoordinator coordinator;
+  private final AuditTrail audit;
+  private final BatchMetrics metrics;
+  private final int maxItems;
+
+  public BatchRunner(Vertx vertx, SchemaValidator validator, BatchCoordinator coordinator, AuditTrail audit,
+                     BatchMetrics metrics, int maxItems) {
+    this.vertx = vertx;
+    this.validator = validator;
+    this.coordinator = coordinator;
+    this.audit = audit;
+    this.metrics = metrics;
+    this.maxItems = maxItems;
+  }
+
+  /** A validated request, ready to dispatch. */
+  private record Accepted(PreparedBatch batch, BatchOptions options) {
+  }
+
+  /**
+   * Runs the batch. The future fails with {@link RequestException} when the envelope is refused
+   * as a whole; item failures are part of the response.
+   */
+  public Future<BatchResponse> run(BatchOperation operation, JsonObject envelope, AuditContext context) {
+    long started = System.nanoTime();
+    return vertx.executeBlocking(() -> accept(operation, envelope), false)
+        .recover(err -> {
+          if (err instanceof RequestException rejected) {
+            rejected(operation, context, rejected);
+          }
+          return Future.failedFuture(err);
+        })
+        .compose(accepted -> {
+          LOG.atInfo()
+              .addKeyValue("correlationId", context.correlationId())
+              .addKeyValue("operation", operation.name())
+              .addKeyValue("items", accepted.batch().inputSize())
+              .addKeyValue("invalid", accepted.batch().failures().size())
+              .addKeyValue("options", accepted.options().toJson().encode())
+              .log("batch started");
+          return audit.open(operation, context, accepted.batch().total())
+              .recover(err -> Future.failedFuture(new RequestException(503, ErrorCode.DATABASE_UNAVAILABLE.name(),
+                  "The batch was not started: its audit record could not be written (database unavailable)")))
+              .compose(batchId -> coordinator.execute(operation, batchId.toString(), accepted.batch(),
+                      accepted.options(), Map.of(ChunkHeaders.CORRELATION_ID, String.valueOf(context.correlationId())))
+                  .compose(outcome -> closeAudit(batchId, outcome)
+                      .map(ignored -> finished(context, accepted.options(), outcome, started))));
+        });
+  }
+
+  private Accepted accept(BatchOperation operation, JsonObject envelope) {
+    List<FieldError> errors = validator.validate(operation.envelopeSchema(), envelope);
+    if (!errors.isEmpty()) {
+      throw RequestException.invalid(errors);
+    }
+    JsonArray items = envelope.getJsonArray(operation.itemsField());
+    if (items.size() > maxItems) {
+      throw new RequestException(413, "TOO_MANY_ITEMS", operation.itemsField() + " has " + items.size()
+          + " items; at most " + maxItems + " are allowed per request");
+    }
+    BatchOptions options = BatchOptions.fromJson(envelope.getJsonObject("options"));
+    return new Accepted(operation.prepare(items), options);
+  }
+
+  /** The changes are committed whatever happens to the audit row's closing: log, do not fail. */
+  private Future<Void> closeAudit(UUID batchId, BatchOutcome outcome) {
+    return audit.close(batchId, outcome).<Void>mapEmpty().recover(err -> {
+      LOG.atError().addKeyValue("batchId", batchId).setCause(err).log("audit record could not be closed");
+      return Future.succeededFuture();
+    });
+  }
+
+  private BatchResponse finished(AuditContext context, BatchOptions options, BatchOutcome outcome, long started) {
+    Duration duration = Duration.ofNanos(System.nanoTime() - started);
+    metrics.batchCompleted(outcome, options.chunkSize(), duration);
+    BatchResponse response = BatchResponse.of(outcome);
+    LOG.atInfo()
+        .addKeyValue("correlationId", context.correlationId())
+        .addKeyValue("operation", outcome.operation().name())
+        .addKeyValue("total", outcome.total())
+        .addKeyValue("successful", outcome.successful())
+        .addKeyValue("failed", outcome.failures().size())
+        .addKeyValue("chunks", outcome.chunks())
+        .addKeyValue("stoppedEarly", outcome.stoppedEarly())
+        .addKeyValue("status", response.status())
+        .addKeyValue("durationMs", duration.toMillis())
+        .log("batch finished");
+    return response;
+  }
+
+  private void rejected(BatchOperation operation, AuditContext context, RequestException rejected) {
+    metrics.batchRejected(operation.name());
+    LOG.atInfo()
+        .addKeyValue("correlationId", context.correlationId())
+        .addKeyValue("operation", operation.name())
+        .addKeyValue("status", rejected.status())
+        .addKeyValue("code", rejected.code())
+        .log("batch rejected");
+  }
+}

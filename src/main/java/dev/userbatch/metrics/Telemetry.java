@@ -1,0 +1,41 @@
+package dev.userbatch.metrics;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.Label;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+
+import java.util.EnumSet;
+
+/**
+ * The meter registry of one service instance, and the Vert.x instance that reports into it
+ * (HTTP server, pools, event bus, JVM). Labels are limited to bounded values: no remote
+ * addresses, no raw paths, no user ids.
+ */
+public final class Telemetry {
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final BatchMetrics batchMetrics = new BatchMetrics(registry);
+
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  public BatchMetrics batchMetrics() {
+    return batchMetrics;
+  }
+
+  public Vertx newVertx(VertxOptions options) {
+    MicrometerMetricsOptions metrics = new MicrometerMetricsOptions()
+        .setEnabled(true)
+        .setJvmMetricsEnabled(true)
+        .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.HTTP_ROUTE, Label.POOL_TYPE,
+            Label.POOL_NAME, Label.EB_ADDRESS, Label.EB_SIDE, Label.EB_FAILURE, Label.CLIENT_NAME, Label.NAMESPACE));
+    return Vertx.builder()
+        .with(options.setMetricsOptions(metrics))
+        .withMetrics(new MicrometerMetricsFactory(registry))
+        .build();
+  }
+}
