@@ -204,6 +204,31 @@ class SoftDeleteRestoreTest extends ApiTest {
     assertThat(userRow(id(older, 0)).getOffsetDateTime("deleted_at")).isNotNull();
   }
 
+  /**
+   * The same two users in concurrent chunks: both pass the check, the unique index stops the
+   * second restore, and its retried transaction then sees the email taken. Which one wins depends
+   * on timing; that exactly one does, and the other gets EMAIL_IN_USE (not an internal error), does not.
+   */
+  @Test
+  void twoDeletedHoldersOfOneEmailInConcurrentChunksRestoreExactlyOne() {
+    String shared = email("shared-race");
+    JsonArray older = sync(createUsers(new JsonArray().add(userWithHash(shared, "Older"))));
+    assertThat(softDelete(ids(id(older, 0))).statusCode()).isEqualTo(200);
+    JsonArray newer = sync(createUsers(new JsonArray().add(userWithHash(shared, "Newer"))));
+    assertThat(softDelete(ids(id(newer, 0))).statusCode()).isEqualTo(200);
+
+    HttpResponse<Buffer> response = restore(ids(id(older, 0), id(newer, 0))
+        .put("options", new JsonObject().put("chunkSize", 1).put("maxConcurrency", 2)));
+    JsonObject json = response.bodyAsJsonObject();
+    assertThat(response.statusCode()).as(json.encode()).isEqualTo(207);
+    assertThat(json.getJsonArray("data")).hasSize(1);
+    assertThat(json.getJsonArray("failed")).hasSize(1);
+    assertThat(json.getJsonArray("failed").getJsonObject(0).getString("code")).isEqualTo("EMAIL_IN_USE");
+    long active = sync(sql("SELECT count(*) FROM users WHERE lower(email) = $1 AND deleted_at IS NULL", shared))
+        .iterator().next().getLong(0);
+    assertThat(active).isEqualTo(1L);
+  }
+
   @Test
   void lookupNeverServesAStaleCacheEntry() {
     JsonArray users = createdUsers("stale", 1);

@@ -29,6 +29,7 @@ public record ServiceConfig(
     long maxBodyBytes,
     int cacheTtlSeconds,
     int restoreWindowDays,
+    int idempotencyRetentionHours,
     int workerInstances,
     int pgPoolSize,
     long chunkTimeoutMs,
@@ -45,6 +46,7 @@ public record ServiceConfig(
     requirePositive("maxBodyBytes", maxBodyBytes, false);
     requirePositive("cacheTtlSeconds", cacheTtlSeconds, false);
     requirePositive("restoreWindowDays", restoreWindowDays, false);
+    requirePositive("idempotencyRetentionHours", idempotencyRetentionHours, false);
     requirePositive("workerInstances", workerInstances, false);
     requirePositive("pgPoolSize", pgPoolSize, false);
     requirePositive("chunkTimeoutMs", chunkTimeoutMs, false);
@@ -78,6 +80,7 @@ public record ServiceConfig(
         longField(json, "maxBodyBytes"),
         intField(json, "cacheTtlSeconds"),
         intField(json, "restoreWindowDays"),
+        intField(json, "idempotencyRetentionHours"),
         intField(json, "workerInstances"),
         intField(json, "pgPoolSize"),
         longField(json, "chunkTimeoutMs"),
@@ -87,12 +90,12 @@ public record ServiceConfig(
 
   public ServiceConfig withEndpoints(String pgUrl, String redisUrl) {
     return new ServiceConfig(httpPort, pgUrl, redisUrl, dataDir, embedded, maxItemsPerRequest,
-        maxBodyBytes, cacheTtlSeconds, restoreWindowDays, workerInstances, pgPoolSize, chunkTimeoutMs, shutdownTimeoutMs, trustedProxies);
+        maxBodyBytes, cacheTtlSeconds, restoreWindowDays, idempotencyRetentionHours, workerInstances, pgPoolSize, chunkTimeoutMs, shutdownTimeoutMs, trustedProxies);
   }
 
   public ServiceConfig withHttpPort(int port) {
     return new ServiceConfig(port, pgUrl, redisUrl, dataDir, embedded, maxItemsPerRequest,
-        maxBodyBytes, cacheTtlSeconds, restoreWindowDays, workerInstances, pgPoolSize, chunkTimeoutMs, shutdownTimeoutMs, trustedProxies);
+        maxBodyBytes, cacheTtlSeconds, restoreWindowDays, idempotencyRetentionHours, workerInstances, pgPoolSize, chunkTimeoutMs, shutdownTimeoutMs, trustedProxies);
   }
 
   /** camelCase field name to the environment variable that overrides it: pgUrl → PG_URL. */

@@ -6,6 +6,7 @@ import dev.userbatch.batch.BatchRunner;
 import dev.userbatch.batch.BatchOperation;
 import dev.userbatch.config.ServiceConfig;
 import dev.userbatch.db.Clients;
+import dev.userbatch.idempotency.IdempotencyStore;
 import dev.userbatch.metrics.Telemetry;
 import dev.userbatch.operation.Operations;
 import io.vertx.core.Future;
@@ -25,8 +26,10 @@ public final class ApiVerticle extends VerticleBase {
   private final ServiceConfig config;
   private final Operations operations;
   private final Telemetry telemetry;
+  private static final long PURGE_INTERVAL_MS = 3_600_000;
   private Pool pool;
   private Redis redis;
+  private IdempotencyStore idempotency;
 
   public ApiVerticle(ServiceConfig config, Operations operations, Telemetry telemetry) {
     this.config = config;
@@ -38,6 +41,9 @@ public final class ApiVerticle extends VerticleBase {
   public Future<?> start() {
     pool = Clients.pgPool(vertx, config);
     redis = Clients.redis(vertx, config);
+    idempotency = new IdempotencyStore(pool, config.idempotencyRetentionHours() * 3600L,
+        Math.max(60, config.chunkTimeoutMs() / 1000 * 10));
+    vertx.setPeriodic(PURGE_INTERVAL_MS, timer -> idempotency.purgeExpired());
     BatchRunner runner = new BatchRunner(vertx, operations.validator(),
         new BatchCoordinator(vertx, config.chunkTimeoutMs()), new AuditTrail(vertx, pool),
         telemetry.batchMetrics(), config.maxItemsPerRequest());
@@ -73,7 +79,7 @@ public final class ApiVerticle extends VerticleBase {
   }
 
   private BatchEndpoint endpoint(BatchOperation operation, BatchRunner runner) {
-    return new BatchEndpoint(operation, runner, config.trustedProxies());
+    return new BatchEndpoint(operation, runner, idempotency, config.trustedProxies());
   }
 
   @Override

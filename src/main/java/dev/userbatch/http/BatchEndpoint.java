@@ -4,6 +4,7 @@ import dev.userbatch.audit.AuditContext;
 import dev.userbatch.batch.BatchOperation;
 import dev.userbatch.batch.BatchRunner;
 import dev.userbatch.batch.RequestException;
+import dev.userbatch.idempotency.IdempotencyStore;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
@@ -17,11 +18,14 @@ import java.util.function.Function;
 final class BatchEndpoint {
   private final BatchOperation operation;
   private final BatchRunner runner;
+  private final IdempotencyStore idempotency;
   private final Set<String> trustedProxies;
 
-  BatchEndpoint(BatchOperation operation, BatchRunner runner, Set<String> trustedProxies) {
+  BatchEndpoint(BatchOperation operation, BatchRunner runner, IdempotencyStore idempotency,
+                Set<String> trustedProxies) {
     this.operation = operation;
     this.runner = runner;
+    this.idempotency = idempotency;
     this.trustedProxies = trustedProxies;
   }
 
@@ -42,8 +46,20 @@ final class BatchEndpoint {
   void handleEnvelope(RoutingContext ctx, JsonObject envelope) {
     AuditContext context = new AuditContext(null, ClientAddress.of(ctx, trustedProxies),
         ctx.request().getHeader("User-Agent"), ctx.get(CorrelationId.KEY));
-    runner.run(operation, envelope, context)
-        .onSuccess(response -> ErrorResponses.send(ctx, response.status(), response.body()))
+    String key = ctx.request().getHeader(IdempotencyStore.HEADER);
+    if (key == null || operation.kind() == BatchOperation.Kind.LOOKUP) {
+      runner.run(operation, envelope, context)
+          .onSuccess(response -> ErrorResponses.send(ctx, response.status(), response.body()))
+          .onFailure(ctx::fail);
+      return;
+    }
+    idempotency.execute(context.actor(), key, operation.name(), envelope, () -> runner.run(operation, envelope, context))
+        .onSuccess(result -> {
+          if (result.replayed()) {
+            ctx.response().putHeader("Idempotent-Replayed", "true");
+          }
+          ErrorResponses.send(ctx, result.response().status(), result.response().body());
+        })
         .onFailure(ctx::fail);
   }
 

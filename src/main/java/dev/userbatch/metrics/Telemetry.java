@@ -1,5 +1,8 @@
 package dev.userbatch.metrics;
 
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
@@ -17,7 +20,22 @@ import java.util.EnumSet;
  */
 public final class Telemetry {
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-  private final BatchMetrics batchMetrics = new BatchMetrics(registry);
+  private final BatchMetrics batchMetrics;
+
+  public Telemetry() {
+    // Histogram buckets for the timers that dashboards take percentiles of.
+    registry.config().meterFilter(new MeterFilter() {
+      @Override
+      public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
+        if (id.getName().equals("vertx.http.server.response.time") || id.getName().equals("vertx.sql.processing.time")
+            || id.getName().equals("vertx.redis.processing.time")) {
+          return DistributionStatisticConfig.builder().percentilesHistogram(true).build().merge(config);
+        }
+        return config;
+      }
+    });
+    batchMetrics = new BatchMetrics(registry);
+  }
 
   public PrometheusMeterRegistry registry() {
     return registry;

@@ -1,0 +1,176 @@
+#!/usr/bin/env bash
+# Benchmark of issue 8: builds the fat jar, starts the service against PostgreSQL and Redis, runs
+# bench/Bench.java, then measures a 100,000-user create against a second service JVM with -Xmx256m.
+# Prints a table to stdout; writes bench/results/latest.json and bench/results/latest.svg.
+#
+# Usage:  bench/run.sh
+# Environment (all optional):
+#   REPS=3            repetitions of each measurement (min/median/max are reported)
+#   DURATION=60       seconds of sustained mixed load
+#   CLIENTS=16        concurrent clients of the mixed load
+#   SKIP_BUILD=1      use the existing target/*-fat.jar instead of running `mvn -B -q -DskipTests package`
+#   PG_URL, REDIS_URL used by the service and the benchmark; when unset the service picks the local default
+#                     servers (postgresql://postgres@127.0.0.1:5432/postgres, redis://127.0.0.1:6379) or,
+#                     with EMBEDDED=auto (default), starts embedded ones whose URLs are read from its log
+#   BIG_USERS=100000  size of the heap-limited create;  BIG_XMX=256m  its heap limit;  BIG_TIMEOUT=300 (s)
+#   SERVICE_JAVA_OPTS extra JVM options of the main service JVM
+#   STRICT=1          exit 1 if any target fails
+# Progress goes to stderr; service logs, GC log and jstat samples stay in bench/work/<run>/.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+export REPS="${REPS:-3}"
+export DURATION="${DURATION:-60}"
+export CLIENTS="${CLIENTS:-16}"
+export BIG_USERS="${BIG_USERS:-100000}"
+export BIG_XMX="${BIG_XMX:-256m}"
+export BIG_TIMEOUT="${BIG_TIMEOUT:-300}"
+EMBEDDED_MODE="${EMBEDDED:-auto}"
+JAR="$ROOT/target/user-batch-service-0.1.0-SNAPSHOT-fat.jar"
+RUN_ID="$(od -An -N4 -tx1 /dev/urandom | tr -d ' \n')"
+export RUN_ID
+WORK="$ROOT/bench/work/$RUN_ID"
+DATA_DIR_BENCH="$ROOT/bench/work/data"
+mkdir -p "$WORK" "$DATA_DIR_BENCH" "$ROOT/bench/results"
+
+log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+SERVICE_PID=""
+JSTAT_PID=""
+
+stop_jstat() {
+  if [[ -n "$JSTAT_PID" ]]; then
+    kill "$JSTAT_PID" 2>/dev/null || true
+    wait "$JSTAT_PID" 2>/dev/null || true
+    JSTAT_PID=""
+  fi
+}
+
+stop_service() {
+  if [[ -n "$SERVICE_PID" ]]; then
+    if kill -0 "$SERVICE_PID" 2>/dev/null; then
+      kill "$SERVICE_PID" 2>/dev/null || true
+      for _ in $(seq 1 400); do
+        kill -0 "$SERVICE_PID" 2>/dev/null || break
+        sleep 0.1
+      done
+      if kill -0 "$SERVICE_PID" 2>/dev/null; then
+        log "service $SERVICE_PID did not stop in 40 s; killing it"
+        kill -9 "$SERVICE_PID" 2>/dev/null || true
+      fi
+    fi
+    wait "$SERVICE_PID" 2>/dev/null || true
+    SERVICE_PID=""
+  fi
+}
+
+cleanup() {
+  stop_jstat
+  stop_service
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+free_port() {
+  local port
+  for _ in $(seq 1 200); do
+    port=$(( 20000 + RANDOM % 40000 ))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      echo "$port"
+      return 0
+    fi
+  done
+  die "no free port found"
+}
+
+# start_service <name> [java options...]: sets SERVICE_PID, SERVICE_LOG, BASE_URL
+start_service() {
+  local name="$1"
+  shift
+  local port
+  port="$(free_port)"
+  SERVICE_LOG="$WORK/service-$name.log"
+  BASE_URL="http://127.0.0.1:$port"
+  log "starting service '$name' on port $port (java $* -jar ...; log $SERVICE_LOG)"
+  HTTP_PORT="$port" DATA_DIR="$DATA_DIR_BENCH" EMBEDDED="$EMBEDDED_MODE" \
+    MAX_ITEMS_PER_REQUEST=100000 MAX_BODY_BYTES=268435456 \
+    java "$@" -jar "$JAR" >"$SERVICE_LOG" 2>&1 &
+  SERVICE_PID=$!
+  local deadline=$(( SECONDS + 180 ))
+  until [[ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$BASE_URL/health/live" 2>/dev/null || true)" == 200 ]]; do
+    if ! kill -0 "$SERVICE_PID" 2>/dev/null; then
+      tail -n 40 "$SERVICE_LOG" >&2 || true
+      SERVICE_PID=""
+      die "service '$name' exited during start-up (log: $SERVICE_LOG)"
+    fi
+    if (( SECONDS > deadline )); then
+      tail -n 40 "$SERVICE_LOG" >&2 || true
+      die "service '$name' did not answer GET /health/live with 200 within 180 s"
+    fi
+    sleep 0.3
+  done
+  log "service '$name' is live (pid $SERVICE_PID)"
+}
+
+# The PG/Redis URLs the benchmark itself connects to: explicit ones, else embedded ones from the log, else local.
+resolve_urls() {
+  local embedded
+  if [[ -z "${PG_URL:-}" ]]; then
+    embedded="$(grep -o 'Embedded PostgreSQL ready at [^ ]*' "$SERVICE_LOG" | tail -n 1 | awk '{print $5}' || true)"
+    BENCH_PG_URL="${embedded:-postgresql://postgres@127.0.0.1:5432/postgres}"
+  else
+    BENCH_PG_URL="$PG_URL"
+  fi
+  if [[ -z "${REDIS_URL:-}" ]]; then
+    embedded="$(grep -o 'Embedded Redis ready at [^ ]*' "$SERVICE_LOG" | tail -n 1 | awk '{print $5}' || true)"
+    BENCH_REDIS_URL="${embedded:-redis://127.0.0.1:6379}"
+  else
+    BENCH_REDIS_URL="$REDIS_URL"
+  fi
+}
+
+bench() {
+  java -cp "$JAR" "$ROOT/bench/Bench.java" "$@"
+}
+
+log "run $RUN_ID: REPS=$REPS DURATION=$DURATION CLIENTS=$CLIENTS BIG_USERS=$BIG_USERS BIG_XMX=$BIG_XMX (work dir $WORK)"
+
+if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
+  log "building the fat jar (mvn -B -q -DskipTests package)"
+  mvn -B -q -DskipTests package >&2
+fi
+[[ -f "$JAR" ]] || die "$JAR is missing (build it, or unset SKIP_BUILD)"
+
+# --- measurements 1-5 against a service with the default heap
+# shellcheck disable=SC2086
+start_service main ${SERVICE_JAVA_OPTS:-} "-Xlog:gc:file=$WORK/gc-main.log"
+resolve_urls
+log "benchmark connects to ${BENCH_PG_URL%%\?*} and $BENCH_REDIS_URL"
+BASE_URL="$BASE_URL" PG_URL="$BENCH_PG_URL" REDIS_URL="$BENCH_REDIS_URL" SERVICE_LOG="$SERVICE_LOG" \
+  OUT="$WORK/suite.json" bench suite || log "Bench suite exited with status $? (continuing to the report)"
+stop_service
+
+# --- measurement 6: one big create against a service limited to -Xmx$BIG_XMX
+start_service big "-Xmx$BIG_XMX" -XX:+ExitOnOutOfMemoryError "-Xlog:gc:file=$WORK/gc-big.log"
+BIG_SERVICE_LOG="$SERVICE_LOG"
+resolve_urls
+jstat -gc "$SERVICE_PID" 100 >"$WORK/jstat-big.txt" 2>&1 &
+JSTAT_PID=$!
+BASE_URL="$BASE_URL" PG_URL="$BENCH_PG_URL" REDIS_URL="$BENCH_REDIS_URL" OUT="$WORK/big.json" bench big \
+  || log "Bench big exited with status $?"
+sleep 0.5
+BIG_SERVICE_ALIVE=0
+if kill -0 "$SERVICE_PID" 2>/dev/null && \
+   [[ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$BASE_URL/health/live" || true)" == 200 ]]; then
+  BIG_SERVICE_ALIVE=1
+fi
+stop_jstat
+stop_service
+
+# --- report
+SUITE_JSON="$WORK/suite.json" BIG_JSON="$WORK/big.json" JSTAT_LOG="$WORK/jstat-big.txt" GC_LOG="$WORK/gc-big.log" \
+  BIG_SERVICE_LOG="$BIG_SERVICE_LOG" BIG_SERVICE_ALIVE="$BIG_SERVICE_ALIVE" BIG_XMX="-Xmx$BIG_XMX" \
+  RESULTS_DIR="$ROOT/bench/results" bench report

@@ -1,0 +1,134 @@
+package dev.userbatch.idempotency;
+
+import dev.userbatch.batch.BatchResponse;
+import dev.userbatch.batch.RequestException;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * Idempotency keys for write requests, kept in PostgreSQL so that every instance sees them.
+ *
+ * <p>The first request with a key claims it (a row without a response, leased for a while), runs,
+ * and stores its complete response. A retry with the same key and body replays that response
+ * without touching users; with another body it is refused (422); while the first one still runs
+ * it is refused (409). A request that ends without a response (an internal failure) releases the
+ * key so that it can be retried. A claim whose lease ran out (its instance died) can be taken over.
+ */
+public final class IdempotencyStore {
+  public static final String HEADER = "Idempotency-Key";
+  public static final int MAX_KEY_LENGTH = 255;
+
+  static final String CLAIM =
+      "INSERT INTO idempotency_keys (actor, key, operation, request_hash, lease_until, expires_at) "
+          + "VALUES ($1, $2, $3, $4, now() + make_interval(secs => $5), now() + make_interval(secs => $6)) "
+          + "ON CONFLICT (actor, key) DO UPDATE SET operation = EXCLUDED.operation, "
+          + "request_hash = EXCLUDED.request_hash, status = NULL, body = NULL, created_at = now(), "
+          + "lease_until = EXCLUDED.lease_until, expires_at = EXCLUDED.expires_at "
+          + "WHERE idempotency_keys.expires_at < now() "
+          + "OR (idempotency_keys.status IS NULL AND idempotency_keys.lease_until < now()) "
+          + "RETURNING key";
+  static final String FIND =
+      "SELECT operation, request_hash, status, body FROM idempotency_keys WHERE actor = $1 AND key = $2";
+  static final String COMPLETE =
+      "UPDATE idempotency_keys SET status = $3, body = $4 WHERE actor = $1 AND key = $2";
+  static final String RELEASE =
+      "DELETE FROM idempotency_keys WHERE actor = $1 AND key = $2 AND status IS NULL";
+  static final String PURGE = "DELETE FROM idempotency_keys WHERE expires_at < now()";
+
+  private final Pool pool;
+  private final long retentionSeconds;
+  private final long leaseSeconds;
+
+  public IdempotencyStore(Pool pool, long retentionSeconds, long leaseSeconds) {
+    this.pool = pool;
+    this.retentionSeconds = retentionSeconds;
+    this.leaseSeconds = leaseSeconds;
+  }
+
+  /**
+   * Runs {@code work} at most once per (actor, key): returns its response, or the stored one.
+   * Actor null means an anonymous caller; keys are then shared by all anonymous callers.
+   */
+  public Future<Replayable> execute(String actor, String key, String operation, JsonObject envelope,
+                                    Supplier<Future<BatchResponse>> work) {
+    if (key.isEmpty() || key.length() > MAX_KEY_LENGTH || !key.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+      return Future.failedFuture(new RequestException(400, "INVALID_IDEMPOTENCY_KEY",
+          HEADER + " must be 1 to " + MAX_KEY_LENGTH + " visible ASCII characters"));
+    }
+    String owner = actor == null ? "" : actor;
+    String hash = hash(operation, envelope);
+    return pool.preparedQuery(CLAIM)
+        .execute(Tuple.of(owner, key, operation, hash, leaseSeconds, retentionSeconds))
+        .compose(claimed -> claimed.size() == 1
+            ? run(owner, key, work)
+            : existing(owner, key, operation, hash));
+  }
+
+  /** A response, and whether it is a replay of a stored one. */
+  public record Replayable(BatchResponse response, boolean replayed) {
+  }
+
+  private Future<Replayable> run(String owner, String key, Supplier<Future<BatchResponse>> work) {
+    Future<BatchResponse> result;
+    try {
+      result = work.get();
+    } catch (RuntimeException e) {
+      result = Future.failedFuture(e);
+    }
+    return result
+        .compose(response -> pool.preparedQuery(COMPLETE)
+            .execute(Tuple.of(owner, key, response.status(), response.body().encode()))
+            .map(ignored -> new Replayable(response, false)))
+        .recover(err -> pool.preparedQuery(RELEASE).execute(Tuple.of(owner, key))
+            .transform(ignored -> Future.failedFuture(err)));
+  }
+
+  private Future<Replayable> existing(String owner, String key, String operation, String hash) {
+    return pool.preparedQuery(FIND).execute(Tuple.of(owner, key)).compose(rows -> {
+      Optional<Row> row = rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next());
+      if (row.isEmpty()) {
+        return Future.failedFuture(new RequestException(409, "IDEMPOTENCY_KEY_IN_USE",
+            "A request with this " + HEADER + " is being processed; retry later"));
+      }
+      Row stored = row.get();
+      if (!stored.getString("request_hash").equals(hash) || !stored.getString("operation").equals(operation)) {
+        return Future.failedFuture(new RequestException(422, "IDEMPOTENCY_KEY_REUSED",
+            "This " + HEADER + " was used for a different request; use a new key for a new request"));
+      }
+      Integer status = stored.getInteger("status");
+      if (status == null) {
+        return Future.failedFuture(new RequestException(409, "IDEMPOTENCY_KEY_IN_USE",
+            "A request with this " + HEADER + " is still being processed; retry later"));
+      }
+      return Future.succeededFuture(new Replayable(
+          new BatchResponse(status, new JsonObject(stored.getString("body"))), true));
+    });
+  }
+
+  /** Forgets responses older than the retention period. */
+  public Future<Integer> purgeExpired() {
+    return pool.query(PURGE).execute().map(rows -> rows.rowCount());
+  }
+
+  static String hash(String operation, JsonObject envelope) {
+    try {
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      digest.update(operation.getBytes(StandardCharsets.UTF_8));
+      digest.update((byte) 0);
+      digest.update(envelope.encode().getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest.digest());
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
