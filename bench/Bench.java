@@ -1014,7 +1014,8 @@ public class Bench {
       boolean bigOk = big.getBoolean("success", false) && heap.getBoolean("serviceAliveAfter", true)
           && !heap.getBoolean("outOfMemory", false);
       String bigValue = big.isEmpty() ? "did not run"
-          : (bigOk ? "OK" : "FAILED (HTTP " + big.getInteger("status") + ")") + " in " + fmt(big.getDouble("ms", Double.NaN) / 1000)
+          : (bigOk ? "OK" : "FAILED (" + (big.getInteger("status", -1) < 0 ? "no response" : "HTTP " + big.getInteger("status"))
+              + (heap.getBoolean("outOfMemory", false) ? ", service died of OutOfMemoryError" : "") + ")") + " in " + fmt(big.getDouble("ms", Double.NaN) / 1000)
               + " s, peak heap " + fmt(heap.getDouble("peakMB", Double.NaN)) + " MB, max after GC "
               + fmt(heap.getDouble("gcAfterPeakMB", Double.NaN)) + " MB, " + heap.getInteger("fullGcs", 0) + " full GCs";
       Check hc = boolCheck("big100kUnder256m", "create " + big.getInteger("users", 100_000) + " users succeeds with "
@@ -1169,7 +1170,7 @@ public class Bench {
       int chartW = 520;
       int rowH = 34;
       int top = 70;
-      int width = left + chartW + 130;
+      int width = left + chartW + 200;
       int height = top + ratios.size() * rowH + 50 + flags.size() * 26 + 30;
       double lo = Math.log10(0.1);
       double hi = Math.log10(100);
@@ -1201,7 +1202,8 @@ public class Bench {
           double bx = x.applyAsDouble(c.ratio());
           s.append(String.format("<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"20\" fill=\"%s\" opacity=\"0.85\"/>%n",
               left, y + 2, Math.max(1, bx - left), color));
-          s.append(String.format("<text x=\"%.1f\" y=\"%d\">%s</text>%n", Math.min(bx + 4, left + chartW + 4), y + 16,
+          double textX = Math.min(Math.max(bx, x.applyAsDouble(c.target())) + 6, left + chartW + 6);
+          s.append(String.format("<text x=\"%.1f\" y=\"%d\">%s</text>%n", textX, y + 16,
               esc(fmt(c.ratio()) + " (target " + opText(c.op()) + " " + fmt(c.target()) + ")")));
         } else {
           s.append(String.format("<text x=\"%d\" y=\"%d\" fill=\"%s\">not measured</text>%n", left + 4, y + 16, color));
@@ -1216,8 +1218,11 @@ public class Bench {
         s.append(String.format("<rect x=\"12\" y=\"%d\" width=\"44\" height=\"18\" rx=\"3\" fill=\"%s\"/>%n", fy - 13, color));
         s.append(String.format("<text x=\"34\" y=\"%d\" text-anchor=\"middle\" fill=\"#fff\" font-weight=\"bold\">%s</text>%n",
             fy, c.pass() ? "PASS" : "FAIL"));
-        s.append(String.format("<text x=\"64\" y=\"%d\">%s</text>%n", fy,
-            esc(c.label() + (c.detail() == null ? "" : ": " + c.detail()))));
+        String text = c.label() + (c.detail() == null ? "" : ": " + c.detail());
+        if (text.length() > 150) {
+          text = text.substring(0, 147) + "...";
+        }
+        s.append(String.format("<text x=\"64\" y=\"%d\">%s</text>%n", fy, esc(text)));
         fy += 26;
       }
       s.append("</svg>\n");

@@ -15,7 +15,7 @@
 #   BIG_USERS=100000  size of the heap-limited create;  BIG_XMX=256m  its heap limit;  BIG_TIMEOUT=300 (s)
 #   SERVICE_JAVA_OPTS extra JVM options of the main service JVM
 #   STRICT=1          exit 1 if any target fails
-# Progress goes to stderr; service logs, GC log and jstat samples stay in bench/work/<run>/.
+# Progress goes to stderr; service logs, GC logs and jstat samples stay in bench/work/<run>/ (git-ignored).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -32,7 +32,7 @@ JAR="$ROOT/target/user-batch-service-0.1.0-SNAPSHOT-fat.jar"
 RUN_ID="$(od -An -N4 -tx1 /dev/urandom | tr -d ' \n')"
 export RUN_ID
 WORK="$ROOT/bench/work/$RUN_ID"
-DATA_DIR_BENCH="$ROOT/bench/work/data"
+DATA_DIR_BENCH="$WORK/data"   # only used by embedded servers; removed at the end
 mkdir -p "$WORK" "$DATA_DIR_BENCH" "$ROOT/bench/results"
 
 log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
@@ -70,6 +70,7 @@ stop_service() {
 cleanup() {
   stop_jstat
   stop_service
+  rm -rf "$DATA_DIR_BENCH"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -115,17 +116,22 @@ start_service() {
   log "service '$name' is live (pid $SERVICE_PID)"
 }
 
+# embedded_url <message prefix>: the URL logged after it (plain or JSON log lines, where '/' may appear as '\/')
+embedded_url() {
+  grep -o "$1 [^ \"]*" "$SERVICE_LOG" 2>/dev/null | tail -n 1 | awk '{print $NF}' | sed 's#\\/#/#g' || true
+}
+
 # The PG/Redis URLs the benchmark itself connects to: explicit ones, else embedded ones from the log, else local.
 resolve_urls() {
   local embedded
   if [[ -z "${PG_URL:-}" ]]; then
-    embedded="$(grep -o 'Embedded PostgreSQL ready at [^ ]*' "$SERVICE_LOG" | tail -n 1 | awk '{print $5}' || true)"
+    embedded="$(embedded_url 'Embedded PostgreSQL ready at')"
     BENCH_PG_URL="${embedded:-postgresql://postgres@127.0.0.1:5432/postgres}"
   else
     BENCH_PG_URL="$PG_URL"
   fi
   if [[ -z "${REDIS_URL:-}" ]]; then
-    embedded="$(grep -o 'Embedded Redis ready at [^ ]*' "$SERVICE_LOG" | tail -n 1 | awk '{print $5}' || true)"
+    embedded="$(embedded_url 'Embedded Redis ready at')"
     BENCH_REDIS_URL="${embedded:-redis://127.0.0.1:6379}"
   else
     BENCH_REDIS_URL="$REDIS_URL"

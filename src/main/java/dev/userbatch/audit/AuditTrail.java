@@ -25,8 +25,8 @@ public final class AuditTrail {
   public static final String ADDRESS = "users.audit";
 
   static final String OPEN =
-      "INSERT INTO audit_log (id, operation, actor, client_ip, user_agent, correlation_id, total) "
-          + "VALUES ($1, $2, $3, $4, $5, $6, $7)";
+      "INSERT INTO audit_log (id, operation, actor, client_ip, user_agent, correlation_id, total, dry_run) "
+          + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
   static final String RECORD_CHUNK =
       "UPDATE audit_log SET user_ids = user_ids || $2::uuid[], successful = successful + cardinality($2::uuid[]) "
           + "WHERE id = $1";
@@ -46,11 +46,11 @@ public final class AuditTrail {
   }
 
   /** Opens the audit row of a batch; its id is the batch id carried by every chunk. */
-  public Future<UUID> open(BatchOperation operation, AuditContext context, int total) {
+  public Future<UUID> open(BatchOperation operation, AuditContext context, int total, boolean dryRun) {
     UUID id = UUID.randomUUID();
     return pool.preparedQuery(OPEN)
         .execute(Tuple.of(id, operation.name(), context.actor(), context.clientIp(), context.userAgent(),
-            context.correlationId(), total))
+            context.correlationId(), total, dryRun))
         .map(ignored -> id);
   }
 
@@ -59,7 +59,9 @@ public final class AuditTrail {
     if (batchId == null || changedUserIds.length == 0) {
       return Future.succeededFuture();
     }
-    return conn.preparedQuery(RECORD_CHUNK).execute(Tuple.of(batchId, changedUserIds)).mapEmpty();
+    // Not Tuple.of(batchId, ids): a UUID[] second argument would be spread as varargs.
+    return conn.preparedQuery(RECORD_CHUNK).execute(Tuple.tuple().addUUID(batchId).addArrayOfUUID(changedUserIds))
+        .mapEmpty();
   }
 
   /**

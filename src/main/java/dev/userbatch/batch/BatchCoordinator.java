@@ -36,7 +36,17 @@ public final class BatchCoordinator {
     List<ItemFailure> failures = new ArrayList<>(batch.failures());
     List<PreparedItem> dispatchable = batch.items();
     boolean stoppedEarly = false;
-    if (!options.continueOnError() && !failures.isEmpty()) {
+    int chunkSize = options.chunkSize();
+    if (options.atomic()) {
+      // One transaction for the whole batch: one chunk, and nothing at all if an item is invalid.
+      chunkSize = Math.max(1, dispatchable.size());
+      if (!failures.isEmpty()) {
+        dispatchable.forEach(item -> failures.add(ItemFailure.of(item.index(), ErrorCode.NOT_PROCESSED,
+            ATOMIC_NOT_WRITTEN)));
+        stoppedEarly = !dispatchable.isEmpty();
+        dispatchable = List.of();
+      }
+    } else if (!options.continueOnError() && !failures.isEmpty()) {
       // Stop at the first invalid item: what comes after it is never attempted.
       int firstFailure = failures.stream().mapToInt(ItemFailure::index).min().getAsInt();
       List<PreparedItem> before = new ArrayList<>();
@@ -50,11 +60,15 @@ public final class BatchCoordinator {
       stoppedEarly = before.size() < dispatchable.size();
       dispatchable = before;
     }
-    List<List<PreparedItem>> chunks = Chunker.split(dispatchable, options.chunkSize());
+    List<List<PreparedItem>> chunks = Chunker.split(dispatchable, chunkSize);
     int concurrency = operation.needsOrderedChunks(batch) ? 1 : options.maxConcurrency();
     Dispatch dispatch = new Dispatch(operation, batchId, chunks, options, concurrency, headers, failures, stoppedEarly);
     return dispatch.start().map(ignored -> dispatch.outcome(batch));
   }
+
+  /** The reason given for the items of an atomic batch that was not written. */
+  public static final String ATOMIC_NOT_WRITTEN =
+      "Not written: the batch is atomic and other items failed, so nothing was written";
 
   private static ItemFailure notProcessed(int index) {
     return ItemFailure.of(index, ErrorCode.NOT_PROCESSED,
@@ -112,7 +126,7 @@ public final class BatchCoordinator {
 
     private void send(int chunkNumber) {
       inFlight++;
-      ChunkRequest request = new ChunkRequest(operation.name(), batchId, chunkNumber,
+      ChunkRequest request = new ChunkRequest(operation.name(), batchId, chunkNumber, options,
           List.copyOf(chunks.get(chunkNumber)));
       vertx.eventBus().<ChunkResult>request(operation.workerAddress(), request, delivery)
           .map(reply -> reply.body())
@@ -169,20 +183,27 @@ public final class BatchCoordinator {
     BatchOutcome outcome(PreparedBatch batch) {
       JsonArray data = new JsonArray();
       JsonArray missing = new JsonArray();
+      List<ItemFailure> skipped = new ArrayList<>(batch.skipped());
       for (ChunkResult result : results) {
         if (result != null) {
           data.addAll(result.data());
           missing.addAll(result.missing());
           failures.addAll(result.failures());
+          skipped.addAll(result.skipped());
         }
       }
-      List<ItemFailure> reported = new ArrayList<>(failures.size());
-      for (ItemFailure failure : failures) {
-        reported.add(failure.withItem(batch.redactedItem().apply(failure.index())));
+      return new BatchOutcome(operation, options, batch.total(), data, withItems(failures, batch),
+          withItems(skipped, batch), batch.duplicates(), missing, chunks.size(), stoppedEarly);
+    }
+
+    /** Fills in the caller's (redacted) items and orders by index. */
+    private List<ItemFailure> withItems(List<ItemFailure> entries, PreparedBatch batch) {
+      List<ItemFailure> reported = new ArrayList<>(entries.size());
+      for (ItemFailure entry : entries) {
+        reported.add(entry.withItem(batch.redactedItem().apply(entry.index())));
       }
       reported.sort(Comparator.comparingInt(ItemFailure::index));
-      return new BatchOutcome(operation, batch.total(), data, List.copyOf(reported), batch.duplicates(),
-          missing, chunks.size(), stoppedEarly);
+      return List.copyOf(reported);
     }
   }
 }

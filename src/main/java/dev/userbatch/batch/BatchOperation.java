@@ -20,7 +20,7 @@ public interface BatchOperation {
   String itemsField();
 
   /** Validates and normalises every item on its own; CPU work, runs off the event loop. */
-  PreparedBatch prepare(JsonArray items);
+  PreparedBatch prepare(JsonArray items, BatchOptions options);
 
   Kind kind();
 

@@ -37,9 +37,23 @@ public record BatchResponse(int status, JsonObject body) {
           .put("total", outcome.total())
           .put("successful", outcome.successful())
           .put("failed", failedCount);
+      if (outcome.options().onConflict() == BatchOptions.OnConflict.SKIP) {
+        stats.put("skipped", outcome.skipped().size());
+        body.put("skipped", ItemFailure.toJsonArray(outcome.skipped()));
+      }
+    }
+    if (outcome.options().dryRun()) {
+      body.put("dryRun", true);
+      body.put("message", "Dry run: " + body.getString("message") + "; nothing was written");
+    }
+    if (outcome.options().atomic()) {
+      body.put("atomic", true);
     }
     stats.put("duplicates", outcome.duplicates().size()).put("chunks", outcome.chunks());
     body.put("data", outcome.data()).put("failed", failed).put("stats", stats);
+    if (body.containsKey("skipped")) {
+      body.put("skipped", body.remove("skipped"));
+    }
     if (outcome.operation().kind() == BatchOperation.Kind.LOOKUP) {
       body.put("missing", outcome.missing());
     }
@@ -55,7 +69,7 @@ public record BatchResponse(int status, JsonObject body) {
     if (failedCount == 0) {
       return 200;
     }
-    boolean nothingSucceeded = outcome.successful() == 0 && outcome.missing().isEmpty();
+    boolean nothingSucceeded = outcome.successful() == 0 && outcome.missing().isEmpty() && outcome.skipped().isEmpty();
     return nothingSucceeded ? 422 : 207;
   }
 }

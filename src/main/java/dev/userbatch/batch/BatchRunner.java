@@ -31,9 +31,11 @@ public final class BatchRunner {
   private final AuditTrail audit;
   private final BatchMetrics metrics;
   private final int maxItems;
+  private final int maxAtomicItems;
 
   public BatchRunner(Vertx vertx, SchemaValidator validator, BatchCoordinator coordinator, AuditTrail audit,
-                     BatchMetrics metrics, int maxItems) {
+                     BatchMetrics metrics, int maxItems, int maxAtomicItems) {
+    this.maxAtomicItems = maxAtomicItems;
     this.vertx = vertx;
     this.validator = validator;
     this.coordinator = coordinator;
@@ -67,7 +69,7 @@ public final class BatchRunner {
               .addKeyValue("invalid", accepted.batch().failures().size())
               .addKeyValue("options", accepted.options().toJson().encode())
               .log("batch started");
-          return audit.open(operation, context, accepted.batch().total())
+          return audit.open(operation, context, accepted.batch().total(), accepted.options().dryRun())
               .recover(err -> Future.failedFuture(new RequestException(503, ErrorCode.DATABASE_UNAVAILABLE.name(),
                   "The batch was not started: its audit record could not be written (database unavailable)")))
               .compose(batchId -> coordinator.execute(operation, batchId.toString(), accepted.batch(),
@@ -88,7 +90,15 @@ public final class BatchRunner {
           + " items; at most " + maxItems + " are allowed per request");
     }
     BatchOptions options = BatchOptions.fromJson(envelope.getJsonObject("options"));
-    return new Accepted(operation.prepare(items), options);
+    if (envelope.getJsonObject("options", new JsonObject()).containsKey("onConflict") && !operation.name().equals("create")) {
+      throw RequestException.invalid(List.of(new FieldError("$.options.onConflict", "onConflict",
+          "onConflict applies to create only")));
+    }
+    if (options.atomic() && items.size() > maxAtomicItems) {
+      throw RequestException.invalid(List.of(new FieldError("$.options.atomic", "atomic",
+          "atomic batches are limited to " + maxAtomicItems + " items; this one has " + items.size())));
+    }
+    return new Accepted(operation.prepare(items, options), options);
   }
 
   /** The changes are committed whatever happens to the audit row's closing: log, do not fail. */

@@ -16,6 +16,7 @@ public final class ChunkOutcome {
   private final ChunkRequest chunk;
   private final Map<Integer, JsonObject> succeeded = new HashMap<>();
   private final Map<Integer, ItemFailure> failed = new HashMap<>();
+  private final Map<Integer, ItemFailure> skipped = new HashMap<>();
 
   public ChunkOutcome(ChunkRequest chunk) {
     this.chunk = chunk;
@@ -33,24 +34,52 @@ public final class ChunkOutcome {
     failed.put(item.index(), new ItemFailure(item.index(), null, error, code, path));
   }
 
-  public boolean isDecided(PreparedItem item) {
-    return succeeded.containsKey(item.index()) || failed.containsKey(item.index());
+  /** Not done and not a failure: create with {@code onConflict: skip} and an existing email. */
+  public void skip(PreparedItem item, ErrorCode code, String reason, String path) {
+    skipped.put(item.index(), new ItemFailure(item.index(), null, reason, code, path));
   }
 
+  public boolean isDecided(PreparedItem item) {
+    return succeeded.containsKey(item.index()) || failed.containsKey(item.index()) || skipped.containsKey(item.index());
+  }
+
+  public boolean hasFailures() {
+    return !failed.isEmpty() || succeeded.size() + skipped.size() < chunk.items().size();
+  }
+
+  /** The reply for a chunk whose transaction committed (or, in a dry run, would have). */
   public ChunkResult build() {
+    return build(null);
+  }
+
+  /**
+   * The reply for an atomic chunk that was rolled back because some item failed: the items that
+   * would have succeeded are reported as not processed, with the reason.
+   */
+  public ChunkResult buildRolledBack(String reason) {
+    return build(reason);
+  }
+
+  private ChunkResult build(String rolledBackReason) {
     JsonArray data = new JsonArray();
     List<ItemFailure> failures = new ArrayList<>();
+    List<ItemFailure> skips = new ArrayList<>();
     for (PreparedItem item : chunk.items()) {
       JsonObject result = succeeded.get(item.index());
       ItemFailure failure = failed.get(item.index());
+      ItemFailure skip = skipped.get(item.index());
       if (failure != null) {
         failures.add(failure);
+      } else if (rolledBackReason != null && (result != null || skip != null)) {
+        failures.add(ItemFailure.of(item.index(), ErrorCode.NOT_PROCESSED, rolledBackReason));
+      } else if (skip != null) {
+        skips.add(skip);
       } else if (result != null) {
         data.add(result);
       } else {
         failures.add(ItemFailure.of(item.index(), ErrorCode.INTERNAL, "Internal error: the item was not processed"));
       }
     }
-    return new ChunkResult(data, failures, new JsonArray());
+    return new ChunkResult(data, failures, skips, new JsonArray());
   }
 }

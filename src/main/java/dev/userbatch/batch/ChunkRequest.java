@@ -12,7 +12,8 @@ import java.util.UUID;
  * is decided before it is sent (create ids included), so sending the same chunk twice is safe.
  * {@code batchId} names the batch (and its audit row) the chunk belongs to.
  */
-public record ChunkRequest(String operation, String batchId, int chunkNumber, List<PreparedItem> items) {
+public record ChunkRequest(String operation, String batchId, int chunkNumber, BatchOptions options,
+                           List<PreparedItem> items) {
 
   public JsonObject toJson() {
     JsonArray indexes = new JsonArray();
@@ -25,6 +26,7 @@ public record ChunkRequest(String operation, String batchId, int chunkNumber, Li
         .put("operation", operation)
         .put("batchId", batchId)
         .put("chunkNumber", chunkNumber)
+        .put("options", options.toJson())
         .put("indexes", indexes)
         .put("items", values);
   }
@@ -42,6 +44,6 @@ public record ChunkRequest(String operation, String batchId, int chunkNumber, Li
       items.add(new PreparedItem(indexes.getInteger(i), values.getValue(i)));
     }
     return new ChunkRequest(json.getString("operation"), json.getString("batchId"), json.getInteger("chunkNumber"),
-        List.copyOf(items));
+        BatchOptions.fromJson(json.getJsonObject("options")), List.copyOf(items));
   }
 }

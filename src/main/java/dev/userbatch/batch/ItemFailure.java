@@ -1,6 +1,10 @@
 package dev.userbatch.batch;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * One failed item. Workers leave {@code item} null: the coordinator fills in the caller's
@@ -27,6 +31,20 @@ public record ItemFailure(int index, Object item, String error, ErrorCode code, 
       json.put("path", path);
     }
     return json;
+  }
+
+  public static JsonArray toJsonArray(List<ItemFailure> failures) {
+    JsonArray array = new JsonArray();
+    failures.forEach(f -> array.add(f.toJson()));
+    return array;
+  }
+
+  public static List<ItemFailure> fromJsonArray(JsonArray array) {
+    List<ItemFailure> failures = new ArrayList<>(array == null ? 0 : array.size());
+    if (array != null) {
+      array.forEach(f -> failures.add(fromJson((JsonObject) f)));
+    }
+    return List.copyOf(failures);
   }
 
   public static ItemFailure fromJson(JsonObject json) {

@@ -26,6 +26,7 @@ public record ServiceConfig(
     Path dataDir,
     EmbeddedMode embedded,
     int maxItemsPerRequest,
+    int atomicMaxItems,
     long maxBodyBytes,
     int cacheTtlSeconds,
     int restoreWindowDays,
@@ -43,6 +44,7 @@ public record ServiceConfig(
     Objects.requireNonNull(embedded, "embedded");
     requirePositive("httpPort", httpPort, true);
     requirePositive("maxItemsPerRequest", maxItemsPerRequest, false);
+    requirePositive("atomicMaxItems", atomicMaxItems, false);
     requirePositive("maxBodyBytes", maxBodyBytes, false);
     requirePositive("cacheTtlSeconds", cacheTtlSeconds, false);
     requirePositive("restoreWindowDays", restoreWindowDays, false);
@@ -77,6 +79,7 @@ public record ServiceConfig(
         Path.of(String.valueOf(json.getValue("dataDir"))),
         EmbeddedMode.parse(String.valueOf(json.getValue("embedded"))),
         intField(json, "maxItemsPerRequest"),
+        intField(json, "atomicMaxItems"),
         longField(json, "maxBodyBytes"),
         intField(json, "cacheTtlSeconds"),
         intField(json, "restoreWindowDays"),
@@ -89,12 +92,12 @@ public record ServiceConfig(
   }
 
   public ServiceConfig withEndpoints(String pgUrl, String redisUrl) {
-    return new ServiceConfig(httpPort, pgUrl, redisUrl, dataDir, embedded, maxItemsPerRequest,
+    return new ServiceConfig(httpPort, pgUrl, redisUrl, dataDir, embedded, maxItemsPerRequest, atomicMaxItems,
         maxBodyBytes, cacheTtlSeconds, restoreWindowDays, idempotencyRetentionHours, workerInstances, pgPoolSize, chunkTimeoutMs, shutdownTimeoutMs, trustedProxies);
   }
 
   public ServiceConfig withHttpPort(int port) {
-    return new ServiceConfig(port, pgUrl, redisUrl, dataDir, embedded, maxItemsPerRequest,
+    return new ServiceConfig(port, pgUrl, redisUrl, dataDir, embedded, maxItemsPerRequest, atomicMaxItems,
         maxBodyBytes, cacheTtlSeconds, restoreWindowDays, idempotencyRetentionHours, workerInstances, pgPoolSize, chunkTimeoutMs, shutdownTimeoutMs, trustedProxies);
   }
 

@@ -46,7 +46,7 @@ public final class ApiVerticle extends VerticleBase {
     vertx.setPeriodic(PURGE_INTERVAL_MS, timer -> idempotency.purgeExpired());
     BatchRunner runner = new BatchRunner(vertx, operations.validator(),
         new BatchCoordinator(vertx, config.chunkTimeoutMs()), new AuditTrail(vertx, pool),
-        telemetry.batchMetrics(), config.maxItemsPerRequest());
+        telemetry.batchMetrics(), config.maxItemsPerRequest(), config.atomicMaxItems());
     BatchEndpoint create = endpoint(operations.create(), runner);
     BatchEndpoint lookup = endpoint(operations.lookup(), runner);
     BatchEndpoint update = endpoint(operations.update(), runner);

@@ -1,6 +1,7 @@
 package dev.userbatch.operation;
 
 import dev.userbatch.batch.BatchOperation;
+import dev.userbatch.batch.BatchOptions;
 import dev.userbatch.batch.ErrorCode;
 import dev.userbatch.batch.ItemFailure;
 import dev.userbatch.batch.PreparedBatch;
@@ -61,9 +62,11 @@ public final class CreateUsers implements BatchOperation {
   }
 
   @Override
-  public PreparedBatch prepare(JsonArray users) {
+  public PreparedBatch prepare(JsonArray users, BatchOptions options) {
     List<PreparedItem> items = new ArrayList<>(users.size());
     List<ItemFailure> failures = new ArrayList<>();
+    List<ItemFailure> skipped = new ArrayList<>();
+    boolean skipConflicts = options.onConflict() == BatchOptions.OnConflict.SKIP;
     Map<String, Integer> firstIndexByEmail = new HashMap<>();
     for (int index = 0; index < users.size(); index++) {
       Object raw = users.getValue(index);
@@ -81,7 +84,8 @@ public final class CreateUsers implements BatchOperation {
       String email = EmailAddress.normalize(user.getString("email"));
       Integer first = firstIndexByEmail.putIfAbsent(email, index);
       if (first != null) {
-        failures.add(new ItemFailure(index, null, EMAIL_EXISTS + " (same email as item " + first + " of this request)",
+        (skipConflicts ? skipped : failures).add(new ItemFailure(index, null,
+            EMAIL_EXISTS + " (same email as item " + first + " of this request)",
             ErrorCode.DUPLICATE_EMAIL, ITEMS_PATH + "[" + index + "].email"));
         continue;
       }
@@ -96,7 +100,7 @@ public final class CreateUsers implements BatchOperation {
       }
       items.add(new PreparedItem(index, prepared));
     }
-    return new PreparedBatch(items, failures, List.of(), users.size(), i -> redact(users.getValue(i)));
+    return new PreparedBatch(items, failures, skipped, List.of(), users.size(), i -> redact(users.getValue(i)));
   }
 
   private Optional<ItemFailure> check(int index, JsonObject user) {

@@ -1,6 +1,7 @@
 package dev.userbatch.operation;
 
 import dev.userbatch.batch.BatchOperation;
+import dev.userbatch.batch.BatchOptions;
 import dev.userbatch.batch.DuplicateItem;
 import dev.userbatch.batch.ItemFailure;
 import dev.userbatch.batch.PreparedBatch;
@@ -50,7 +51,7 @@ public final class LookupUsers implements BatchOperation {
   }
 
   @Override
-  public PreparedBatch prepare(JsonArray ids) {
+  public PreparedBatch prepare(JsonArray ids, BatchOptions options) {
     return prepareIds(validator, ids, "$.ids");
   }
 
@@ -74,6 +75,6 @@ public final class LookupUsers implements BatchOperation {
       }
       items.add(new PreparedItem(index, id));
     }
-    return new PreparedBatch(items, failures, duplicates, ids.size(), ids::getValue);
+    return new PreparedBatch(items, failures, List.of(), duplicates, ids.size(), ids::getValue);
   }
 }

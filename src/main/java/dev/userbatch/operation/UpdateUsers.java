@@ -1,6 +1,7 @@
 package dev.userbatch.operation;
 
 import dev.userbatch.batch.BatchOperation;
+import dev.userbatch.batch.BatchOptions;
 import dev.userbatch.batch.ErrorCode;
 import dev.userbatch.batch.ItemFailure;
 import dev.userbatch.batch.PreparedBatch;
@@ -63,7 +64,7 @@ public final class UpdateUsers implements BatchOperation {
   }
 
   @Override
-  public PreparedBatch prepare(JsonArray updates) {
+  public PreparedBatch prepare(JsonArray updates, BatchOptions options) {
     List<PreparedItem> items = new ArrayList<>(updates.size());
     List<ItemFailure> failures = new ArrayList<>();
     Map<String, Integer> firstById = new HashMap<>();
@@ -120,7 +121,7 @@ public final class UpdateUsers implements BatchOperation {
       }
       items.add(new PreparedItem(index, prepared));
     }
-    return new PreparedBatch(items, failures, List.of(), updates.size(), i -> redact(updates.getValue(i)));
+    return new PreparedBatch(items, failures, List.of(), List.of(), updates.size(), i -> redact(updates.getValue(i)));
   }
 
   /** The item as echoed in a failure: a password (refused, but still a secret) is never sent back. */

@@ -1,6 +1,7 @@
 package dev.userbatch.operation;
 
 import dev.userbatch.batch.BatchOperation;
+import dev.userbatch.batch.BatchOptions;
 import dev.userbatch.batch.PreparedBatch;
 import dev.userbatch.validation.SchemaValidator;
 import io.vertx.core.json.JsonArray;
@@ -43,7 +44,7 @@ public final class UserIdsOperation implements BatchOperation {
   }
 
   @Override
-  public PreparedBatch prepare(JsonArray ids) {
+  public PreparedBatch prepare(JsonArray ids, BatchOptions options) {
     return LookupUsers.prepareIds(validator, ids, "$.userIds");
   }
 }

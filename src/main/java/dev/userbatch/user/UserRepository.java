@@ -31,8 +31,8 @@ public final class UserRepository {
   public record NewUser(UUID id, String email, String name, String passwordHash) {
   }
 
-  /** Inserts the chunk in one statement and one transaction; returns the rows actually inserted. */
-  public Future<List<JsonObject>> insertAll(List<NewUser> users) {
+  /** Inserts the chunk in one statement; returns the rows actually inserted. */
+  public Future<List<JsonObject>> insertAll(SqlConnection conn, List<NewUser> users) {
     int n = users.size();
     UUID[] ids = new UUID[n];
     String[] emails = new String[n];
@@ -45,8 +45,7 @@ public final class UserRepository {
       names[i] = u.name();
       hashes[i] = u.passwordHash();
     }
-    return pool.withTransaction(conn -> conn.preparedQuery(UserSql.INSERT_USERS)
-            .execute(Tuple.of(ids, emails, names, hashes)))
+    return conn.preparedQuery(UserSql.INSERT_USERS).execute(Tuple.of(ids, emails, names, hashes))
         .map(UserRepository::views);
   }
 
@@ -88,16 +87,16 @@ public final class UserRepository {
         .map(UserRepository::views);
   }
 
-  public Future<List<JsonObject>> recordLastLogin(UUID[] ids) {
-    return pool.preparedQuery(UserSql.RECORD_LAST_LOGIN).execute(Tuple.of((Object) ids)).map(UserRepository::views);
+  public Future<List<JsonObject>> recordLastLogin(SqlConnection conn, UUID[] ids) {
+    return conn.preparedQuery(UserSql.RECORD_LAST_LOGIN).execute(Tuple.of((Object) ids)).map(UserRepository::views);
   }
 
   /** What a soft delete did: the users it deleted, and the ids that were deleted already. */
   public record SoftDeleted(List<JsonObject> deleted, Set<UUID> alreadyDeleted) {
   }
 
-  public Future<SoftDeleted> softDelete(UUID[] ids) {
-    return pool.preparedQuery(UserSql.SOFT_DELETE).execute(Tuple.of((Object) ids)).map(rows -> {
+  public Future<SoftDeleted> softDelete(SqlConnection conn, UUID[] ids) {
+    return conn.preparedQuery(UserSql.SOFT_DELETE).execute(Tuple.of((Object) ids)).map(rows -> {
       List<JsonObject> deleted = new ArrayList<>();
       Set<UUID> already = new HashSet<>();
       for (Row row : rows) {

@@ -74,7 +74,8 @@ public final class SchemaValidator {
   /**
    * The Basic output is flat and noisy: it holds wrapper errors for every enclosing property, and
    * reports a declared property that failed its own schema as "additional" too. Keep the leaves,
-   * and an unknown-property error only where nothing else is wrong at or under that place.
+   * and an unknown-property error only where nothing else is wrong at or under that place
+   * ({"data": {"role": 1}} is one unknown field, data.role, not two).
    */
   private static void collect(OutputUnit result, List<FieldError> into) {
     List<OutputUnit> units = result.getErrors() == null ? List.of() : result.getErrors();
@@ -93,7 +94,10 @@ public final class SchemaValidator {
       String location = ErrorMessages.stripHash(unit.getInstanceLocation());
       boolean explained = specific.stream()
           .map(other -> ErrorMessages.stripHash(other.getInstanceLocation()))
-          .anyMatch(other -> other.equals(location) || other.startsWith(location + "/"));
+          .anyMatch(other -> other.equals(location) || other.startsWith(location + "/"))
+          || unknown.stream()
+          .map(other -> ErrorMessages.stripHash(other.getInstanceLocation()))
+          .anyMatch(other -> other.startsWith(location + "/"));
       if (!explained) {
         add(into, unit);
       }

@@ -1,9 +1,10 @@
 package dev.userbatch.worker;
 
+import dev.userbatch.batch.BatchOptions;
+import dev.userbatch.batch.ChunkOutcome;
 import dev.userbatch.batch.ChunkRequest;
 import dev.userbatch.batch.ChunkResult;
 import dev.userbatch.batch.ErrorCode;
-import dev.userbatch.batch.ItemFailure;
 import dev.userbatch.batch.PreparedItem;
 import dev.userbatch.cache.UserCache;
 import dev.userbatch.operation.CreateUsers;
@@ -11,8 +12,8 @@ import dev.userbatch.user.PasswordHasher;
 import dev.userbatch.user.UserRepository;
 import dev.userbatch.user.UserRepository.NewUser;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.SqlConnection;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,10 +22,14 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * Creates one chunk of users: hashes plaintext passwords (on this worker thread), inserts the
- * chunk with one statement in one transaction, and writes the new users through to the cache.
+ * Creates one chunk of users: hashes plaintext passwords (on this worker thread, before the
+ * transaction opens), inserts the chunk with one statement, and writes the new users through to
+ * the cache.
  */
 final class CreateChunkHandler implements ChunkHandler {
+  /** Stored by nobody: a dry run rolls back, so plaintext passwords need no real hashing. */
+  private static final String DRY_RUN_HASH = "$dry-run$";
+
   private final UserRepository repository;
   private final UserCache cache;
   private final PasswordHasher hasher;
@@ -37,29 +42,32 @@ final class CreateChunkHandler implements ChunkHandler {
 
   @Override
   public Future<ChunkResult> process(ChunkRequest chunk) {
+    boolean dryRun = chunk.options().dryRun();
     List<NewUser> users = new ArrayList<>(chunk.items().size());
     for (PreparedItem item : chunk.items()) {
       JsonObject u = (JsonObject) item.value();
-      String hash = u.containsKey("password") ? hasher.hash(u.getString("password")) : u.getString("passwordHash");
+      String hash = !u.containsKey("password") ? u.getString("passwordHash")
+          : dryRun ? DRY_RUN_HASH : hasher.hash(u.getString("password"));
       users.add(new NewUser(UUID.fromString(u.getString("id")), u.getString("email"), u.getString("name"), hash));
     }
-    return repository.insertAll(users)
-        .compose(inserted -> settleConflicts(users, inserted))
-        .compose(created -> cache.putAll(List.copyOf(created.values())).map(ignored -> result(chunk, users, created)));
+    return WriteChunks.run(repository.pool(), cache, chunk, conn -> repository.insertAll(conn, users)
+        .compose(inserted -> settleConflicts(conn, users, inserted))
+        .map(created -> write(chunk, users, created)));
   }
 
   /**
    * Rows left out by ON CONFLICT are either this chunk arriving a second time (the id exists with
    * the same email: it was created, report it so) or an email that another user holds.
    */
-  private Future<Map<UUID, JsonObject>> settleConflicts(List<NewUser> users, List<JsonObject> inserted) {
+  private Future<Map<UUID, JsonObject>> settleConflicts(SqlConnection conn, List<NewUser> users,
+                                                        List<JsonObject> inserted) {
     Map<UUID, JsonObject> created = new HashMap<>();
     inserted.forEach(user -> created.put(UUID.fromString(user.getString("id")), user));
     if (created.size() == users.size()) {
       return Future.succeededFuture(created);
     }
     UUID[] conflicting = users.stream().map(NewUser::id).filter(id -> !created.containsKey(id)).toArray(UUID[]::new);
-    return repository.findAnyByIds(repository.pool(), conflicting).map(existing -> {
+    return repository.findAnyByIds(conn, conflicting).map(existing -> {
       Map<UUID, String> emailById = new HashMap<>();
       users.forEach(u -> emailById.put(u.id(), u.email()));
       for (JsonObject user : existing) {
@@ -72,18 +80,23 @@ final class CreateChunkHandler implements ChunkHandler {
     });
   }
 
-  private static ChunkResult result(ChunkRequest chunk, List<NewUser> users, Map<UUID, JsonObject> created) {
-    JsonArray data = new JsonArray();
-    List<ItemFailure> failures = new ArrayList<>();
+  private static ChunkWrite write(ChunkRequest chunk, List<NewUser> users, Map<UUID, JsonObject> created) {
+    ChunkOutcome outcome = new ChunkOutcome(chunk);
+    boolean skipConflicts = chunk.options().onConflict() == BatchOptions.OnConflict.SKIP;
+    List<JsonObject> changed = new ArrayList<>();
     for (int i = 0; i < users.size(); i++) {
+      PreparedItem item = chunk.items().get(i);
       JsonObject user = created.get(users.get(i).id());
+      String path = "$.users[" + item.index() + "].email";
       if (user != null) {
-        data.add(user);
+        outcome.succeed(item, user);
+        changed.add(user);
+      } else if (skipConflicts) {
+        outcome.skip(item, ErrorCode.DUPLICATE_EMAIL, CreateUsers.EMAIL_EXISTS, path);
       } else {
-        failures.add(new ItemFailure(chunk.items().get(i).index(), null, CreateUsers.EMAIL_EXISTS,
-            ErrorCode.DUPLICATE_EMAIL, "$.users[" + chunk.items().get(i).index() + "].email"));
+        outcome.fail(item, ErrorCode.DUPLICATE_EMAIL, CreateUsers.EMAIL_EXISTS, path);
       }
     }
-    return new ChunkResult(data, failures, new JsonArray());
+    return ChunkWrite.of(outcome, changed);
   }
 }

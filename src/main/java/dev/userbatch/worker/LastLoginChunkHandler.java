@@ -25,13 +25,14 @@ final class LastLoginChunkHandler implements ChunkHandler {
   @Override
   public Future<ChunkResult> process(ChunkRequest chunk) {
     Map<String, PreparedItem> byId = IdChunks.byId(chunk);
-    return repository.recordLastLogin(IdChunks.ids(chunk)).compose(updated -> {
-      ChunkOutcome outcome = new ChunkOutcome(chunk);
-      for (JsonObject user : updated) {
-        outcome.succeed(byId.get(user.getString("id")), user);
-      }
-      IdChunks.failUndecided(chunk, outcome, ErrorCode.USER_NOT_FOUND, "User not found");
-      return cache.putAll(updated).map(ignored -> outcome.build());
-    });
+    return WriteChunks.run(repository.pool(), cache, chunk, conn ->
+        repository.recordLastLogin(conn, IdChunks.ids(chunk)).map(updated -> {
+          ChunkOutcome outcome = new ChunkOutcome(chunk);
+          for (JsonObject user : updated) {
+            outcome.succeed(byId.get(user.getString("id")), user);
+          }
+          IdChunks.failUndecided(chunk, outcome, ErrorCode.USER_NOT_FOUND, "User not found");
+          return ChunkWrite.of(outcome, updated);
+        }));
   }
 }

@@ -6,7 +6,6 @@ import dev.userbatch.batch.ChunkResult;
 import dev.userbatch.batch.ErrorCode;
 import dev.userbatch.batch.PreparedItem;
 import dev.userbatch.cache.UserCache;
-import dev.userbatch.db.Transactions;
 import dev.userbatch.user.UserRepository;
 import dev.userbatch.user.UserRepository.RestoreCandidate;
 import io.vertx.core.Future;
@@ -35,13 +34,10 @@ final class RestoreChunkHandler implements ChunkHandler {
     this.windowDays = windowDays;
   }
 
-  private record Restored(ChunkOutcome outcome, List<JsonObject> users) {
-  }
-
   @Override
   public Future<ChunkResult> process(ChunkRequest chunk) {
     Map<String, PreparedItem> byId = IdChunks.byId(chunk);
-    return Transactions.inTransaction(repository.pool(), conn ->
+    return WriteChunks.run(repository.pool(), cache, chunk, conn ->
             repository.lockForRestore(conn, IdChunks.ids(chunk), windowDays).compose(candidates -> {
               ChunkOutcome outcome = new ChunkOutcome(chunk);
               Map<UUID, RestoreCandidate> found = new HashMap<>();
@@ -65,15 +61,14 @@ final class RestoreChunkHandler implements ChunkHandler {
                 }
               }
               if (eligible.isEmpty()) {
-                return Future.succeededFuture(new Restored(outcome, List.of()));
+                return Future.succeededFuture(ChunkWrite.of(outcome, List.of()));
               }
               // Every item is decided before this point except the eligible ones, which the
               // restore decides: an eligible user must never be reported as not found.
               return repository.restore(conn, eligible.toArray(UUID[]::new)).map(users -> {
                 users.forEach(user -> outcome.succeed(byId.get(user.getString("id")), user));
-                return new Restored(outcome, users);
+                return ChunkWrite.of(outcome, users);
               });
-            }))
-        .compose(restored -> cache.putAll(restored.users()).map(ignored -> restored.outcome().build()));
+            }));
   }
 }

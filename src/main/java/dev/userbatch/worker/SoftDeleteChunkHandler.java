@@ -26,16 +26,17 @@ final class SoftDeleteChunkHandler implements ChunkHandler {
   @Override
   public Future<ChunkResult> process(ChunkRequest chunk) {
     Map<String, PreparedItem> byId = IdChunks.byId(chunk);
-    return repository.softDelete(IdChunks.ids(chunk)).compose(result -> {
-      ChunkOutcome outcome = new ChunkOutcome(chunk);
-      for (JsonObject user : result.deleted()) {
-        outcome.succeed(byId.get(user.getString("id")), user);
-      }
-      for (UUID id : result.alreadyDeleted()) {
-        outcome.fail(byId.get(id.toString()), ErrorCode.ALREADY_DELETED, "User is already deleted");
-      }
-      IdChunks.failUndecided(chunk, outcome, ErrorCode.USER_NOT_FOUND, "User not found");
-      return cache.markDeleted(result.deleted()).map(ignored -> outcome.build());
-    });
+    return WriteChunks.run(repository.pool(), cache, chunk, conn ->
+        repository.softDelete(conn, IdChunks.ids(chunk)).map(result -> {
+          ChunkOutcome outcome = new ChunkOutcome(chunk);
+          for (JsonObject user : result.deleted()) {
+            outcome.succeed(byId.get(user.getString("id")), user);
+          }
+          for (UUID id : result.alreadyDeleted()) {
+            outcome.fail(byId.get(id.toString()), ErrorCode.ALREADY_DELETED, "User is already deleted");
+          }
+          IdChunks.failUndecided(chunk, outcome, ErrorCode.USER_NOT_FOUND, "User not found");
+          return new ChunkWrite(outcome, result.deleted(), true);
+        }));
   }
 }

@@ -6,7 +6,6 @@ import dev.userbatch.batch.ChunkResult;
 import dev.userbatch.batch.ErrorCode;
 import dev.userbatch.batch.PreparedItem;
 import dev.userbatch.cache.UserCache;
-import dev.userbatch.db.Transactions;
 import dev.userbatch.user.UserRepository;
 import dev.userbatch.user.UserRepository.LockedUser;
 import io.vertx.core.Future;
@@ -42,20 +41,16 @@ final class UpdateChunkHandler implements ChunkHandler {
     }
   }
 
-  private record Applied(ChunkOutcome outcome, List<JsonObject> updated) {
-  }
-
   @Override
   public Future<ChunkResult> process(ChunkRequest chunk) {
     List<Change> changes = chunk.items().stream().map(Change::of).toList();
     UUID[] ids = changes.stream().map(Change::id).toArray(UUID[]::new);
     String[] wanted = changes.stream().map(Change::email).filter(e -> e != null).toArray(String[]::new);
-    return Transactions.inTransaction(repository.pool(), conn -> repository.lockForUpdate(conn, ids, wanted)
-            .compose(locked -> apply(conn, chunk, changes, locked)))
-        .compose(applied -> cache.putAll(applied.updated()).map(ignored -> applied.outcome().build()));
+    return WriteChunks.run(repository.pool(), cache, chunk, conn -> repository.lockForUpdate(conn, ids, wanted)
+        .compose(locked -> apply(conn, chunk, changes, locked)));
   }
 
-  private Future<Applied> apply(SqlConnection conn, ChunkRequest chunk, List<Change> changes, List<LockedUser> locked) {
+  private Future<ChunkWrite> apply(SqlConnection conn, ChunkRequest chunk, List<Change> changes, List<LockedUser> locked) {
     ChunkOutcome outcome = new ChunkOutcome(chunk);
     Map<UUID, LockedUser> byId = new HashMap<>();
     Map<String, UUID> holderOfEmail = new HashMap<>();
@@ -77,7 +72,7 @@ final class UpdateChunkHandler implements ChunkHandler {
     List<Change> movers = decideEmails(changes, byId, holderOfEmail, outcome);
     List<Change> accepted = changes.stream().filter(c -> !outcome.isDecided(c.item())).toList();
     if (accepted.isEmpty()) {
-      return Future.succeededFuture(new Applied(outcome, List.of()));
+      return Future.succeededFuture(ChunkWrite.of(outcome, List.of()));
     }
     UUID[] ids = accepted.stream().map(Change::id).toArray(UUID[]::new);
     String[] names = accepted.stream().map(Change::name).toArray(String[]::new);
@@ -90,7 +85,7 @@ final class UpdateChunkHandler implements ChunkHandler {
       for (JsonObject user : updated) {
         outcome.succeed(byChangeId.get(UUID.fromString(user.getString("id"))).item(), user);
       }
-      return new Applied(outcome, updated);
+      return ChunkWrite.of(outcome, updated);
     });
   }
 

@@ -1,0 +1,60 @@
+package dev.userbatch.worker;
+
+import dev.userbatch.audit.AuditTrail;
+import dev.userbatch.batch.BatchCoordinator;
+import dev.userbatch.batch.BatchOptions;
+import dev.userbatch.batch.ChunkRequest;
+import dev.userbatch.batch.ChunkResult;
+import dev.userbatch.cache.UserCache;
+import dev.userbatch.db.Transactions;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnection;
+
+import java.util.function.Function;
+
+/**
+ * The one way a write chunk runs: its work, and the ids it changed in the batch's audit row, in
+ * one transaction; then the cache. A dry run always rolls back (and leaves the cache alone); an
+ * atomic chunk rolls back when any item failed. Both still answer what the run found.
+ */
+final class WriteChunks {
+  private WriteChunks() {
+  }
+
+  /** Carries the chunk's findings out of a transaction that must not commit. */
+  private static final class RolledBack extends RuntimeException {
+    final transient ChunkWrite write;
+    final String reason;
+
+    RolledBack(ChunkWrite write, String reason) {
+      super("rolled back", null, false, false);
+      this.write = write;
+      this.reason = reason;
+    }
+  }
+
+  static Future<ChunkResult> run(Pool pool, UserCache cache, ChunkRequest chunk,
+                                 Function<SqlConnection, Future<ChunkWrite>> work) {
+    BatchOptions options = chunk.options();
+    return Transactions.inTransaction(pool, conn -> work.apply(conn).compose(write -> {
+          if (options.dryRun()) {
+            return Future.failedFuture(new RolledBack(write, null));
+          }
+          if (options.atomic() && write.outcome().hasFailures()) {
+            return Future.failedFuture(new RolledBack(write, BatchCoordinator.ATOMIC_NOT_WRITTEN));
+          }
+          return AuditTrail.recordChunk(conn, chunk.batchUuid(), write.changedIds()).map(write);
+        }))
+        .compose(write -> (write.deletes() ? cache.markDeleted(write.changed()) : cache.putAll(write.changed()))
+            .map(ignored -> write.outcome().build()))
+        .recover(err -> {
+          if (err instanceof RolledBack rolledBack) {
+            return Future.succeededFuture(rolledBack.reason == null
+                ? rolledBack.write.outcome().build()
+                : rolledBack.write.outcome().buildRolledBack(rolledBack.reason));
+          }
+          return Future.failedFuture(err);
+        });
+  }
+}
