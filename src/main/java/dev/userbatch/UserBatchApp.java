@@ -1,6 +1,7 @@
 package dev.userbatch;
 
 import dev.userbatch.batch.JsonRecordCodec;
+import dev.userbatch.cache.CacheGeneration;
 import dev.userbatch.config.ServiceConfig;
 import dev.userbatch.db.Migrations;
 import dev.userbatch.embedded.InfrastructureEndpoints;
@@ -50,9 +51,10 @@ public final class UserBatchApp implements AutoCloseable {
       SchemaValidator validator = new SchemaValidator();
       Operations operations = Operations.create(validator);
       PasswordHasher hasher = PasswordHasher.owaspDefault();
+      CacheGeneration cacheGeneration = new CacheGeneration();
       int eventLoops = Math.max(1, Runtime.getRuntime().availableProcessors());
       Vertx v = vertx;
-      v.deployVerticle(() -> new ChunkWorkerVerticle(config, hasher, telemetry.batchMetrics()),
+      v.deployVerticle(() -> new ChunkWorkerVerticle(config, hasher, telemetry.batchMetrics(), cacheGeneration),
               new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER).setInstances(config.workerInstances()))
           .compose(ignored -> v.deployVerticle(() -> new ApiVerticle(config, operations, telemetry),
               new DeploymentOptions().setInstances(eventLoops)))

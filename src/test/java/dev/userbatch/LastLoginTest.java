@@ -70,7 +70,7 @@ class LastLoginTest extends ApiTest {
             })
             .map(cachedValue -> {
               JsonObject view = data.getJsonObject(1);
-              assertThat(cachedValue.toString()).isEqualTo(view.getInteger("version") + "|" + view.encode());
+              assertThat(withoutGeneration(cachedValue.toString())).isEqualTo(view.getInteger("version") + "|" + view.encode());
               return null;
             });
       });

@@ -113,7 +113,7 @@ class UpdateUsersTest extends ApiTest {
                   return redis(io.vertx.redis.client.Command.GET, "user:" + id(users, 1));
                 })
                 .map(cachedValue -> {
-                  assertThat(cachedValue.toString()).isEqualTo("2|" + second.encode());
+                  assertThat(withoutGeneration(cachedValue.toString())).isEqualTo("2|" + second.encode());
                   return null;
                 });
           });

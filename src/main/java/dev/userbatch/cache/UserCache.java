@@ -20,10 +20,15 @@ import java.util.concurrent.TimeUnit;
 /**
  * Redis cache of public user views, one round trip per chunk.
  *
- * <p>Entries are stored as {@code <version>|<json>} and written by a script that keeps the higher
- * version: a lookup that read a row just before an update committed cannot put the old row back
- * over the update's write-through. A soft delete writes a tombstone with the deleted row's version
- * for the same reason; lookups treat a tombstone as "not found".
+ * <p>Entries are stored as {@code <version>|<generation>|<json>} and written by a script that
+ * keeps the higher version: a lookup that read a row just before an update committed cannot put
+ * the old row back over the update's write-through. A soft delete writes a tombstone with the
+ * deleted row's version for the same reason; lookups treat a tombstone as "not found".
+ *
+ * <p>An entry written under an older generation than the counter {@value CacheGeneration#KEY} is
+ * a miss. When a write-through after a committed change fails (Redis down or slow), the entry it
+ * should have replaced may be stale: the process stops using the cache until it has bumped the
+ * generation, which invalidates every entry at once (see {@link CacheGeneration}).
  *
  * <p>The cache is an optimisation only: when Redis fails or is slow, reads fall back to
  * PostgreSQL and writes are skipped; the failure is logged and counted, never returned.
@@ -32,30 +37,42 @@ public final class UserCache {
   private static final Logger LOG = LoggerFactory.getLogger(UserCache.class);
   public static final String KEY_PREFIX = "user:";
 
-  /** KEYS: the entries; ARGV[1]: ttl seconds; ARGV[2i], ARGV[2i+1]: version and value of KEYS[i]. */
+  /**
+   * KEYS[1]: the generation counter; KEYS[2..]: the entries; ARGV[1]: ttl seconds;
+   * ARGV[2i], ARGV[2i+1]: version and value of KEYS[i+1]. An entry of an older generation is
+   * replaced whatever its version.
+   */
   static final String PUT_IF_NEWER = """
       local ttl = ARGV[1]
-      for i, key in ipairs(KEYS) do
-        local version = tonumber(ARGV[2 * i])
+      local generation = redis.call('GET', KEYS[1]) or '0'
+      for i = 2, #KEYS do
+        local key = KEYS[i]
+        local version = tonumber(ARGV[2 * i - 2])
         local current = redis.call('GET', key)
-        local currentVersion = current and tonumber(string.match(current, '^(%d+)|')) or -1
+        local currentVersion = -1
+        if current then
+          local v, g = string.match(current, '^(%d+)|(%d+)|')
+          if g == generation then currentVersion = tonumber(v) end
+        end
         if version >= currentVersion then
-          redis.call('SET', key, ARGV[2 * i] .. '|' .. ARGV[2 * i + 1], 'EX', ttl)
+          redis.call('SET', key, ARGV[2 * i - 2] .. '|' .. generation .. '|' .. ARGV[2 * i - 1], 'EX', ttl)
         end
       end
-      return #KEYS
+      return #KEYS - 1
       """;
 
   private final Redis redis;
   private final int ttlSeconds;
   private final long timeoutMs;
   private final BatchMetrics metrics;
+  private final CacheGeneration generation;
 
-  public UserCache(Redis redis, int ttlSeconds, long timeoutMs, BatchMetrics metrics) {
+  public UserCache(Redis redis, int ttlSeconds, long timeoutMs, BatchMetrics metrics, CacheGeneration generation) {
     this.redis = redis;
     this.ttlSeconds = ttlSeconds;
     this.timeoutMs = timeoutMs;
     this.metrics = metrics;
+    this.generation = generation;
   }
 
   public static String key(UUID id) {
@@ -73,14 +90,18 @@ public final class UserCache {
     }
     Request mget = Request.cmd(Command.MGET);
     ids.forEach(id -> mget.arg(key(id)));
-    return redis.send(mget)
+    return ensureGeneration()
+        .compose(ignored -> redis.batch(List.of(Request.cmd(Command.GET).arg(CacheGeneration.KEY), mget)))
         .timeout(timeoutMs, TimeUnit.MILLISECONDS)
-        .map(response -> {
+        .map(responses -> {
+          String current = responses.get(0) == null ? "0" : responses.get(0).toString();
+          Response values = responses.get(1);
           Map<UUID, Entry> hits = new HashMap<>();
           for (int i = 0; i < ids.size(); i++) {
-            Response value = response.get(i);
-            if (value != null) {
-              hits.put(ids.get(i), decode(value.toBuffer()));
+            Response value = values.get(i);
+            Entry entry = value == null ? null : decode(value.toBuffer(), current);
+            if (entry != null) {
+              hits.put(ids.get(i), entry);
             }
           }
           metrics.cacheHits(hits.size());
@@ -94,49 +115,75 @@ public final class UserCache {
         });
   }
 
-  /** Writes the users (with their version) unless the cache already holds a newer version. */
+  /**
+   * Lookup write-back: caches users just read from PostgreSQL. A failure loses nothing (the
+   * entries simply stay missing).
+   */
+  public Future<Void> fill(List<JsonObject> users) {
+    return write("fill", users, users, false);
+  }
+
+  /**
+   * Write-through after a committed change: the users' new views replace older entries. A
+   * failure may leave an older entry behind, so it forces a generation bump.
+   */
   public Future<Void> putAll(List<JsonObject> users) {
-    if (users.isEmpty()) {
-      return Future.succeededFuture();
-    }
-    Request eval = script(users.size());
-    users.forEach(user -> eval.arg(key(UUID.fromString(user.getString("id")))));
-    eval.arg(ttlSeconds);
-    users.forEach(user -> eval.arg(user.getInteger("version")).arg(user.toBuffer()));
-    return run("write", users.size(), eval);
+    return write("write", users, users, true);
   }
 
   /** Replaces the entries of deleted users by tombstones carrying the deleted row's version. */
   public Future<Void> markDeleted(List<JsonObject> deletedUsers) {
-    if (deletedUsers.isEmpty()) {
+    List<JsonObject> tombstones = deletedUsers.stream()
+        .map(user -> new JsonObject().put("id", user.getString("id")).put("deleted", true)).toList();
+    return write("tombstone", deletedUsers, tombstones, true);
+  }
+
+  private Future<Void> write(String what, List<JsonObject> users, List<JsonObject> values, boolean invalidates) {
+    if (users.isEmpty()) {
       return Future.succeededFuture();
     }
-    Request eval = script(deletedUsers.size());
-    deletedUsers.forEach(user -> eval.arg(key(UUID.fromString(user.getString("id")))));
+    Request eval = Request.cmd(Command.EVAL).arg(PUT_IF_NEWER).arg(users.size() + 1).arg(CacheGeneration.KEY);
+    users.forEach(user -> eval.arg(key(UUID.fromString(user.getString("id")))));
     eval.arg(ttlSeconds);
-    deletedUsers.forEach(user -> eval.arg(user.getInteger("version"))
-        .arg(new JsonObject().put("id", user.getString("id")).put("deleted", true).toBuffer()));
-    return run("tombstone", deletedUsers.size(), eval);
-  }
-
-  private static Request script(int keys) {
-    return Request.cmd(Command.EVAL).arg(PUT_IF_NEWER).arg(keys);
-  }
-
-  private Future<Void> run(String what, int size, Request request) {
-    return redis.send(request)
+    for (int i = 0; i < users.size(); i++) {
+      eval.arg(users.get(i).getInteger("version")).arg(values.get(i).toBuffer());
+    }
+    return ensureGeneration()
+        .compose(ignored -> redis.send(eval))
         .timeout(timeoutMs, TimeUnit.MILLISECONDS)
         .<Void>mapEmpty()
         .recover(err -> {
-          failed(what, size, err);
+          if (invalidates) {
+            generation.markBumpPending();
+          }
+          failed(what, users.size(), err);
           return Future.succeededFuture();
         });
   }
 
-  static Entry decode(Buffer stored) {
+  /** Bumps the generation first if an earlier write-through was lost; fails while that is impossible. */
+  private Future<Void> ensureGeneration() {
+    if (!generation.bumpPending()) {
+      return Future.succeededFuture();
+    }
+    return redis.send(Request.cmd(Command.INCR).arg(CacheGeneration.KEY))
+        .timeout(timeoutMs, TimeUnit.MILLISECONDS)
+        .map(response -> {
+          generation.bumped();
+          LOG.info("Cache generation bumped to {} after a lost write: older entries are now misses", response);
+          return null;
+        });
+  }
+
+  /** The entry, or null when it belongs to an older generation. */
+  static Entry decode(Buffer stored, String currentGeneration) {
     String text = stored.toString();
-    int bar = text.indexOf('|');
-    JsonObject json = new JsonObject(text.substring(bar + 1));
+    int first = text.indexOf('|');
+    int second = text.indexOf('|', first + 1);
+    if (!text.substring(first + 1, second).equals(currentGeneration)) {
+      return null;
+    }
+    JsonObject json = new JsonObject(text.substring(second + 1));
     return json.getBoolean("deleted", false) ? new Entry(null, true) : new Entry(json, false);
   }
 

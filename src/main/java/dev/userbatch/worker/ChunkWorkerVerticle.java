@@ -3,6 +3,7 @@ package dev.userbatch.worker;
 import dev.userbatch.batch.ChunkRequest;
 import dev.userbatch.batch.ChunkResult;
 import dev.userbatch.batch.ErrorCode;
+import dev.userbatch.cache.CacheGeneration;
 import dev.userbatch.cache.UserCache;
 import dev.userbatch.config.ServiceConfig;
 import dev.userbatch.batch.ChunkHeaders;
@@ -35,13 +36,16 @@ public final class ChunkWorkerVerticle extends VerticleBase {
   private final ServiceConfig config;
   private final PasswordHasher hasher;
   private final BatchMetrics metrics;
+  private final CacheGeneration cacheGeneration;
   private Pool pool;
   private Redis redis;
 
-  public ChunkWorkerVerticle(ServiceConfig config, PasswordHasher hasher, BatchMetrics metrics) {
+  public ChunkWorkerVerticle(ServiceConfig config, PasswordHasher hasher, BatchMetrics metrics,
+                             CacheGeneration cacheGeneration) {
     this.config = config;
     this.hasher = hasher;
     this.metrics = metrics;
+    this.cacheGeneration = cacheGeneration;
   }
 
   @Override
@@ -49,7 +53,7 @@ public final class ChunkWorkerVerticle extends VerticleBase {
     pool = Clients.pgPool(vertx, config);
     redis = Clients.redis(vertx, config);
     UserRepository repository = new UserRepository(pool);
-    UserCache cache = new UserCache(redis, config.cacheTtlSeconds(), Clients.CACHE_TIMEOUT_MS, metrics);
+    UserCache cache = new UserCache(redis, config.cacheTtlSeconds(), Clients.CACHE_TIMEOUT_MS, metrics, cacheGeneration);
     Map<String, ChunkHandler> handlers = Map.of(
         "create", new CreateChunkHandler(repository, cache, hasher),
         "lookup", new LookupChunkHandler(repository, cache),

@@ -47,7 +47,7 @@ final class LookupChunkHandler implements ChunkHandler {
       }
       return repository.findActiveByIds(misses).compose(loaded -> {
         loaded.forEach(user -> found.put(UUID.fromString(user.getString("id")), user));
-        return cache.putAll(loaded).map(ignored -> result(ids, found));
+        return cache.fill(loaded).map(ignored -> result(ids, found));
       });
     });
   }
