@@ -34,6 +34,8 @@ public record ServiceConfig(
     int workerInstances,
     int pgPoolSize,
     long chunkTimeoutMs,
+    long dbTimeoutMs,
+    long cacheTimeoutMs,
     long shutdownTimeoutMs,
     Set<String> trustedProxies) {
 
@@ -52,6 +54,8 @@ public record ServiceConfig(
     requirePositive("workerInstances", workerInstances, false);
     requirePositive("pgPoolSize", pgPoolSize, false);
     requirePositive("chunkTimeoutMs", chunkTimeoutMs, false);
+    requirePositive("dbTimeoutMs", dbTimeoutMs, false);
+    requirePositive("cacheTimeoutMs", cacheTimeoutMs, false);
     requirePositive("shutdownTimeoutMs", shutdownTimeoutMs, false);
   }
 
@@ -87,18 +91,20 @@ public record ServiceConfig(
         intField(json, "workerInstances"),
         intField(json, "pgPoolSize"),
         longField(json, "chunkTimeoutMs"),
+        longField(json, "dbTimeoutMs"),
+        longField(json, "cacheTimeoutMs"),
         longField(json, "shutdownTimeoutMs"),
         csv(json.getValue("trustedProxies")));
   }
 
   public ServiceConfig withEndpoints(String pgUrl, String redisUrl) {
     return new ServiceConfig(httpPort, pgUrl, redisUrl, dataDir, embedded, maxItemsPerRequest, atomicMaxItems,
-        maxBodyBytes, cacheTtlSeconds, restoreWindowDays, idempotencyRetentionHours, workerInstances, pgPoolSize, chunkTimeoutMs, shutdownTimeoutMs, trustedProxies);
+        maxBodyBytes, cacheTtlSeconds, restoreWindowDays, idempotencyRetentionHours, workerInstances, pgPoolSize, chunkTimeoutMs, dbTimeoutMs, cacheTimeoutMs, shutdownTimeoutMs, trustedProxies);
   }
 
   public ServiceConfig withHttpPort(int port) {
     return new ServiceConfig(port, pgUrl, redisUrl, dataDir, embedded, maxItemsPerRequest, atomicMaxItems,
-        maxBodyBytes, cacheTtlSeconds, restoreWindowDays, idempotencyRetentionHours, workerInstances, pgPoolSize, chunkTimeoutMs, shutdownTimeoutMs, trustedProxies);
+        maxBodyBytes, cacheTtlSeconds, restoreWindowDays, idempotencyRetentionHours, workerInstances, pgPoolSize, chunkTimeoutMs, dbTimeoutMs, cacheTimeoutMs, shutdownTimeoutMs, trustedProxies);
   }
 
   /** camelCase field name to the environment variable that overrides it: pgUrl → PG_URL. */

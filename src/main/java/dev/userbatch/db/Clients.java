@@ -11,8 +11,6 @@ import io.vertx.sqlclient.PoolOptions;
 
 /** How the service connects to PostgreSQL and Redis; one place for the tuning. */
 public final class Clients {
-  /** A cache that answers slower than this is treated as unavailable for that call. */
-  public static final long CACHE_TIMEOUT_MS = 1000;
   private static final String SHARED_POOL = "users-pg";
 
   private Clients() {
@@ -26,13 +24,15 @@ public final class Clients {
     PgConnectOptions connect = PgConnectOptions.fromUri(config.pgUrl())
         .setCachePreparedStatements(true)
         .setPreparedStatementCacheMaxSize(256)
-        .setPipeliningLimit(256);
+        .setPipeliningLimit(256)
+        // A statement running longer than this is cancelled by the server (SQLSTATE 57014 → TIMEOUT).
+        .addProperty("statement_timeout", String.valueOf(config.dbTimeoutMs()));
     PoolOptions pool = new PoolOptions()
         .setMaxSize(config.pgPoolSize())
         .setShared(true)
         .setName(SHARED_POOL)
         .setMaxWaitQueueSize(10_000)
-        .setConnectionTimeout(10)
+        .setConnectionTimeout((int) Math.max(1, config.dbTimeoutMs() / 1000))
         .setIdleTimeout(60);
     return PgBuilder.pool().with(pool).connectingTo(connect).using(vertx).build();
   }

@@ -53,7 +53,7 @@ public final class ChunkWorkerVerticle extends VerticleBase {
     pool = Clients.pgPool(vertx, config);
     redis = Clients.redis(vertx, config);
     UserRepository repository = new UserRepository(pool);
-    UserCache cache = new UserCache(redis, config.cacheTtlSeconds(), Clients.CACHE_TIMEOUT_MS, metrics, cacheGeneration);
+    UserCache cache = new UserCache(redis, config.cacheTtlSeconds(), config.cacheTimeoutMs(), metrics, cacheGeneration);
     Map<String, ChunkHandler> handlers = Map.of(
         "create", new CreateChunkHandler(repository, cache, hasher),
         "lookup", new LookupChunkHandler(repository, cache),
