@@ -7,6 +7,7 @@ import dev.userbatch.db.Migrations;
 import dev.userbatch.embedded.InfrastructureEndpoints;
 import dev.userbatch.http.ApiVerticle;
 import dev.userbatch.metrics.Telemetry;
+import dev.userbatch.security.JwtSetup;
 import dev.userbatch.operation.Operations;
 import dev.userbatch.user.PasswordHasher;
 import dev.userbatch.validation.SchemaValidator;
@@ -43,11 +44,13 @@ public final class UserBatchApp implements AutoCloseable {
         requested.pgUrl(), requested.redisUrl(), requested.embedded(), requested.dataDir());
     Vertx vertx = null;
     try {
-      ServiceConfig config = requested.withEndpoints(infrastructure.pgUrl(), infrastructure.redisUrl());
+      ServiceConfig config = requested.withEndpoints(infrastructure.pgUrl(), infrastructure.redisUrl())
+          .withSecurity(JwtSetup.withDevelopmentDefault(requested.security(), requested.dataDir()));
       Migrations.migrate(config.pgUrl());
       Telemetry telemetry = new Telemetry();
       vertx = telemetry.newVertx(new VertxOptions().setWorkerPoolSize(Math.max(20, config.workerInstances() * 2)));
       JsonRecordCodec.registerChunkCodecs(vertx.eventBus());
+      JwtSetup.writeDevelopmentToken(vertx, requested.security(), config.security(), config.dataDir());
       SchemaValidator validator = new SchemaValidator();
       Operations operations = Operations.create(validator);
       PasswordHasher hasher = PasswordHasher.owaspDefault();

@@ -37,7 +37,8 @@ public record ServiceConfig(
     long dbTimeoutMs,
     long cacheTimeoutMs,
     long shutdownTimeoutMs,
-    Set<String> trustedProxies) {
+    Set<String> trustedProxies,
+    SecurityConfig security) {
 
   static final String CONFIG_RESOURCE = "conf/application.json";
 
@@ -94,17 +95,24 @@ public record ServiceConfig(
         longField(json, "dbTimeoutMs"),
         longField(json, "cacheTimeoutMs"),
         longField(json, "shutdownTimeoutMs"),
-        csv(json.getValue("trustedProxies")));
+        csv(json.getValue("trustedProxies")),
+        SecurityConfig.fromJson(json));
   }
 
   public ServiceConfig withEndpoints(String pgUrl, String redisUrl) {
     return new ServiceConfig(httpPort, pgUrl, redisUrl, dataDir, embedded, maxItemsPerRequest, atomicMaxItems,
-        maxBodyBytes, cacheTtlSeconds, restoreWindowDays, idempotencyRetentionHours, workerInstances, pgPoolSize, chunkTimeoutMs, dbTimeoutMs, cacheTimeoutMs, shutdownTimeoutMs, trustedProxies);
+        maxBodyBytes, cacheTtlSeconds, restoreWindowDays, idempotencyRetentionHours, workerInstances, pgPoolSize, chunkTimeoutMs, dbTimeoutMs, cacheTimeoutMs, shutdownTimeoutMs, trustedProxies, security);
+  }
+
+  public ServiceConfig withSecurity(SecurityConfig newSecurity) {
+    return new ServiceConfig(httpPort, pgUrl, redisUrl, dataDir, embedded, maxItemsPerRequest, atomicMaxItems,
+        maxBodyBytes, cacheTtlSeconds, restoreWindowDays, idempotencyRetentionHours, workerInstances, pgPoolSize,
+        chunkTimeoutMs, dbTimeoutMs, cacheTimeoutMs, shutdownTimeoutMs, trustedProxies, newSecurity);
   }
 
   public ServiceConfig withHttpPort(int port) {
     return new ServiceConfig(port, pgUrl, redisUrl, dataDir, embedded, maxItemsPerRequest, atomicMaxItems,
-        maxBodyBytes, cacheTtlSeconds, restoreWindowDays, idempotencyRetentionHours, workerInstances, pgPoolSize, chunkTimeoutMs, dbTimeoutMs, cacheTimeoutMs, shutdownTimeoutMs, trustedProxies);
+        maxBodyBytes, cacheTtlSeconds, restoreWindowDays, idempotencyRetentionHours, workerInstances, pgPoolSize, chunkTimeoutMs, dbTimeoutMs, cacheTimeoutMs, shutdownTimeoutMs, trustedProxies, security);
   }
 
   /** camelCase field name to the environment variable that overrides it: pgUrl → PG_URL. */
@@ -136,7 +144,7 @@ public record ServiceConfig(
     return Math.toIntExact(longField(json, field));
   }
 
-  private static long longField(JsonObject json, String field) {
+  static long longField(JsonObject json, String field) {
     Object value = json.getValue(field);
     try {
       return value instanceof Number n ? n.longValue() : Long.parseLong(String.valueOf(value));

@@ -4,19 +4,32 @@ import dev.userbatch.audit.AuditTrail;
 import dev.userbatch.batch.BatchCoordinator;
 import dev.userbatch.batch.BatchRunner;
 import dev.userbatch.batch.BatchOperation;
+import dev.userbatch.config.SecurityConfig;
 import dev.userbatch.config.ServiceConfig;
+import dev.userbatch.security.BearerAuth;
+import dev.userbatch.security.JwtSetup;
+import dev.userbatch.security.RateLimiter;
+import dev.userbatch.security.Scopes;
 import dev.userbatch.db.Clients;
 import dev.userbatch.idempotency.IdempotencyStore;
 import dev.userbatch.metrics.Telemetry;
 import dev.userbatch.operation.Operations;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.redis.client.Redis;
 import io.vertx.sqlclient.Pool;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.SecurityPolicyHandler;
 
 /** The router verticle: one instance per event loop, each binding the same port. */
 public final class ApiVerticle extends VerticleBase {
@@ -30,6 +43,8 @@ public final class ApiVerticle extends VerticleBase {
   private Pool pool;
   private Redis redis;
   private IdempotencyStore idempotency;
+  private RateLimiter rateLimiter;
+  private BearerAuth auth;
 
   public ApiVerticle(ServiceConfig config, Operations operations, Telemetry telemetry) {
     this.config = config;
@@ -44,6 +59,8 @@ public final class ApiVerticle extends VerticleBase {
     idempotency = new IdempotencyStore(pool, config.idempotencyRetentionHours() * 3600L,
         Math.max(60, config.chunkTimeoutMs() / 1000 * 10));
     vertx.setPeriodic(PURGE_INTERVAL_MS, timer -> idempotency.purgeExpired());
+    rateLimiter = new RateLimiter(redis, config.security(), telemetry.batchMetrics(), config.cacheTimeoutMs());
+    auth = new BearerAuth(JwtSetup.create(vertx, config.security()));
     BatchRunner runner = new BatchRunner(vertx, operations.validator(),
         new BatchCoordinator(vertx, config.chunkTimeoutMs()), new AuditTrail(vertx, pool),
         telemetry.batchMetrics(), config.maxItemsPerRequest(), config.atomicMaxItems());
@@ -56,30 +73,66 @@ public final class ApiVerticle extends VerticleBase {
 
     Router router = Router.router(vertx);
     router.route().handler(CorrelationId::assign);
-    router.route("/batch/*").handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()));
-    router.post("/batch/users/create").handler(create::handleBody);
-    router.post("/batch/users/lookup").handler(lookup::handleBody);
-    router.get("/batch/users/lookup").handler(ctx -> lookup.handleWith(ctx, c -> LookupQuery.toEnvelope(c.queryParams())));
-    router.patch("/batch/users/update").handler(update::handleBody);
-    router.patch("/batch/users/last-login").handler(lastLogin::handleBody);
-    router.delete("/batch/users/soft-delete").handler(softDelete::handleBody);
-    router.post("/batch/users/restore").handler(restore::handleBody);
+    // Authentication comes before the body is read: an unknown caller cannot make us buffer 16 MiB.
+    BodyHandler body = BodyHandler.create(false).setBodyLimit(config.maxBodyBytes());
+    router.post("/batch/users/create").handler(requires(Scopes.WRITE)).handler(body).handler(create::handleBody);
+    router.post("/batch/users/lookup").handler(requires(Scopes.READ)).handler(body).handler(lookup::handleBody);
+    router.get("/batch/users/lookup").handler(requires(Scopes.READ))
+        .handler(ctx -> lookup.handleWith(ctx, c -> LookupQuery.toEnvelope(c.queryParams())));
+    router.patch("/batch/users/update").handler(requires(Scopes.WRITE)).handler(body).handler(update::handleBody);
+    router.patch("/batch/users/last-login").handler(requires(Scopes.WRITE)).handler(body)
+        .handler(lastLogin::handleBody);
+    router.delete("/batch/users/soft-delete").handler(requires(Scopes.WRITE)).handler(body)
+        .handler(softDelete::handleBody);
+    router.post("/batch/users/restore").handler(requires(Scopes.WRITE)).handler(body).handler(restore::handleBody);
     HealthRoutes.mount(vertx, router, pool, redis);
-    router.get("/metrics").handler(PrometheusScrapingHandler.create(telemetry.registry()));
+    router.get("/metrics").handler(this::metricsAccess).handler(PrometheusScrapingHandler.create(telemetry.registry()));
     router.route().failureHandler(ErrorResponses::handle);
     router.errorHandler(404, ErrorResponses::handle);
     router.errorHandler(405, ErrorResponses::handle);
 
-    return vertx.createHttpServer(new HttpServerOptions()
-            .setPort(config.httpPort())
-            .setMaxInitialLineLength(MAX_REQUEST_LINE)
-            .setCompressionSupported(true))
-        .requestHandler(router)
-        .listen();
+    HttpServerOptions server = new HttpServerOptions()
+        .setPort(config.httpPort())
+        .setMaxInitialLineLength(MAX_REQUEST_LINE)
+        .setCompressionSupported(true);
+    SecurityConfig security = config.security();
+    if (security.tlsCertFile() != null) {
+      server.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
+          .setCertPath(security.tlsCertFile())
+          .setKeyPath(security.tlsKeyFile()));
+    }
+    return vertx.createHttpServer(server).requestHandler(router).listen();
+  }
+
+  /**
+   * Lets the request through when its bearer token is valid and has the scope. Declared a
+   * security-policy handler so that Vert.x Web runs it before the body handler.
+   */
+  private Handler<RoutingContext> requires(String scope) {
+    return (SecurityPolicyHandler) ctx -> auth.authorize(ctx.request().getHeader("Authorization"), scope)
+        .onSuccess(caller -> {
+          ctx.put(BatchEndpoint.CALLER, caller);
+          ctx.next();
+        })
+        .onFailure(ctx::fail);
+  }
+
+  /** /metrics is open unless METRICS_TOKEN is set. */
+  private void metricsAccess(RoutingContext ctx) {
+    String token = config.security().metricsToken();
+    String given = ctx.request().getHeader("Authorization");
+    if (token == null || (given != null && MessageDigest.isEqual(
+        given.getBytes(StandardCharsets.UTF_8), ("Bearer " + token).getBytes(StandardCharsets.UTF_8)))) {
+      ctx.next();
+      return;
+    }
+    ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"metrics\"");
+    ErrorResponses.send(ctx, 401, new JsonObject().put("success", false).put("code", "UNAUTHORIZED")
+        .put("message", "/metrics requires Authorization: Bearer <METRICS_TOKEN>"));
   }
 
   private BatchEndpoint endpoint(BatchOperation operation, BatchRunner runner) {
-    return new BatchEndpoint(operation, runner, idempotency, config.trustedProxies());
+    return new BatchEndpoint(vertx, operation, runner, idempotency, rateLimiter, config.trustedProxies());
   }
 
   @Override

@@ -2,64 +2,51 @@ package dev.userbatch.http;
 
 import dev.userbatch.audit.AuditContext;
 import dev.userbatch.batch.BatchOperation;
+import dev.userbatch.batch.BatchResponse;
 import dev.userbatch.batch.BatchRunner;
 import dev.userbatch.batch.RequestException;
 import dev.userbatch.idempotency.IdempotencyStore;
+import dev.userbatch.security.BearerAuth;
+import dev.userbatch.security.RateLimiter;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
 import java.util.Set;
 import java.util.function.Function;
 
-/** The HTTP face of one batch operation: read the envelope, run the batch, send the response. */
+/**
+ * The HTTP face of one batch operation: read the envelope (off the event loop), charge the rate
+ * limit, run the batch (once per idempotency key), send the response.
+ */
 final class BatchEndpoint {
+  static final String CALLER = "caller";
+
+  private final Vertx vertx;
   private final BatchOperation operation;
   private final BatchRunner runner;
   private final IdempotencyStore idempotency;
+  private final RateLimiter rateLimiter;
   private final Set<String> trustedProxies;
 
-  BatchEndpoint(BatchOperation operation, BatchRunner runner, IdempotencyStore idempotency,
-                Set<String> trustedProxies) {
+  BatchEndpoint(Vertx vertx, BatchOperation operation, BatchRunner runner, IdempotencyStore idempotency,
+                RateLimiter rateLimiter, Set<String> trustedProxies) {
+    this.vertx = vertx;
     this.operation = operation;
     this.runner = runner;
     this.idempotency = idempotency;
+    this.rateLimiter = rateLimiter;
     this.trustedProxies = trustedProxies;
   }
 
   /** Handles a request whose JSON body is the envelope. */
   void handleBody(RoutingContext ctx) {
     Buffer body = ctx.body().buffer();
-    JsonObject envelope;
-    try {
-      envelope = parseObject(body);
-    } catch (RequestException e) {
-      ctx.fail(e);
-      return;
-    }
-    handleEnvelope(ctx, envelope);
-  }
-
-  /** Handles a request whose envelope was built another way (the lookup query string). */
-  void handleEnvelope(RoutingContext ctx, JsonObject envelope) {
-    AuditContext context = new AuditContext(null, ClientAddress.of(ctx, trustedProxies),
-        ctx.request().getHeader("User-Agent"), ctx.get(CorrelationId.KEY));
-    String key = ctx.request().getHeader(IdempotencyStore.HEADER);
-    if (key == null || operation.kind() == BatchOperation.Kind.LOOKUP) {
-      runner.run(operation, envelope, context)
-          .onSuccess(response -> ErrorResponses.send(ctx, response.status(), response.body()))
-          .onFailure(ctx::fail);
-      return;
-    }
-    idempotency.execute(context.actor(), key, operation.name(), envelope, () -> runner.run(operation, envelope, context))
-        .onSuccess(result -> {
-          if (result.replayed()) {
-            ctx.response().putHeader("Idempotent-Replayed", "true");
-          }
-          ErrorResponses.send(ctx, result.response().status(), result.response().body());
-        })
+    vertx.executeBlocking(() -> StrictJson.parseObject(body), false)
+        .onSuccess(envelope -> handleEnvelope(ctx, envelope))
         .onFailure(ctx::fail);
   }
 
@@ -75,19 +62,43 @@ final class BatchEndpoint {
     handleEnvelope(ctx, envelope);
   }
 
-  static JsonObject parseObject(Buffer body) {
-    if (body == null || body.length() == 0) {
-      throw new RequestException(400, "INVALID_JSON", "Request body is empty; a JSON object is expected");
+  private void handleEnvelope(RoutingContext ctx, JsonObject envelope) {
+    BearerAuth.Caller caller = ctx.get(CALLER);
+    AuditContext context = new AuditContext(caller.actor(), ClientAddress.of(ctx, trustedProxies),
+        ctx.request().getHeader("User-Agent"), ctx.get(CorrelationId.KEY));
+    rateLimiter.check(operation.name(), caller.actor(), context.clientIp(), cost(envelope))
+        .onFailure(ctx::fail)
+        .onSuccess(decision -> {
+          RateLimitHeaders.put(ctx, decision);
+          if (!decision.allowed()) {
+            RateLimitHeaders.refuse(ctx, operation.name(), decision);
+            return;
+          }
+          run(ctx, envelope, context);
+        });
+  }
+
+  private void run(RoutingContext ctx, JsonObject envelope, AuditContext context) {
+    String key = ctx.request().getHeader(IdempotencyStore.HEADER);
+    Future<BatchResponse> response;
+    if (key == null || operation.kind() == BatchOperation.Kind.LOOKUP) {
+      response = runner.run(operation, envelope, context);
+    } else {
+      response = idempotency.execute(context.actor(), key, operation.name(), envelope,
+              () -> runner.run(operation, envelope, context))
+          .map(result -> {
+            if (result.replayed()) {
+              ctx.response().putHeader("Idempotent-Replayed", "true");
+            }
+            return result.response();
+          });
     }
-    Object parsed;
-    try {
-      parsed = Json.decodeValue(body);
-    } catch (DecodeException e) {
-      throw new RequestException(400, "INVALID_JSON", "Request body is not valid JSON: " + e.getMessage());
-    }
-    if (!(parsed instanceof JsonObject object)) {
-      throw new RequestException(400, "INVALID_JSON", "Request body must be a JSON object");
-    }
-    return object;
+    response.onSuccess(r -> ErrorResponses.send(ctx, r.status(), r.body())).onFailure(ctx::fail);
+  }
+
+  /** Items cost one each; an envelope without an item array costs one (it will be refused anyway). */
+  private long cost(JsonObject envelope) {
+    Object items = envelope.getValue(operation.itemsField());
+    return items instanceof JsonArray array ? Math.max(1, array.size()) : 1;
   }
 }

@@ -1,6 +1,8 @@
 package dev.userbatch.http;
 
 import dev.userbatch.batch.RequestException;
+import dev.userbatch.security.BearerAuth;
+import dev.userbatch.security.RateLimiter;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -24,6 +26,17 @@ final class ErrorResponses {
         body.put("errors", errors);
       }
       send(ctx, rejected.status(), body);
+      return;
+    }
+    if (failure instanceof BearerAuth.Refused refused) {
+      ctx.response().putHeader("WWW-Authenticate", refused.challenge());
+      send(ctx, refused.status(), body(refused.code(), refused.getMessage()));
+      return;
+    }
+    if (failure instanceof RateLimiter.RateLimitUnavailable) {
+      ctx.response().putHeader("Retry-After", "5");
+      send(ctx, 503, body("RATE_LIMIT_UNAVAILABLE",
+          "The rate limiter cannot be checked right now and is configured to refuse; retry shortly"));
       return;
     }
     int status = ctx.statusCode();

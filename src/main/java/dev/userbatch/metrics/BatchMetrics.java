@@ -57,6 +57,10 @@ public final class BatchMetrics {
     items(operation, "successful").increment(outcome.successful());
     items(operation, "failed").increment(failed);
     items(operation, "duplicate").increment(outcome.duplicates().size());
+    // Lookup ids that do not exist, and creates skipped by onConflict=skip: with successful and
+    // failed they add up to the items the batch counted (duplicates are folded, not counted).
+    items(operation, "missing").increment(outcome.missing().size());
+    items(operation, "skipped").increment(outcome.skipped().size());
     ErrorRate rate = errorRate(operation);
     rate.items.addAndGet(outcome.total());
     rate.failed.addAndGet(failed);
@@ -77,6 +81,23 @@ public final class BatchMetrics {
 
   public void cacheError() {
     cache("error").increment();
+  }
+
+  /** A rate-limit check that could not reach Redis (allowed or refused per configuration). */
+  public void rateLimitError() {
+    Counter.builder("batch.rate.limit.errors")
+        .description("Rate limit checks that could not reach Redis")
+        .register(registry)
+        .increment();
+  }
+
+  /** A request refused by the rate limiter. */
+  public void rateLimited(String operation) {
+    Counter.builder("batch.rate.limited")
+        .description("Requests refused by the rate limiter")
+        .tag("operation", operation)
+        .register(registry)
+        .increment();
   }
 
   private Counter operations(String operation, String status) {

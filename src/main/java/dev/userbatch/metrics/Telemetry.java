@@ -1,6 +1,7 @@
 package dev.userbatch.metrics;
 
 import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -12,6 +13,7 @@ import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 
 import java.util.EnumSet;
+import java.util.regex.Pattern;
 
 /**
  * The meter registry of one service instance, and the Vert.x instance that reports into it
@@ -19,10 +21,27 @@ import java.util.EnumSet;
  * addresses, no raw paths, no user ids.
  */
 public final class Telemetry {
+  /** Pools that were given no name get a random UUID from Vert.x (the Redis clients): one new series per client and restart. */
+  private static final Pattern GENERATED_POOL_NAME =
+      Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final BatchMetrics batchMetrics;
 
   public Telemetry() {
+    // Unnamed pools are reported under their type instead of a random UUID, so the series of all
+    // such pools of one type add up (Vert.x keys its gauges by the filtered id) and survive restarts.
+    registry.config().meterFilter(new MeterFilter() {
+      @Override
+      public Meter.Id map(Meter.Id id) {
+        String poolName = id.getTag(Label.POOL_NAME.toString());
+        if (poolName == null || !GENERATED_POOL_NAME.matcher(poolName).matches()) {
+          return id;
+        }
+        String poolType = id.getTag(Label.POOL_TYPE.toString());
+        return id.replaceTags(Tags.of(id.getTagsAsIterable())
+            .and(Label.POOL_NAME.toString(), poolType == null ? "unnamed" : poolType));
+      }
+    });
     // Histogram buckets for the timers that dashboards take percentiles of.
     registry.config().meterFilter(new MeterFilter() {
       @Override

@@ -5,6 +5,13 @@ import dev.userbatch.config.ServiceConfig;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.ext.web.client.WebClientSession;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.JWTOptions;
+import io.vertx.ext.auth.PubSecKeyOptions;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import dev.userbatch.security.Scopes;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.redis.client.Redis;
@@ -30,13 +37,21 @@ public final class TestService {
   public final Pool pg;
   public final Redis redis;
 
+  /** The HS256 secret of test services; {@link #token} signs with it. */
+  public static final String JWT_SECRET = "test-secret-for-user-batch-service-tests-0123456789";
+
+  /** A client without credentials, for tests of authentication itself. */
+  public final WebClient anonymousHttp;
+
   private TestService(UserBatchApp app) {
     this.app = app;
     this.clientVertx = Vertx.vertx();
-    this.http = WebClient.create(clientVertx, new WebClientOptions()
+    this.anonymousHttp = WebClient.create(clientVertx, new WebClientOptions()
         .setDefaultHost("127.0.0.1")
         .setDefaultPort(app.config().httpPort())
         .setMaxInitialLineLength(128 * 1024));
+    this.http = WebClientSession.create(anonymousHttp)
+        .addHeader("Authorization", "Bearer " + token(clientVertx, "test-suite", Scopes.READ, Scopes.WRITE));
     this.pg = PgBuilder.pool().with(new PoolOptions().setMaxSize(2))
         .connectingTo(PgConnectOptions.fromUri(app.config().pgUrl())).using(clientVertx).build();
     this.redis = Redis.createClient(clientVertx, app.config().redisUrl());
@@ -56,10 +71,23 @@ public final class TestService {
       ServiceConfig config = ServiceConfig.load(Map.of(
               "DATA_DIR", Path.of("target", "test-data").toAbsolutePath().toString()))
           .withHttpPort(freePort());
+      config = config.withSecurity(config.security().withJwtSecret(JWT_SECRET));
       return new TestService(UserBatchApp.start(customise.apply(config)));
     } catch (Exception e) {
       throw new IllegalStateException("test service did not start", e);
     }
+  }
+
+  /** A token for {@code subject} with the given scopes, signed with {@link #JWT_SECRET}, valid 1 h. */
+  public static String token(Vertx vertx, String subject, String... scopes) {
+    JWTAuth jwt = JWTAuth.create(vertx, new JWTAuthOptions()
+        .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(JWT_SECRET)));
+    return jwt.generateToken(new JsonObject().put("sub", subject).put("scope", String.join(" ", scopes)),
+        new JWTOptions().setAlgorithm("HS256").setExpiresInMinutes(60));
+  }
+
+  public String token(String subject, String... scopes) {
+    return token(clientVertx, subject, scopes);
   }
 
   public int port() {

@@ -1,0 +1,103 @@
+package dev.userbatch.security;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.User;
+import io.vertx.ext.auth.authentication.TokenCredentials;
+import io.vertx.ext.auth.jwt.JWTAuth;
+
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * Checks a bearer token and a scope: the token's signature, expiry and not-before (with the
+ * configured leeway), then the {@code scope} (space-separated) or {@code scp} (string or list)
+ * claim. The token's {@code sub} is the actor recorded in the audit trail.
+ */
+public final class BearerAuth {
+  public static final String REALM = "user-batch-service";
+
+  private final JWTAuth jwt;
+
+  public BearerAuth(JWTAuth jwt) {
+    this.jwt = jwt;
+  }
+
+  /** Who called, with which scopes. */
+  public record Caller(String actor, Set<String> scopes) {
+    public boolean has(String scope) {
+      return scopes.contains(scope);
+    }
+  }
+
+  /** Why a call was refused: 401 (no or bad token) or 403 (missing scope). */
+  public static final class Refused extends RuntimeException {
+    private final int status;
+    private final String code;
+    private final String challenge;
+
+    Refused(int status, String code, String message, String challenge) {
+      super(message, null, false, false);
+      this.status = status;
+      this.code = code;
+      this.challenge = challenge;
+    }
+
+    public int status() {
+      return status;
+    }
+
+    public String code() {
+      return code;
+    }
+
+    /** The WWW-Authenticate header value. */
+    public String challenge() {
+      return challenge;
+    }
+  }
+
+  /** Verifies an {@code Authorization} header value and requires {@code scope}. */
+  public Future<Caller> authorize(String authorization, String scope) {
+    if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)
+        || authorization.substring(7).isBlank()) {
+      return Future.failedFuture(new Refused(401, "UNAUTHORIZED",
+          "Authentication required: send Authorization: Bearer <token>", "Bearer realm=\"" + REALM + "\""));
+    }
+    return verify(authorization.substring(7).trim()).compose(caller -> {
+      if (!caller.has(scope)) {
+        return Future.failedFuture(new Refused(403, "FORBIDDEN", "The token lacks the scope " + scope,
+            "Bearer realm=\"" + REALM + "\", error=\"insufficient_scope\", scope=\"" + scope + "\""));
+      }
+      return Future.succeededFuture(caller);
+    });
+  }
+
+  /** Verifies a bare token. */
+  public Future<Caller> verify(String token) {
+    return jwt.authenticate(new TokenCredentials(token))
+        .recover(err -> Future.failedFuture(new Refused(401, "UNAUTHORIZED", "Invalid or expired token",
+            "Bearer realm=\"" + REALM + "\", error=\"invalid_token\"")))
+        .map(BearerAuth::caller);
+  }
+
+  private static Caller caller(User user) {
+    JsonObject claims = user.attributes().getJsonObject("accessToken", new JsonObject());
+    Set<String> scopes = new HashSet<>();
+    Object scope = claims.getValue("scope");
+    Object scp = claims.getValue("scp");
+    for (Object claim : new Object[] {scope, scp}) {
+      if (claim instanceof String text) {
+        for (String s : text.trim().split("\\s+")) {
+          if (!s.isEmpty()) {
+            scopes.add(s);
+          }
+        }
+      } else if (claim instanceof JsonArray list) {
+        list.forEach(s -> scopes.add(String.valueOf(s)));
+      }
+    }
+    return new Caller(claims.getString("sub"), Set.copyOf(scopes));
+  }
+}

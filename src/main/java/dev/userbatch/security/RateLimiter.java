@@ -1,0 +1,108 @@
+package dev.userbatch.security;
+
+import dev.userbatch.config.SecurityConfig;
+import dev.userbatch.metrics.BatchMetrics;
+import io.vertx.core.Future;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Item-weighted rate limits shared by every instance: a 1,000-user batch costs 1,000. Each
+ * operation has a budget of items per minute per actor and per client IP, kept in Redis and
+ * checked and charged by one atomic script, so concurrent requests on several instances cannot
+ * overspend it. A refused request is not charged.
+ */
+public final class RateLimiter {
+  private static final Logger LOG = LoggerFactory.getLogger(RateLimiter.class);
+  static final long WINDOW_MS = 60_000;
+
+  /**
+   * KEYS: counters; ARGV[1]: cost; ARGV[2]: window in ms; ARGV[2+i]: limit of KEYS[i].
+   * Returns {allowed 0|1, limit, remaining, reset ms} of the tightest counter.
+   */
+  static final String CHECK_AND_CHARGE = """
+      local cost = tonumber(ARGV[1])
+      local window = tonumber(ARGV[2])
+      local limit, remaining, reset = nil, nil, 0
+      for i, key in ipairs(KEYS) do
+        local max = tonumber(ARGV[2 + i])
+        local used = tonumber(redis.call('GET', key) or '0')
+        local ttl = redis.call('PTTL', key)
+        if ttl < 0 then ttl = window end
+        if used + cost > max then
+          return {0, max, math.max(max - used, 0), ttl}
+        end
+        if remaining == nil or max - used - cost < remaining then
+          limit, remaining, reset = max, max - used - cost, ttl
+        end
+      end
+      for i, key in ipairs(KEYS) do
+        if redis.call('INCRBY', key, cost) == cost then
+          redis.call('PEXPIRE', key, window)
+        end
+      end
+      return {1, limit, remaining, reset}
+      """;
+
+  private final Redis redis;
+  private final SecurityConfig config;
+  private final BatchMetrics metrics;
+  private final long timeoutMs;
+
+  public RateLimiter(Redis redis, SecurityConfig config, BatchMetrics metrics, long timeoutMs) {
+    this.redis = redis;
+    this.config = config;
+    this.metrics = metrics;
+    this.timeoutMs = timeoutMs;
+  }
+
+  /** The answer: allowed or not, and what the RateLimit headers say. Limit 0 means unlimited. */
+  public record Decision(boolean allowed, long limit, long remaining, long resetSeconds, long cost) {
+    static Decision unlimited(long cost) {
+      return new Decision(true, 0, 0, 0, cost);
+    }
+  }
+
+  public Future<Decision> check(String operation, String actor, String clientIp, long cost) {
+    long limit = config.rateLimitFor(operation);
+    if (limit <= 0) {
+      return Future.succeededFuture(Decision.unlimited(cost));
+    }
+    Request script = Request.cmd(Command.EVAL).arg(CHECK_AND_CHARGE).arg(2)
+        .arg("ratelimit:" + operation + ":actor:" + actor)
+        .arg("ratelimit:" + operation + ":ip:" + clientIp)
+        .arg(cost).arg(WINDOW_MS).arg(limit).arg(limit);
+    return redis.send(script)
+        .timeout(timeoutMs, TimeUnit.MILLISECONDS)
+        .map(reply -> decision(reply, cost))
+        .recover(err -> {
+          metrics.rateLimitError();
+          if (config.rateLimitFailOpen()) {
+            LOG.warn("Rate limit not checked (Redis: {}); allowing the request (RATE_LIMIT_FAIL_OPEN=true)",
+                err.toString());
+            return Future.succeededFuture(new Decision(true, limit, limit, WINDOW_MS / 1000, cost));
+          }
+          LOG.warn("Rate limit not checked (Redis: {}); refusing the request (RATE_LIMIT_FAIL_OPEN=false)",
+              err.toString());
+          return Future.failedFuture(new RateLimitUnavailable());
+        });
+  }
+
+  private static Decision decision(Response reply, long cost) {
+    return new Decision(reply.get(0).toInteger() == 1, reply.get(1).toLong(), reply.get(2).toLong(),
+        (reply.get(3).toLong() + 999) / 1000, cost);
+  }
+
+  /** Redis could not be asked and the limiter is configured to fail closed. */
+  public static final class RateLimitUnavailable extends RuntimeException {
+    RateLimitUnavailable() {
+      super("Rate limit service unavailable", null, false, false);
+    }
+  }
+}
