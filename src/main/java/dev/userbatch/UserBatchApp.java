@@ -52,7 +52,7 @@ public final class UserBatchApp implements AutoCloseable {
       JsonRecordCodec.registerChunkCodecs(vertx.eventBus());
       JwtSetup.writeDevelopmentToken(vertx, requested.security(), config.security(), config.dataDir());
       SchemaValidator validator = new SchemaValidator();
-      Operations operations = Operations.create(validator);
+      Operations operations = Operations.create(validator, config.security().passwordMinLength());
       PasswordHasher hasher = PasswordHasher.owaspDefault();
       CacheGeneration cacheGeneration = new CacheGeneration();
       int eventLoops = Math.max(1, Runtime.getRuntime().availableProcessors());

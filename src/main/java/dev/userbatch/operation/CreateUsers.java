@@ -6,6 +6,7 @@ import dev.userbatch.batch.ErrorCode;
 import dev.userbatch.batch.ItemFailure;
 import dev.userbatch.batch.PreparedBatch;
 import dev.userbatch.batch.PreparedItem;
+import dev.userbatch.user.DisplayName;
 import dev.userbatch.user.EmailAddress;
 import dev.userbatch.user.PasswordHashFormat;
 import dev.userbatch.user.UuidV7;
@@ -31,9 +32,11 @@ public final class CreateUsers implements BatchOperation {
   static final String REDACTED = "[REDACTED]";
 
   private final SchemaValidator validator;
+  private final int passwordMinLength;
 
-  public CreateUsers(SchemaValidator validator) {
+  public CreateUsers(SchemaValidator validator, int passwordMinLength) {
     this.validator = validator;
+    this.passwordMinLength = passwordMinLength;
   }
 
   @Override
@@ -113,8 +116,13 @@ public final class CreateUsers implements BatchOperation {
     if (!EmailAddress.isValid(EmailAddress.normalize(user.getString("email")))) {
       return Optional.of(ItemChecks.fieldFailure(index, ITEMS_PATH, "email", "Invalid email format"));
     }
-    if (user.getString("name").isBlank()) {
-      return Optional.of(ItemChecks.fieldFailure(index, ITEMS_PATH, "name", "name must not be blank"));
+    String nameProblem = DisplayName.problem(user.getString("name").trim());
+    if (nameProblem != null) {
+      return Optional.of(ItemChecks.fieldFailure(index, ITEMS_PATH, "name", nameProblem));
+    }
+    if (hasPassword && user.getString("password").length() < passwordMinLength) {
+      return Optional.of(ItemChecks.fieldFailure(index, ITEMS_PATH, "password",
+          "password must be at least " + passwordMinLength + " characters long"));
     }
     if (hasHash) {
       return PasswordHashFormat.problem(user.getString("passwordHash"))

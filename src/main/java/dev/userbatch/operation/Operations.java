@@ -15,9 +15,9 @@ public record Operations(
     UserIdsOperation softDelete,
     UserIdsOperation restore) {
 
-  public static Operations create(SchemaValidator validator) {
+  public static Operations create(SchemaValidator validator, int passwordMinLength) {
     return new Operations(validator,
-        new CreateUsers(validator),
+        new CreateUsers(validator, passwordMinLength),
         new LookupUsers(validator),
         new UpdateUsers(validator),
         new UserIdsOperation(validator, "last-login", "updated last login for"),

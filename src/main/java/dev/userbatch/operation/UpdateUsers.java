@@ -6,6 +6,7 @@ import dev.userbatch.batch.ErrorCode;
 import dev.userbatch.batch.ItemFailure;
 import dev.userbatch.batch.PreparedBatch;
 import dev.userbatch.batch.PreparedItem;
+import dev.userbatch.user.DisplayName;
 import dev.userbatch.user.EmailAddress;
 import dev.userbatch.validation.FieldError;
 import dev.userbatch.validation.SchemaValidator;
@@ -87,8 +88,9 @@ public final class UpdateUsers implements BatchOperation {
       JsonObject prepared = new JsonObject().put("id", id);
       if (data.containsKey("name")) {
         String name = data.getString("name").trim();
-        if (name.isEmpty()) {
-          failures.add(ItemChecks.fieldFailure(index, ITEMS_PATH, "data.name", "name must not be blank"));
+        String nameProblem = DisplayName.problem(name);
+        if (nameProblem != null) {
+          failures.add(ItemChecks.fieldFailure(index, ITEMS_PATH, "data.name", nameProblem));
           continue;
         }
         prepared.put("name", name);

@@ -1,23 +1,52 @@
 package dev.userbatch.user;
 
+import java.net.IDN;
+import java.text.Normalizer;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
-/** Email normalisation (trimmed, lower-cased) and a pragmatic syntax check. */
+/**
+ * Email normalisation (trimmed, Unicode NFC, lower-cased) and a syntax check: an ASCII local part
+ * (RFC 5322 atoms and dots) and a domain that may be internationalised — it must convert to a
+ * valid ASCII (punycode) host name.
+ */
 public final class EmailAddress {
-  private static final Pattern SYNTAX = Pattern.compile(
-      "^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-          + "(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$");
+  private static final Pattern LOCAL = Pattern.compile("^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$");
+  private static final Pattern LABEL = Pattern.compile("^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$");
 
   private EmailAddress() {
   }
 
   public static String normalize(String raw) {
-    return raw.trim().toLowerCase(Locale.ROOT);
+    return Normalizer.normalize(raw.trim(), Normalizer.Form.NFC).toLowerCase(Locale.ROOT);
   }
 
   public static boolean isValid(String normalized) {
-    return normalized.length() <= 254 && SYNTAX.matcher(normalized).matches()
-        && !normalized.contains("..");
+    if (normalized.length() > 254) {
+      return false;
+    }
+    int at = normalized.lastIndexOf('@');
+    if (at < 1 || at > 64 || at == normalized.length() - 1) {
+      return false;
+    }
+    if (!LOCAL.matcher(normalized.substring(0, at)).matches()) {
+      return false;
+    }
+    String ascii;
+    try {
+      ascii = IDN.toASCII(normalized.substring(at + 1), IDN.USE_STD3_ASCII_RULES).toLowerCase(Locale.ROOT);
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+    String[] labels = ascii.split("\\.", -1);
+    if (labels.length < 2 || ascii.length() > 253) {
+      return false;
+    }
+    for (String label : labels) {
+      if (!LABEL.matcher(label).matches()) {
+        return false;
+      }
+    }
+    return !labels[labels.length - 1].chars().allMatch(Character::isDigit);
   }
 }
