@@ -1,5 +1,6 @@
 package dev.userbatch;
 
+import dev.userbatch.security.Scopes;
 import dev.userbatch.support.ApiTest;
 import dev.userbatch.support.TestData;
 import io.vertx.core.Future;
@@ -57,7 +58,7 @@ class IdempotencyTest extends ApiTest {
 
   private Row keyRow(String key) {
     RowSet<Row> rows = sync(sql("SELECT operation, status, body, created_at, lease_until, expires_at "
-        + "FROM idempotency_keys WHERE actor = '' AND key = $1", key));
+        + "FROM idempotency_keys WHERE key = $1", key));
     return rows.size() == 0 ? null : rows.iterator().next();
   }
 
@@ -282,7 +283,7 @@ class IdempotencyTest extends ApiTest {
     // An instance died while running this key: its lease has run out.
     String abandoned = newKey();
     sync(sql("INSERT INTO idempotency_keys (actor, key, operation, request_hash, lease_until, expires_at) "
-        + "VALUES ('', $1, 'create', 'not-this-request', now() - interval '1 minute', now() + interval '1 day')",
+        + "VALUES ('test-suite', $1, 'create', 'not-this-request', now() - interval '1 minute', now() + interval '1 day')",
         abandoned));
     JsonArray users = TestData.usersWithHash("idem-lease", 1);
     HttpResponse<Buffer> takenOver = call(HttpMethod.POST, CREATE, abandoned, createRequest(users, null));
@@ -293,7 +294,7 @@ class IdempotencyTest extends ApiTest {
     // A still-leased claim of another instance: 409.
     String leased = newKey();
     sync(sql("INSERT INTO idempotency_keys (actor, key, operation, request_hash, lease_until, expires_at) "
-        + "VALUES ('', $1, 'create', 'whatever', now() + interval '5 minutes', now() + interval '1 day')", leased));
+        + "VALUES ('test-suite', $1, 'create', 'whatever', now() + interval '5 minutes', now() + interval '1 day')", leased));
     HttpResponse<Buffer> busy = call(HttpMethod.POST, CREATE, leased,
         createRequest(TestData.usersWithHash("idem-leased", 1), null));
     assertThat(busy.statusCode()).isIn(409, 422);
@@ -301,7 +302,7 @@ class IdempotencyTest extends ApiTest {
     // A stored response past its retention is forgotten: the key runs again.
     String expired = newKey();
     sync(sql("INSERT INTO idempotency_keys (actor, key, operation, request_hash, status, body, lease_until, expires_at) "
-        + "VALUES ('', $1, 'create', 'old', 200, '{}', now() - interval '2 days', now() - interval '1 second')", expired));
+        + "VALUES ('test-suite', $1, 'create', 'old', 200, '{}', now() - interval '2 days', now() - interval '1 second')", expired));
     JsonArray fresh = TestData.usersWithHash("idem-expired", 1);
     HttpResponse<Buffer> rerun = call(HttpMethod.POST, CREATE, expired, createRequest(fresh, null));
     assertThat(rerun.statusCode()).isEqualTo(200);
@@ -312,15 +313,24 @@ class IdempotencyTest extends ApiTest {
   @Test
   void keysArePerActor() {
     String key = newKey();
-    // Another actor's completed response under the same key must not be replayed to this caller.
-    sync(sql("INSERT INTO idempotency_keys (actor, key, operation, request_hash, status, body, lease_until, expires_at) "
-        + "VALUES ('someone-else', $1, 'create', 'theirs', 200, '{\"theirs\":true}', now(), now() + interval '1 day')",
-        key));
     JsonArray users = TestData.usersWithHash("idem-actor", 1);
-    HttpResponse<Buffer> mine = call(HttpMethod.POST, CREATE, key, createRequest(users, null));
+    JsonObject body = createRequest(users, null);
+    HttpResponse<Buffer> mine = call(HttpMethod.POST, CREATE, key, body);
     assertThat(mine.statusCode()).as(mine.bodyAsString()).isEqualTo(200);
-    assertNotReplayed(mine);
-    assertThat(mine.bodyAsJsonObject().containsKey("theirs")).isFalse();
+
+    // Another caller with the same key and body is another request: it runs (and finds the email taken),
+    // and it never sees the first caller's stored response.
+    HttpResponse<Buffer> theirs = sync(service.anonymousHttp.post(CREATE).putHeader("Idempotency-Key", key)
+        .putHeader("Authorization", "Bearer " + service.token("someone-else", Scopes.READ, Scopes.WRITE))
+        .sendJsonObject(body));
+    assertThat(theirs.getHeader(REPLAYED_HEADER)).isNull();
+    assertThat(theirs.statusCode()).as(theirs.bodyAsString()).isEqualTo(422);
+    assertThat(theirs.bodyAsJsonObject().getJsonArray("failed").getJsonObject(0).getString("code"))
+        .isEqualTo("DUPLICATE_EMAIL");
+    assertThat(sync(sql("SELECT actor FROM idempotency_keys WHERE key = $1 ORDER BY actor", key)))
+        .extracting(row -> row.getString("actor")).containsExactly("someone-else", "test-suite");
+    // Each caller's retry replays its own response.
+    assertReplayOf(call(HttpMethod.POST, CREATE, key, body), mine);
     assertThat(usersWithEmails(emailsOf(users))).isEqualTo(1);
   }
 

@@ -86,6 +86,7 @@ public final class ApiVerticle extends VerticleBase {
         .handler(softDelete::handleBody);
     router.post("/batch/users/restore").handler(requires(Scopes.WRITE)).handler(body).handler(restore::handleBody);
     HealthRoutes.mount(vertx, router, pool, redis);
+    OpenApiRoutes.mount(vertx, router);
     router.get("/metrics").handler(this::metricsAccess).handler(PrometheusScrapingHandler.create(telemetry.registry()));
     router.route().failureHandler(ErrorResponses::handle);
     router.errorHandler(404, ErrorResponses::handle);

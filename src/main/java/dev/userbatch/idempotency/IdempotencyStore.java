@@ -3,6 +3,8 @@ package dev.userbatch.idempotency;
 import dev.userbatch.batch.BatchResponse;
 import dev.userbatch.batch.RequestException;
 import io.vertx.core.Future;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -13,6 +15,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Optional;
+import java.util.TreeSet;
 import java.util.function.Supplier;
 
 /**
@@ -120,12 +123,44 @@ public final class IdempotencyStore {
     return pool.query(PURGE).execute().map(rows -> rows.rowCount());
   }
 
+  /**
+   * The envelope as JSON text with the members of every object in name order: a retry that sends
+   * the same JSON with its members in another order (JSON objects are unordered) is the same request.
+   */
+  static String canonical(Object value) {
+    StringBuilder out = new StringBuilder();
+    appendCanonical(out, value);
+    return out.toString();
+  }
+
+  private static void appendCanonical(StringBuilder out, Object value) {
+    if (value instanceof JsonObject object) {
+      out.append('{');
+      boolean first = true;
+      for (String name : new TreeSet<>(object.fieldNames())) {
+        out.append(first ? "" : ",").append(Json.encode(name)).append(':');
+        appendCanonical(out, object.getValue(name));
+        first = false;
+      }
+      out.append('}');
+    } else if (value instanceof JsonArray array) {
+      out.append('[');
+      for (int i = 0; i < array.size(); i++) {
+        out.append(i == 0 ? "" : ",");
+        appendCanonical(out, array.getValue(i));
+      }
+      out.append(']');
+    } else {
+      out.append(Json.encode(value));
+    }
+  }
+
   static String hash(String operation, JsonObject envelope) {
     try {
       MessageDigest digest = MessageDigest.getInstance("SHA-256");
       digest.update(operation.getBytes(StandardCharsets.UTF_8));
       digest.update((byte) 0);
-      digest.update(envelope.encode().getBytes(StandardCharsets.UTF_8));
+      digest.update(canonical(envelope).getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(digest.digest());
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);

@@ -30,7 +30,7 @@ public final class FaultSupport {
     return TestService.start(base -> {
       Map<String, String> all = new HashMap<>(env);
       all.put("DATA_DIR", base.dataDir().toString());
-      return ServiceConfig.load(all).withHttpPort(base.httpPort())
+      return ServiceConfig.load(all).withSecurity(base.security()).withHttpPort(base.httpPort())
           .withEndpoints(pgUrl != null ? pgUrl : base.pgUrl(), redisUrl != null ? redisUrl : base.redisUrl());
     });
   }
