@@ -5,6 +5,9 @@ import dev.userbatch.cache.CacheGeneration;
 import dev.userbatch.config.ServiceConfig;
 import dev.userbatch.db.Migrations;
 import dev.userbatch.embedded.InfrastructureEndpoints;
+import dev.userbatch.eventbus.EventBusApiVerticle;
+import dev.userbatch.eventbus.TcpBridgeVerticle;
+import dev.userbatch.events.OutboxRelayVerticle;
 import dev.userbatch.http.ApiVerticle;
 import dev.userbatch.metrics.Telemetry;
 import dev.userbatch.security.JwtSetup;
@@ -13,6 +16,7 @@ import dev.userbatch.user.PasswordHasher;
 import dev.userbatch.validation.SchemaValidator;
 import dev.userbatch.worker.ChunkWorkerVerticle;
 import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -59,6 +63,10 @@ public final class UserBatchApp implements AutoCloseable {
       Vertx v = vertx;
       v.deployVerticle(() -> new ChunkWorkerVerticle(config, hasher, telemetry.batchMetrics(), cacheGeneration),
               new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER).setInstances(config.workerInstances()))
+          .compose(ignored -> v.deployVerticle(new OutboxRelayVerticle(config)))
+          .compose(ignored -> v.deployVerticle(new EventBusApiVerticle(config, operations, telemetry.batchMetrics())))
+          .compose(ignored -> config.bridgePort() > 0
+              ? v.deployVerticle(new TcpBridgeVerticle(config)) : Future.succeededFuture(""))
           .compose(ignored -> v.deployVerticle(() -> new ApiVerticle(config, operations, telemetry),
               new DeploymentOptions().setInstances(eventLoops)))
           .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);

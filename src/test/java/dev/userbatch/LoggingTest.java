@@ -220,7 +220,7 @@ class LoggingTest extends ApiTest {
     String emailC = "marker-c-" + run + "@example.com";
     String emailBad = "marker-bad-" + run + "@@example";
     List<String> secrets = List.of(password, otherPassword, hash, emailA, emailB, emailC, emailBad, run);
-    String cid = "it-secrets-" + run;
+    String cid = "it-secrets-" + UUID.randomUUID();
 
     // create: a plaintext password, an imported hash, an invalid email with a password, a repeat, a short password
     HttpResponse<Buffer> created = send(HttpMethod.POST, "/batch/users/create", cid, new JsonObject()

@@ -2,6 +2,8 @@ package dev.userbatch.batch;
 
 import dev.userbatch.audit.AuditContext;
 import dev.userbatch.audit.AuditTrail;
+import dev.userbatch.config.ServiceConfig;
+import dev.userbatch.idempotency.IdempotencyStore;
 import dev.userbatch.metrics.BatchMetrics;
 import dev.userbatch.validation.FieldError;
 import dev.userbatch.validation.SchemaValidator;
@@ -9,6 +11,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,16 +35,44 @@ public final class BatchRunner {
   private final BatchMetrics metrics;
   private final int maxItems;
   private final int maxAtomicItems;
+  private final IdempotencyStore idempotency;
 
   public BatchRunner(Vertx vertx, SchemaValidator validator, BatchCoordinator coordinator, AuditTrail audit,
-                     BatchMetrics metrics, int maxItems, int maxAtomicItems) {
+                     BatchMetrics metrics, int maxItems, int maxAtomicItems, IdempotencyStore idempotency) {
     this.maxAtomicItems = maxAtomicItems;
+    this.idempotency = idempotency;
     this.vertx = vertx;
     this.validator = validator;
     this.coordinator = coordinator;
     this.audit = audit;
     this.metrics = metrics;
     this.maxItems = maxItems;
+  }
+
+  /** The runner of one verticle instance, with everything it needs from the configuration. */
+  public static BatchRunner create(Vertx vertx, ServiceConfig config, SchemaValidator validator, BatchMetrics metrics,
+                                   Pool pool) {
+    IdempotencyStore idempotency = new IdempotencyStore(pool, config.idempotencyRetentionHours() * 3600L,
+        Math.max(60, config.chunkTimeoutMs() / 1000 * 10));
+    return new BatchRunner(vertx, validator, new BatchCoordinator(vertx, config.chunkTimeoutMs()),
+        new AuditTrail(vertx, pool), metrics, config.maxItemsPerRequest(), config.atomicMaxItems(), idempotency);
+  }
+
+  public IdempotencyStore idempotency() {
+    return idempotency;
+  }
+
+  /**
+   * Runs the batch at most once per idempotency key (write operations; null key: no such
+   * guarantee). The result says whether the response is a replay of a stored one.
+   */
+  public Future<IdempotencyStore.Replayable> run(BatchOperation operation, JsonObject envelope, AuditContext context,
+                                                 String idempotencyKey) {
+    if (idempotencyKey == null || operation.kind() == BatchOperation.Kind.LOOKUP) {
+      return run(operation, envelope, context).map(response -> new IdempotencyStore.Replayable(response, false));
+    }
+    return idempotency.execute(context.actor(), idempotencyKey, operation.name(), envelope,
+        () -> run(operation, envelope, context));
   }
 
   /** A validated request, ready to dispatch. */

@@ -21,6 +21,7 @@ import java.util.Objects;
  */
 public record ServiceConfig(
     int httpPort,
+    int bridgePort,
     String pgUrl,
     String redisUrl,
     Path dataDir,
@@ -37,6 +38,8 @@ public record ServiceConfig(
     long dbTimeoutMs,
     long cacheTimeoutMs,
     long shutdownTimeoutMs,
+    long eventRelayIntervalMs,
+    long eventStreamMaxLength,
     Set<String> trustedProxies,
     SecurityConfig security) {
 
@@ -46,6 +49,7 @@ public record ServiceConfig(
     Objects.requireNonNull(dataDir, "dataDir");
     Objects.requireNonNull(embedded, "embedded");
     requirePositive("httpPort", httpPort, true);
+    requirePositive("bridgePort", bridgePort, true);
     requirePositive("maxItemsPerRequest", maxItemsPerRequest, false);
     requirePositive("atomicMaxItems", atomicMaxItems, false);
     requirePositive("maxBodyBytes", maxBodyBytes, false);
@@ -58,6 +62,8 @@ public record ServiceConfig(
     requirePositive("dbTimeoutMs", dbTimeoutMs, false);
     requirePositive("cacheTimeoutMs", cacheTimeoutMs, false);
     requirePositive("shutdownTimeoutMs", shutdownTimeoutMs, false);
+    requirePositive("eventRelayIntervalMs", eventRelayIntervalMs, false);
+    requirePositive("eventStreamMaxLength", eventStreamMaxLength, false);
   }
 
   /** Defaults from conf/, then the process environment. */
@@ -79,6 +85,7 @@ public record ServiceConfig(
   public static ServiceConfig fromJson(JsonObject json) {
     return new ServiceConfig(
         intField(json, "httpPort"),
+        intField(json, "bridgePort"),
         blankToNull(json.getValue("pgUrl")),
         blankToNull(json.getValue("redisUrl")),
         Path.of(String.valueOf(json.getValue("dataDir"))),
@@ -95,24 +102,33 @@ public record ServiceConfig(
         longField(json, "dbTimeoutMs"),
         longField(json, "cacheTimeoutMs"),
         longField(json, "shutdownTimeoutMs"),
+        longField(json, "eventRelayIntervalMs"),
+        longField(json, "eventStreamMaxLength"),
         csv(json.getValue("trustedProxies")),
         SecurityConfig.fromJson(json));
   }
 
   public ServiceConfig withEndpoints(String pgUrl, String redisUrl) {
-    return new ServiceConfig(httpPort, pgUrl, redisUrl, dataDir, embedded, maxItemsPerRequest, atomicMaxItems,
-        maxBodyBytes, cacheTtlSeconds, restoreWindowDays, idempotencyRetentionHours, workerInstances, pgPoolSize, chunkTimeoutMs, dbTimeoutMs, cacheTimeoutMs, shutdownTimeoutMs, trustedProxies, security);
+    return new ServiceConfig(httpPort, bridgePort, pgUrl, redisUrl, dataDir, embedded, maxItemsPerRequest, atomicMaxItems,
+        maxBodyBytes, cacheTtlSeconds, restoreWindowDays, idempotencyRetentionHours, workerInstances, pgPoolSize, chunkTimeoutMs, dbTimeoutMs, cacheTimeoutMs, shutdownTimeoutMs, eventRelayIntervalMs, eventStreamMaxLength, trustedProxies, security);
   }
 
   public ServiceConfig withSecurity(SecurityConfig newSecurity) {
-    return new ServiceConfig(httpPort, pgUrl, redisUrl, dataDir, embedded, maxItemsPerRequest, atomicMaxItems,
+    return new ServiceConfig(httpPort, bridgePort, pgUrl, redisUrl, dataDir, embedded, maxItemsPerRequest, atomicMaxItems,
         maxBodyBytes, cacheTtlSeconds, restoreWindowDays, idempotencyRetentionHours, workerInstances, pgPoolSize,
-        chunkTimeoutMs, dbTimeoutMs, cacheTimeoutMs, shutdownTimeoutMs, trustedProxies, newSecurity);
+        chunkTimeoutMs, dbTimeoutMs, cacheTimeoutMs, shutdownTimeoutMs, eventRelayIntervalMs, eventStreamMaxLength, trustedProxies, newSecurity);
+  }
+
+  public ServiceConfig withBridgePort(int port) {
+    return new ServiceConfig(httpPort, port, pgUrl, redisUrl, dataDir, embedded, maxItemsPerRequest, atomicMaxItems,
+        maxBodyBytes, cacheTtlSeconds, restoreWindowDays, idempotencyRetentionHours, workerInstances, pgPoolSize,
+        chunkTimeoutMs, dbTimeoutMs, cacheTimeoutMs, shutdownTimeoutMs, eventRelayIntervalMs, eventStreamMaxLength,
+        trustedProxies, security);
   }
 
   public ServiceConfig withHttpPort(int port) {
-    return new ServiceConfig(port, pgUrl, redisUrl, dataDir, embedded, maxItemsPerRequest, atomicMaxItems,
-        maxBodyBytes, cacheTtlSeconds, restoreWindowDays, idempotencyRetentionHours, workerInstances, pgPoolSize, chunkTimeoutMs, dbTimeoutMs, cacheTimeoutMs, shutdownTimeoutMs, trustedProxies, security);
+    return new ServiceConfig(port, bridgePort, pgUrl, redisUrl, dataDir, embedded, maxItemsPerRequest, atomicMaxItems,
+        maxBodyBytes, cacheTtlSeconds, restoreWindowDays, idempotencyRetentionHours, workerInstances, pgPoolSize, chunkTimeoutMs, dbTimeoutMs, cacheTimeoutMs, shutdownTimeoutMs, eventRelayIntervalMs, eventStreamMaxLength, trustedProxies, security);
   }
 
   /** camelCase field name to the environment variable that overrides it: pgUrl → PG_URL. */

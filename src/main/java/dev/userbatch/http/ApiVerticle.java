@@ -1,7 +1,5 @@
 package dev.userbatch.http;
 
-import dev.userbatch.audit.AuditTrail;
-import dev.userbatch.batch.BatchCoordinator;
 import dev.userbatch.batch.BatchRunner;
 import dev.userbatch.batch.BatchOperation;
 import dev.userbatch.config.SecurityConfig;
@@ -11,7 +9,6 @@ import dev.userbatch.security.JwtSetup;
 import dev.userbatch.security.RateLimiter;
 import dev.userbatch.security.Scopes;
 import dev.userbatch.db.Clients;
-import dev.userbatch.idempotency.IdempotencyStore;
 import dev.userbatch.metrics.Telemetry;
 import dev.userbatch.operation.Operations;
 import io.vertx.core.Future;
@@ -42,7 +39,6 @@ public final class ApiVerticle extends VerticleBase {
   private static final long PURGE_INTERVAL_MS = 3_600_000;
   private Pool pool;
   private Redis redis;
-  private IdempotencyStore idempotency;
   private RateLimiter rateLimiter;
   private BearerAuth auth;
 
@@ -56,14 +52,10 @@ public final class ApiVerticle extends VerticleBase {
   public Future<?> start() {
     pool = Clients.pgPool(vertx, config);
     redis = Clients.redis(vertx, config);
-    idempotency = new IdempotencyStore(pool, config.idempotencyRetentionHours() * 3600L,
-        Math.max(60, config.chunkTimeoutMs() / 1000 * 10));
-    vertx.setPeriodic(PURGE_INTERVAL_MS, timer -> idempotency.purgeExpired());
+    BatchRunner runner = BatchRunner.create(vertx, config, operations.validator(), telemetry.batchMetrics(), pool);
+    vertx.setPeriodic(PURGE_INTERVAL_MS, timer -> runner.idempotency().purgeExpired());
     rateLimiter = new RateLimiter(redis, config.security(), telemetry.batchMetrics(), config.cacheTimeoutMs());
     auth = new BearerAuth(JwtSetup.create(vertx, config.security()));
-    BatchRunner runner = new BatchRunner(vertx, operations.validator(),
-        new BatchCoordinator(vertx, config.chunkTimeoutMs()), new AuditTrail(vertx, pool),
-        telemetry.batchMetrics(), config.maxItemsPerRequest(), config.atomicMaxItems());
     BatchEndpoint create = endpoint(operations.create(), runner);
     BatchEndpoint lookup = endpoint(operations.lookup(), runner);
     BatchEndpoint update = endpoint(operations.update(), runner);
@@ -133,7 +125,7 @@ public final class ApiVerticle extends VerticleBase {
   }
 
   private BatchEndpoint endpoint(BatchOperation operation, BatchRunner runner) {
-    return new BatchEndpoint(vertx, operation, runner, idempotency, rateLimiter, config.trustedProxies());
+    return new BatchEndpoint(vertx, operation, runner, rateLimiter, config.trustedProxies());
   }
 
   @Override

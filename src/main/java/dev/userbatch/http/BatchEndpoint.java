@@ -2,13 +2,11 @@ package dev.userbatch.http;
 
 import dev.userbatch.audit.AuditContext;
 import dev.userbatch.batch.BatchOperation;
-import dev.userbatch.batch.BatchResponse;
 import dev.userbatch.batch.BatchRunner;
 import dev.userbatch.batch.RequestException;
 import dev.userbatch.idempotency.IdempotencyStore;
 import dev.userbatch.security.BearerAuth;
 import dev.userbatch.security.RateLimiter;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -28,16 +26,14 @@ final class BatchEndpoint {
   private final Vertx vertx;
   private final BatchOperation operation;
   private final BatchRunner runner;
-  private final IdempotencyStore idempotency;
   private final RateLimiter rateLimiter;
   private final Set<String> trustedProxies;
 
-  BatchEndpoint(Vertx vertx, BatchOperation operation, BatchRunner runner, IdempotencyStore idempotency,
-                RateLimiter rateLimiter, Set<String> trustedProxies) {
+  BatchEndpoint(Vertx vertx, BatchOperation operation, BatchRunner runner, RateLimiter rateLimiter,
+                Set<String> trustedProxies) {
     this.vertx = vertx;
     this.operation = operation;
     this.runner = runner;
-    this.idempotency = idempotency;
     this.rateLimiter = rateLimiter;
     this.trustedProxies = trustedProxies;
   }
@@ -79,21 +75,14 @@ final class BatchEndpoint {
   }
 
   private void run(RoutingContext ctx, JsonObject envelope, AuditContext context) {
-    String key = ctx.request().getHeader(IdempotencyStore.HEADER);
-    Future<BatchResponse> response;
-    if (key == null || operation.kind() == BatchOperation.Kind.LOOKUP) {
-      response = runner.run(operation, envelope, context);
-    } else {
-      response = idempotency.execute(context.actor(), key, operation.name(), envelope,
-              () -> runner.run(operation, envelope, context))
-          .map(result -> {
-            if (result.replayed()) {
-              ctx.response().putHeader("Idempotent-Replayed", "true");
-            }
-            return result.response();
-          });
-    }
-    response.onSuccess(r -> ErrorResponses.send(ctx, r.status(), r.body())).onFailure(ctx::fail);
+    runner.run(operation, envelope, context, ctx.request().getHeader(IdempotencyStore.HEADER))
+        .onSuccess(result -> {
+          if (result.replayed()) {
+            ctx.response().putHeader("Idempotent-Replayed", "true");
+          }
+          ErrorResponses.send(ctx, result.response().status(), result.response().body());
+        })
+        .onFailure(ctx::fail);
   }
 
   /** Items cost one each; an envelope without an item array costs one (it will be refused anyway). */

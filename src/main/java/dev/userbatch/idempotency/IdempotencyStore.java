@@ -9,6 +9,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -28,6 +30,7 @@ import java.util.function.Supplier;
  * key so that it can be retried. A claim whose lease ran out (its instance died) can be taken over.
  */
 public final class IdempotencyStore {
+  private static final Logger LOG = LoggerFactory.getLogger(IdempotencyStore.class);
   public static final String HEADER = "Idempotency-Key";
   public static final int MAX_KEY_LENGTH = 255;
 
@@ -72,9 +75,17 @@ public final class IdempotencyStore {
     String hash = hash(operation, envelope);
     return pool.preparedQuery(CLAIM)
         .execute(Tuple.of(owner, key, operation, hash, leaseSeconds, retentionSeconds))
+        .recover(IdempotencyStore::unavailable)
         .compose(claimed -> claimed.size() == 1
             ? run(owner, key, work)
             : existing(owner, key, operation, hash));
+  }
+
+  /** Nothing was started: the key could not be claimed or read, so the database is unavailable (503). */
+  private static <T> Future<T> unavailable(Throwable err) {
+    LOG.warn("Idempotency key store unavailable, request refused before it started: {}", err.toString());
+    return Future.failedFuture(new RequestException(503, "DATABASE_UNAVAILABLE",
+        "The batch was not started: its " + HEADER + " could not be recorded (database unavailable)"));
   }
 
   /** A response, and whether it is a replay of a stored one. */
@@ -88,16 +99,34 @@ public final class IdempotencyStore {
     } catch (RuntimeException e) {
       result = Future.failedFuture(e);
     }
-    return result
-        .compose(response -> pool.preparedQuery(COMPLETE)
-            .execute(Tuple.of(owner, key, response.status(), response.body().encode()))
-            .map(ignored -> new Replayable(response, false)))
-        .recover(err -> pool.preparedQuery(RELEASE).execute(Tuple.of(owner, key))
-            .transform(ignored -> Future.failedFuture(err)));
+    return result.transform(done -> {
+      if (done.failed()) {
+        // No response (refused envelope, internal failure): free the key for a retry.
+        return pool.preparedQuery(RELEASE).execute(Tuple.of(owner, key))
+            .transform(ignored -> Future.failedFuture(done.cause()));
+      }
+      BatchResponse response = done.result();
+      return complete(owner, key, response, 2).transform(stored -> {
+        if (stored.failed()) {
+          // The batch ran (and may have written): the caller gets its response all the same. The key
+          // stays claimed, so a retry is answered 409 until the lease runs out, never run twice at once.
+          LOG.error("The response of idempotency key {} could not be stored; the key stays claimed until "
+              + "its lease ends ({} s): {}", key, leaseSeconds, stored.cause().toString());
+        }
+        return Future.succeededFuture(new Replayable(response, false));
+      });
+    });
+  }
+
+  private Future<Void> complete(String owner, String key, BatchResponse response, int attempts) {
+    return pool.preparedQuery(COMPLETE)
+        .execute(Tuple.of(owner, key, response.status(), response.body().encode()))
+        .<Void>mapEmpty()
+        .recover(err -> attempts > 1 ? complete(owner, key, response, attempts - 1) : Future.failedFuture(err));
   }
 
   private Future<Replayable> existing(String owner, String key, String operation, String hash) {
-    return pool.preparedQuery(FIND).execute(Tuple.of(owner, key)).compose(rows -> {
+    return pool.preparedQuery(FIND).execute(Tuple.of(owner, key)).recover(IdempotencyStore::unavailable).compose(rows -> {
       Optional<Row> row = rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next());
       if (row.isEmpty()) {
         return Future.failedFuture(new RequestException(409, "IDEMPOTENCY_KEY_IN_USE",
