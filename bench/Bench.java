@@ -323,7 +323,9 @@ public class Bench {
     final Path serviceLog = Path.of(env("SERVICE_LOG", "bench/work/service.log"));
     final Path out = Path.of(env("OUT", "bench/work/suite.json"));
     final String copyTable = "bench_users_copy_" + run;
-    final Duration bigTimeout = Duration.ofSeconds(600);
+    /** Every measured request takes seconds at most; a hung service must not stall the run for long. */
+    final Duration bigTimeout = Duration.ofSeconds(envInt("REQUEST_TIMEOUT", 120));
+    boolean serviceDown;
 
     final JsonObject figures = new JsonObject();
     final JsonArray problems = new JsonArray();
@@ -386,6 +388,11 @@ public class Bench {
     }
 
     void phase(String name, Body body) {
+      if (serviceDown || call(base, "GET", "/health/live", null, Duration.ofSeconds(10)).status() != 200) {
+        serviceDown = true;
+        problem("phase " + name, "skipped: the service does not answer GET /health/live with 200");
+        return;
+      }
       long t0 = System.nanoTime();
       log("phase " + name + " ... (load average " + loadAverage() + ")");
       loads.put(name, loadAverage());
@@ -415,8 +422,26 @@ public class Bench {
       String problem = r.problem(n);
       if (problem != null) {
         problem(what, problem);
+        failedResponses.put(r, Boolean.TRUE);
       }
       return r;
+    }
+
+    /** Failed requests per figure id: their times are not samples. */
+    final java.util.Map<String, Integer> failedCounts = new java.util.HashMap<>();
+    final java.util.Map<Resp, Boolean> failedResponses = new java.util.IdentityHashMap<>();
+
+    /** Adds the response's time to samples unless the request failed (then counts the failure under id). */
+    void sample(List<Double> samples, Resp r, String id) {
+      if (failedResponses.containsKey(r)) {
+        failedCounts.merge(id, 1, Integer::sum);
+      } else {
+        samples.add(r.ms());
+      }
+    }
+
+    void putFigure(String id, String label, String unit, List<Double> samples) {
+      figures.put(id, figure(label, unit, samples).put("failed", failedCounts.getOrDefault(id, 0)));
     }
 
     long scalar(String sql) throws SQLException {
@@ -472,13 +497,13 @@ public class Bench {
         JsonArray u500 = users(prefix, "c500-r" + rep, n, false);
         Resp r500 = expectAll("create 10k chunkSize 500 rep " + rep, "POST", "/batch/users/create",
             new JsonObject().put("users", u500).put("options", new JsonObject().put("chunkSize", 500)), n);
-        c500.add(r500.ms());
+        sample(c500, r500, "create10kHashChunk500");
         sets500.add(ids(r500.json()));
 
         JsonArray uDefault = users(prefix, "cdef-r" + rep, n, false);
         Resp rDefault = expectAll("create 10k default rep " + rep, "POST", "/batch/users/create",
             new JsonObject().put("users", uDefault), n);
-        cDefault.add(rDefault.ms());
+        sample(cDefault, rDefault, "create10kHashDefault");
         setsDefault.add(ids(rDefault.json()));
 
         exec("TRUNCATE " + copyTable);
@@ -492,16 +517,19 @@ public class Bench {
         String rows = text.toString();
         long t0 = System.nanoTime();
         long copied = copy.copyIn("COPY " + copyTable + " (id, email, name, password_hash) FROM STDIN", new StringReader(rows));
-        copyMs.add((System.nanoTime() - t0) / 1e6);
+        double copyTime = (System.nanoTime() - t0) / 1e6;
         if (copied != n) {
           problem("COPY rep " + rep, "copied " + copied + " rows, expected " + n);
+          failedCounts.merge("copy10k", 1, Integer::sum);
+        } else {
+          copyMs.add(copyTime);
         }
         log(String.format("  rep %d: create chunk500 %.0f ms, create default %.0f ms, COPY %.0f ms",
-            rep, r500.ms(), rDefault.ms(), copyMs.get(copyMs.size() - 1)));
+            rep, r500.ms(), rDefault.ms(), copyTime));
       }
-      figures.put("create10kHashChunk500", figure("create 10k passwordHash, chunkSize 500", "ms", c500));
-      figures.put("create10kHashDefault", figure("create 10k passwordHash, default chunkSize", "ms", cDefault));
-      figures.put("copy10k", figure("COPY 10k identical rows (same indexes)", "ms", copyMs));
+      putFigure("create10kHashChunk500", "create 10k passwordHash, chunkSize 500", "ms", c500);
+      putFigure("create10kHashDefault", "create 10k passwordHash, default chunkSize", "ms", cDefault);
+      putFigure("copy10k", "COPY 10k identical rows (same indexes)", "ms", copyMs);
     }
 
     static String copyEscape(String s) {
@@ -530,18 +558,22 @@ public class Bench {
         double after = hashRate(hasher, 1, "a" + rep);
         double perSecond = (before + after) / 2;
         rate.add(perSecond);
-        createMs.add(r.ms());
-        achieved.add(n / (r.ms() / 1000.0));
+        sample(createMs, r, "createPlaintext1000");
+        if (!failedResponses.containsKey(r)) {
+          achieved.add(n / (r.ms() / 1000.0));
+        } else {
+          failedCounts.merge("createPlaintextRate", 1, Integer::sum);
+        }
         parallel.add(hashRate(hasher, cores, "p" + rep));
         log(String.format("  rep %d: single-thread Argon2id %.1f/s (before %.1f, after %.1f), %d threads %.1f/s; "
                 + "create 1000 plaintext %.0f ms = %.1f users/s",
             rep, perSecond, before, after, cores, parallel.get(parallel.size() - 1), r.ms(), n / (r.ms() / 1000.0)));
       }
-      figures.put("argon2AllCores", figure("Argon2id rate with " + cores + " threads (bench JVM)", "hashes/s", parallel));
+      putFigure("argon2AllCores", "Argon2id rate with " + cores + " threads (bench JVM)", "hashes/s", parallel);
       long[] blocked1 = blockedWarnings(serviceLog);
-      figures.put("argon2SingleThread", figure("Argon2id single-thread rate (bench JVM)", "hashes/s", rate));
-      figures.put("createPlaintext1000", figure("create 1000 plaintext passwords, default options", "ms", createMs));
-      figures.put("createPlaintextRate", figure("plaintext create rate", "users/s", achieved));
+      putFigure("argon2SingleThread", "Argon2id single-thread rate (bench JVM)", "hashes/s", rate);
+      putFigure("createPlaintext1000", "create 1000 plaintext passwords, default options", "ms", createMs);
+      putFigure("createPlaintextRate", "plaintext create rate", "users/s", achieved);
       result.put("cores", cores)
           .put("plaintextBlockedWarnings", blocked1[0] - blocked0[0])
           .put("plaintextBlockedWarningsEventLoop", blocked1[1] - blocked0[1]);
@@ -634,15 +666,17 @@ public class Bench {
           String p = c.problem(1000);
           if (p != null) {
             problem("cold lookup " + label + " rep " + rep, p);
+            failedResponses.put(c, Boolean.TRUE);
           }
           int after = cachedCount(ids);
           Resp w = lookupRequest(ids, chunk);
           p = w.problem(1000);
           if (p != null) {
             problem("warm lookup " + label + " rep " + rep, p);
+            failedResponses.put(w, Boolean.TRUE);
           }
-          cold.add(c.ms());
-          warm.add(w.ms());
+          sample(cold, c, "lookupCold" + tag);
+          sample(warm, w, "lookupWarm" + tag);
           if (rep < 3 || rep == lookupReps - 1) {
             log(String.format("  %s rep %d: cold %.1f ms (cached before %d, after %d), warm %.1f ms",
                 label, rep, c.ms(), before, after, w.ms()));
@@ -650,10 +684,11 @@ public class Bench {
           if (before != 0 || after != 1000) {
             problem("lookup " + label + " rep " + rep, "cache not as expected: " + before
                 + " keys cached before the cold lookup, " + after + " after it");
+            failedCounts.merge("lookupCold" + tag, 1, Integer::sum);
           }
         }
-        figures.put("lookupCold" + tag, figure("lookup 1000 ids cold, " + label, "ms", cold));
-        figures.put("lookupWarm" + tag, figure("lookup 1000 ids warm, " + label, "ms", warm));
+        putFigure("lookupCold" + tag, "lookup 1000 ids cold, " + label, "ms", cold);
+        putFigure("lookupWarm" + tag, "lookup 1000 ids warm, " + label, "ms", warm);
       }
       // the ceiling: one MGET of the same 1,000 keys over the same client library
       Request mget = Request.cmd(Command.MGET);
@@ -665,13 +700,16 @@ public class Bench {
       for (int rep = 0; rep < lookupReps; rep++) {
         long t0 = System.nanoTime();
         Response r = await(redis.send(mget));
-        mgetMs.add((System.nanoTime() - t0) / 1e6);
+        double mgetTime = (System.nanoTime() - t0) / 1e6;
         if (r.size() != 1000) {
           problem("MGET rep " + rep, r.size() + " values");
+          failedCounts.merge("mget1000", 1, Integer::sum);
+        } else {
+          mgetMs.add(mgetTime);
         }
       }
       log("  MGET " + mgetMs + " ms");
-      figures.put("mget1000", figure("raw MGET of the same 1000 keys (Vert.x Redis client)", "ms", mgetMs));
+      putFigure("mget1000", "raw MGET of the same 1000 keys (Vert.x Redis client)", "ms", mgetMs);
     }
 
     // -- 4. update, last-login, soft delete of 10,000 users
@@ -699,14 +737,14 @@ public class Bench {
             new JsonObject().put("userIds", new JsonArray(new ArrayList<>(ids))), n);
         Resp d = expectAll("soft delete 10k rep " + rep, "DELETE", "/batch/users/soft-delete",
             new JsonObject().put("userIds", new JsonArray(new ArrayList<>(ids))), n);
-        update.add(u.ms());
-        lastLogin.add(l.ms());
-        softDelete.add(d.ms());
+        sample(update, u, "update10k");
+        sample(lastLogin, l, "lastLogin10k");
+        sample(softDelete, d, "softDelete10k");
         log(String.format("  rep %d: update %.0f ms, last-login %.0f ms, soft delete %.0f ms", rep, u.ms(), l.ms(), d.ms()));
       }
-      figures.put("update10k", figure("update names of 10k users", "ms", update));
-      figures.put("lastLogin10k", figure("last-login of 10k users", "ms", lastLogin));
-      figures.put("softDelete10k", figure("soft delete of 10k users", "ms", softDelete));
+      putFigure("update10k", "update names of 10k users", "ms", update);
+      putFigure("lastLogin10k", "last-login of 10k users", "ms", lastLogin);
+      putFigure("softDelete10k", "soft delete of 10k users", "ms", softDelete);
     }
 
     // -- 5. sustained mixed load
@@ -894,9 +932,13 @@ public class Bench {
     final List<String[]> rows = new ArrayList<>();
     final List<Check> checks = new ArrayList<>();
 
+    /** The median, or NaN when the figure is missing or any of its requests failed (then no check can pass). */
     double med(String id) {
       JsonObject f = figures.getJsonObject(id);
-      return f == null || f.getDouble("median") == null ? Double.NaN : f.getDouble("median");
+      if (f == null || f.getDouble("median") == null) {
+        return Double.NaN;
+      }
+      return f.getInteger("failed", 0) > 0 ? Double.NaN : f.getDouble("median");
     }
 
     String spread(String id) {
@@ -905,7 +947,9 @@ public class Bench {
         return "n/a";
       }
       String unit = f.getString("unit");
-      return fmt(f.getDouble("median")) + " " + unit + " [" + fmt(f.getDouble("min")) + "-" + fmt(f.getDouble("max")) + "]";
+      int failed = f.getInteger("failed", 0);
+      return fmt(f.getDouble("median")) + " " + unit + " [" + fmt(f.getDouble("min")) + "-" + fmt(f.getDouble("max")) + "]"
+          + (failed > 0 ? " (" + failed + " failed)" : "");
     }
 
     void row(String figure, String value, String ceiling, String ratio, String target, String result) {

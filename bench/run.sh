@@ -9,6 +9,7 @@
 #   DURATION=60       seconds of sustained mixed load
 #   CLIENTS=16        concurrent clients of the mixed load
 #   SKIP_BUILD=1      use the existing target/*-fat.jar instead of running `mvn -B -q -DskipTests package`
+#   MVN_ARGS          replaces "-B -q -DskipTests" (e.g. "-B -q -o -Dmaven.test.skip=true" when test sources do not compile)
 #   PG_URL, REDIS_URL used by the service and the benchmark; when unset the service picks the local default
 #                     servers (postgresql://postgres@127.0.0.1:5432/postgres, redis://127.0.0.1:6379) or,
 #                     with EMBEDDED=auto (default), starts embedded ones whose URLs are read from its log
@@ -28,7 +29,8 @@ export BIG_USERS="${BIG_USERS:-100000}"
 export BIG_XMX="${BIG_XMX:-256m}"
 export BIG_TIMEOUT="${BIG_TIMEOUT:-300}"
 EMBEDDED_MODE="${EMBEDDED:-auto}"
-JAR="$ROOT/target/user-batch-service-0.1.0-SNAPSHOT-fat.jar"
+DEFAULT_MVN_ARGS="-B -q -DskipTests"
+BUILT_JAR="$ROOT/target/user-batch-service-0.1.0-SNAPSHOT-fat.jar"
 RUN_ID="$(od -An -N4 -tx1 /dev/urandom | tr -d ' \n')"
 export RUN_ID
 WORK="$ROOT/bench/work/$RUN_ID"
@@ -70,7 +72,7 @@ stop_service() {
 cleanup() {
   stop_jstat
   stop_service
-  rm -rf "$DATA_DIR_BENCH"
+  rm -rf "$DATA_DIR_BENCH" "$WORK/service.jar"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -145,10 +147,18 @@ bench() {
 log "run $RUN_ID: REPS=$REPS DURATION=$DURATION CLIENTS=$CLIENTS BIG_USERS=$BIG_USERS BIG_XMX=$BIG_XMX (work dir $WORK)"
 
 if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
-  log "building the fat jar (mvn -B -q -DskipTests package)"
-  mvn -B -q -DskipTests package >&2
+  log "building the fat jar (mvn ${MVN_ARGS:-$DEFAULT_MVN_ARGS} package)"
+  # shellcheck disable=SC2086
+  mvn ${MVN_ARGS:-$DEFAULT_MVN_ARGS} package >&2
 fi
-[[ -f "$JAR" ]] || die "$JAR is missing (build it, or unset SKIP_BUILD)"
+[[ -f "$BUILT_JAR" ]] || die "$BUILT_JAR is missing (build it, or unset SKIP_BUILD)"
+# Run from a private copy: a concurrent `mvn package` rewriting target/ under a running JVM makes it fail
+# with NoClassDefFoundError in the middle of the benchmark.
+JAR="$WORK/service.jar"
+cp "$BUILT_JAR" "$JAR"
+if command -v unzip >/dev/null && ! unzip -qql "$JAR" >/dev/null 2>&1; then
+  die "$BUILT_JAR is not a readable jar (is another build writing target/ right now?); run again"
+fi
 
 # --- measurements 1-5 against a service with the default heap
 # shellcheck disable=SC2086

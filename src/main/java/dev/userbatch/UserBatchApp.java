@@ -36,10 +36,14 @@ public final class UserBatchApp implements AutoCloseable {
   private final InfrastructureEndpoints infrastructure;
   private final Vertx vertx;
 
-  private UserBatchApp(ServiceConfig config, InfrastructureEndpoints infrastructure, Vertx vertx) {
+  private final String apiDeployment;
+
+  private UserBatchApp(ServiceConfig config, InfrastructureEndpoints infrastructure, Vertx vertx,
+                       String apiDeployment) {
     this.config = config;
     this.infrastructure = infrastructure;
     this.vertx = vertx;
+    this.apiDeployment = apiDeployment;
   }
 
   /** Starts everything; blocks until the HTTP server listens. */
@@ -59,20 +63,11 @@ public final class UserBatchApp implements AutoCloseable {
       Operations operations = Operations.create(validator, config.security().passwordMinLength());
       PasswordHasher hasher = PasswordHasher.owaspDefault();
       CacheGeneration cacheGeneration = new CacheGeneration();
-      int eventLoops = Math.max(1, Runtime.getRuntime().availableProcessors());
-      Vertx v = vertx;
-      v.deployVerticle(() -> new ChunkWorkerVerticle(config, hasher, telemetry.batchMetrics(), cacheGeneration),
-              new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER).setInstances(config.workerInstances()))
-          .compose(ignored -> v.deployVerticle(new OutboxRelayVerticle(config)))
-          .compose(ignored -> v.deployVerticle(new EventBusApiVerticle(config, operations, telemetry.batchMetrics())))
-          .compose(ignored -> config.bridgePort() > 0
-              ? v.deployVerticle(new TcpBridgeVerticle(config)) : Future.succeededFuture(""))
-          .compose(ignored -> v.deployVerticle(() -> new ApiVerticle(config, operations, telemetry),
-              new DeploymentOptions().setInstances(eventLoops)))
+      String apiDeployment = deploy(vertx, config, telemetry, operations, hasher, cacheGeneration)
           .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
       LOG.info("user-batch-service listening on port {} (PostgreSQL: {}; Redis: {})",
           config.httpPort(), infrastructure.pgMode(), infrastructure.redisMode());
-      return new UserBatchApp(config, infrastructure, vertx);
+      return new UserBatchApp(config, infrastructure, vertx, apiDeployment);
     } catch (Exception | Error e) {
       if (vertx != null) {
         vertx.close();
@@ -80,6 +75,23 @@ public final class UserBatchApp implements AutoCloseable {
       infrastructure.close();
       throw e;
     }
+  }
+
+  /**
+   * Workers first, the HTTP verticles last (they are stopped first, see {@link #close()}).
+   * Returns the deployment id of the HTTP verticles.
+   */
+  private static Future<String> deploy(Vertx vertx, ServiceConfig config, Telemetry telemetry, Operations operations,
+                                       PasswordHasher hasher, CacheGeneration cacheGeneration) {
+    int eventLoops = Math.max(1, Runtime.getRuntime().availableProcessors());
+    return vertx.deployVerticle(() -> new ChunkWorkerVerticle(config, hasher, telemetry.batchMetrics(), cacheGeneration),
+            new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER).setInstances(config.workerInstances()))
+        .compose(ignored -> vertx.deployVerticle(new OutboxRelayVerticle(config)))
+        .compose(ignored -> vertx.deployVerticle(new EventBusApiVerticle(config, operations, telemetry.batchMetrics())))
+        .compose(ignored -> config.bridgePort() > 0
+            ? vertx.deployVerticle(new TcpBridgeVerticle(config)) : Future.succeededFuture(""))
+        .compose(ignored -> vertx.deployVerticle(() -> new ApiVerticle(config, operations, telemetry),
+            new DeploymentOptions().setInstances(eventLoops)));
   }
 
   public ServiceConfig config() {
@@ -90,11 +102,25 @@ public final class UserBatchApp implements AutoCloseable {
     return vertx;
   }
 
-  /** Stops the verticles (the HTTP server first), then any embedded servers. */
+  /**
+   * Graceful stop, within SHUTDOWN_TIMEOUT_MS: first the HTTP verticles (no new requests; the ones
+   * in flight are answered while the chunk workers still run), then everything else, then any
+   * embedded servers. A chunk cut short by the end of the grace period rolls back as a whole.
+   */
   @Override
   public void close() {
+    LOG.info("Shutting down: refusing new requests, answering those in flight (grace period {} ms)",
+        config.shutdownTimeoutMs());
     try {
-      vertx.close().toCompletionStage().toCompletableFuture().get(config.shutdownTimeoutMs(), TimeUnit.MILLISECONDS);
+      vertx.undeploy(apiDeployment).toCompletionStage().toCompletableFuture()
+          .get(config.shutdownTimeoutMs() + 5_000, TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      LOG.warn("The HTTP verticles did not stop within the grace period", e);
+    }
+    try {
+      vertx.close().toCompletionStage().toCompletableFuture()
+          .get(config.shutdownTimeoutMs() + 5_000, TimeUnit.MILLISECONDS);
+      LOG.info("Stopped");
     } catch (Exception e) {
       LOG.warn("Vert.x did not close cleanly", e);
     } finally {

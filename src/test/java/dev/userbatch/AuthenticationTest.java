@@ -5,6 +5,7 @@ import dev.userbatch.config.ServiceConfig;
 import dev.userbatch.security.Scopes;
 import dev.userbatch.support.ApiTest;
 import dev.userbatch.support.HandMadeJwt;
+import dev.userbatch.support.SeparateService;
 import dev.userbatch.support.TestData;
 import dev.userbatch.support.TestService;
 import io.vertx.core.buffer.Buffer;
@@ -308,10 +309,10 @@ class AuthenticationTest extends ApiTest {
     Path dir = Files.createTempDirectory("jwt-rs256");
     Path publicFile = dir.resolve("public.pem");
     Files.writeString(publicFile, publicPem);
-    ServiceConfig shared = service.app.config();
-    TestService rsa = TestService.start(config -> {
+    TestService rsa = TestService.start(base -> {
+      ServiceConfig config = SeparateService.config(base, Map.of(), null);
       SecurityConfig s = config.security();
-      return config.withEndpoints(shared.pgUrl(), shared.redisUrl()).withSecurity(new SecurityConfig(null,
+      return config.withSecurity(new SecurityConfig(null,
           publicFile.toString(), "RS256", null, s.jwtIssuer(), s.jwtAudience(), s.jwtLeewaySeconds(),
           s.metricsToken(), s.rateLimitItemsPerMinute(), s.rateLimitPerOperation(), s.rateLimitFailOpen(),
           s.passwordMinLength(), s.tlsCertFile(), s.tlsKeyFile()));
@@ -360,9 +361,10 @@ class AuthenticationTest extends ApiTest {
   @Test
   void withoutAnyKeyADevelopmentSecretAndTokenAreWrittenUnderDataDir() throws Exception {
     Path dataDir = Files.createTempDirectory("dev-token");
-    ServiceConfig shared = service.app.config();
-    TestService dev = TestService.start(base -> ServiceConfig.load(Map.of("DATA_DIR", dataDir.toString()))
-        .withHttpPort(base.httpPort()).withEndpoints(shared.pgUrl(), shared.redisUrl()));
+    TestService dev = TestService.start(base -> {
+      ServiceConfig config = SeparateService.config(base, Map.of("DATA_DIR", dataDir.toString()), null);
+      return config.withSecurity(config.security().withJwtSecret(null));
+    });
     try {
       assertThat(dev.app.config().security().jwtSecret()).isNotBlank().isNotEqualTo(TestService.JWT_SECRET);
       Path tokenFile = dataDir.resolve("dev-token");

@@ -66,7 +66,8 @@ public final class AuditTrail {
 
   /**
    * Closes the row with the outcome. Lookups change nothing, so their row records here which
-   * users were read. Publishes the closed record.
+   * users were read; a dry run records how many items would have succeeded. Publishes the closed
+   * record.
    */
   public Future<JsonObject> close(UUID batchId, BatchOutcome outcome) {
     int failed = outcome.failures().size();
@@ -78,6 +79,10 @@ public final class AuditTrail {
       outcome.data().forEach(user -> ids.add(UUID.fromString(((JsonObject) user).getString("id"))));
       readIds = ids.toArray(UUID[]::new);
       read = readIds.length;
+    } else if (outcome.options().dryRun()) {
+      // A dry run rolls its chunks back, their ids with them: nobody was changed (user_ids stays
+      // empty), but successful says what would have succeeded, as the response does.
+      read = outcome.successful();
     }
     return pool.preparedQuery(CLOSE)
         .execute(Tuple.of(batchId, failed, result, readIds, read))

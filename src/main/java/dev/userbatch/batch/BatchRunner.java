@@ -8,6 +8,7 @@ import dev.userbatch.metrics.BatchMetrics;
 import dev.userbatch.validation.FieldError;
 import dev.userbatch.validation.SchemaValidator;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -36,6 +37,7 @@ public final class BatchRunner {
   private final int maxItems;
   private final int maxAtomicItems;
   private final IdempotencyStore idempotency;
+  private int inFlight;
 
   public BatchRunner(Vertx vertx, SchemaValidator validator, BatchCoordinator coordinator, AuditTrail audit,
                      BatchMetrics metrics, int maxItems, int maxAtomicItems, IdempotencyStore idempotency) {
@@ -84,6 +86,33 @@ public final class BatchRunner {
    * as a whole; item failures are part of the response.
    */
   public Future<BatchResponse> run(BatchOperation operation, JsonObject envelope, AuditContext context) {
+    inFlight++;
+    return execute(operation, envelope, context).onComplete(ignored -> inFlight--);
+  }
+
+  /**
+   * Completes when no batch of this runner is running any more, or after {@code timeoutMs}:
+   * a stopping verticle waits for its batches, which go on even when their caller has gone.
+   */
+  public Future<Void> drained(long timeoutMs) {
+    long deadline = System.currentTimeMillis() + timeoutMs;
+    Promise<Void> drained = Promise.promise();
+    checkDrained(drained, deadline);
+    return drained.future();
+  }
+
+  private void checkDrained(Promise<Void> drained, long deadline) {
+    if (inFlight == 0 || System.currentTimeMillis() >= deadline) {
+      if (inFlight > 0) {
+        LOG.warn("{} batch(es) still running at the end of the grace period", inFlight);
+      }
+      drained.complete();
+      return;
+    }
+    vertx.setTimer(50, timer -> checkDrained(drained, deadline));
+  }
+
+  private Future<BatchResponse> execute(BatchOperation operation, JsonObject envelope, AuditContext context) {
     long started = System.nanoTime();
     return vertx.executeBlocking(() -> accept(operation, envelope), false)
         .recover(err -> {

@@ -41,6 +41,7 @@ public final class EventBusApiVerticle extends VerticleBase {
   private final Operations operations;
   private final BatchMetrics metrics;
   private Pool pool;
+  private BatchRunner runner;
 
   public EventBusApiVerticle(ServiceConfig config, Operations operations, BatchMetrics metrics) {
     this.config = config;
@@ -55,7 +56,7 @@ public final class EventBusApiVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     pool = Clients.pgPool(vertx, config);
-    BatchRunner runner = BatchRunner.create(vertx, config, operations.validator(), metrics, pool);
+    runner = BatchRunner.create(vertx, config, operations.validator(), metrics, pool);
     List<Future<Void>> registrations = new ArrayList<>();
     for (BatchOperation operation : operations.all()) {
       registrations.add(vertx.eventBus().<Object>consumer(address(operation), message -> handle(runner, operation, message))
@@ -97,8 +98,9 @@ public final class EventBusApiVerticle extends VerticleBase {
         .put("message", rejected.getMessage()).put("errors", errors).encode());
   }
 
+  /** Batches in flight are finished (within the grace period) before the pool closes. */
   @Override
   public Future<?> stop() {
-    return pool.close();
+    return runner.drained(config.shutdownTimeoutMs()).eventually(() -> pool.close());
   }
 }

@@ -14,6 +14,7 @@ import dev.userbatch.operation.Operations;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.PemKeyCertOptions;
@@ -25,6 +26,7 @@ import io.vertx.sqlclient.Pool;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.concurrent.TimeUnit;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.SecurityPolicyHandler;
 
@@ -39,6 +41,8 @@ public final class ApiVerticle extends VerticleBase {
   private static final long PURGE_INTERVAL_MS = 3_600_000;
   private Pool pool;
   private Redis redis;
+  private HttpServer httpServer;
+  private BatchRunner runner;
   private RateLimiter rateLimiter;
   private BearerAuth auth;
 
@@ -52,7 +56,7 @@ public final class ApiVerticle extends VerticleBase {
   public Future<?> start() {
     pool = Clients.pgPool(vertx, config);
     redis = Clients.redis(vertx, config);
-    BatchRunner runner = BatchRunner.create(vertx, config, operations.validator(), telemetry.batchMetrics(), pool);
+    runner = BatchRunner.create(vertx, config, operations.validator(), telemetry.batchMetrics(), pool);
     vertx.setPeriodic(PURGE_INTERVAL_MS, timer -> runner.idempotency().purgeExpired());
     rateLimiter = new RateLimiter(redis, config.security(), telemetry.batchMetrics(), config.cacheTimeoutMs());
     auth = new BearerAuth(JwtSetup.create(vertx, config.security()));
@@ -94,7 +98,8 @@ public final class ApiVerticle extends VerticleBase {
           .setCertPath(security.tlsCertFile())
           .setKeyPath(security.tlsKeyFile()));
     }
-    return vertx.createHttpServer(server).requestHandler(router).listen();
+    httpServer = vertx.createHttpServer(server).requestHandler(router);
+    return httpServer.listen();
   }
 
   /**
@@ -128,9 +133,18 @@ public final class ApiVerticle extends VerticleBase {
     return new BatchEndpoint(vertx, operation, runner, rateLimiter, config.trustedProxies());
   }
 
+  /**
+   * Graceful stop: the server stops accepting connections and requests at once, the requests in
+   * flight are answered (their chunks finish on the workers, which are still running), and
+   * whatever is still open after the grace period is closed.
+   */
   @Override
   public Future<?> stop() {
-    redis.close();
-    return pool.close();
+    return Future.join(httpServer.shutdown(config.shutdownTimeoutMs(), TimeUnit.MILLISECONDS),
+            runner.drained(config.shutdownTimeoutMs()))
+        .eventually(() -> {
+          redis.close();
+          return pool.close();
+        });
   }
 }

@@ -74,16 +74,31 @@ public final class BearerAuth {
     });
   }
 
-  /** Verifies a bare token. */
+  /**
+   * Verifies a bare token. A token without a subject (a non-blank string {@code sub}) is refused
+   * too: every batch is recorded in the audit trail under the caller's subject.
+   */
   public Future<Caller> verify(String token) {
     return jwt.authenticate(new TokenCredentials(token))
-        .recover(err -> Future.failedFuture(new Refused(401, "UNAUTHORIZED", "Invalid or expired token",
-            "Bearer realm=\"" + REALM + "\", error=\"invalid_token\"")))
-        .map(BearerAuth::caller);
+        .recover(err -> Future.failedFuture(invalidToken("Invalid or expired token")))
+        .compose(user -> {
+          Caller caller = caller(user);
+          return caller == null
+              ? Future.failedFuture(invalidToken("The token has no subject (sub claim)"))
+              : Future.succeededFuture(caller);
+        });
   }
 
+  private static Refused invalidToken(String message) {
+    return new Refused(401, "UNAUTHORIZED", message, "Bearer realm=\"" + REALM + "\", error=\"invalid_token\"");
+  }
+
+  /** The caller named by the token's claims, or null when it has no usable subject. */
   private static Caller caller(User user) {
     JsonObject claims = user.attributes().getJsonObject("accessToken", new JsonObject());
+    if (!(claims.getValue("sub") instanceof String subject) || subject.isBlank()) {
+      return null;
+    }
     Set<String> scopes = new HashSet<>();
     Object scope = claims.getValue("scope");
     Object scp = claims.getValue("scp");
@@ -98,6 +113,6 @@ public final class BearerAuth {
         list.forEach(s -> scopes.add(String.valueOf(s)));
       }
     }
-    return new Caller(claims.getString("sub"), Set.copyOf(scopes));
+    return new Caller(subject, Set.copyOf(scopes));
   }
 }

@@ -94,10 +94,15 @@ public final class TestService {
     return app.config().httpPort();
   }
 
+  /** Closes the clients first: open keep-alive connections would hold the server's graceful shutdown. */
   public void close() {
     redis.close();
     pg.close();
-    clientVertx.close();
+    try {
+      clientVertx.close().toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
     app.close();
   }
 
