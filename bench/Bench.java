@@ -284,8 +284,58 @@ public class Bench {
     }
   }
 
+  /**
+   * The Authorization header value, if the service wants one: BENCH_TOKEN; else an HS256 token minted
+   * with JWT_SECRET (the service's own setting); else the development token the service writes to
+   * TOKEN_FILE (DATA_DIR/dev-token) when no key is configured; else none.
+   */
+  static final String AUTHORIZATION = authorization();
+
+  static String authorization() {
+    String token = env("BENCH_TOKEN", null);
+    if (token == null && env("JWT_SECRET", null) != null) {
+      token = mintHs256(env("JWT_SECRET", null));
+    }
+    if (token == null) {
+      String file = env("TOKEN_FILE", null);
+      try {
+        if (file != null && Files.isRegularFile(Path.of(file))) {
+          token = Files.readString(Path.of(file)).trim();
+        }
+      } catch (IOException e) {
+        log("cannot read " + file + ": " + e);
+      }
+    }
+    return token == null || token.isEmpty() ? null : "Bearer " + token;
+  }
+
+  static String mintHs256(String secret) {
+    try {
+      long now = System.currentTimeMillis() / 1000;
+      JsonObject claims = new JsonObject().put("sub", "bench").put("scope", "users:read users:write")
+          .put("iat", now).put("exp", now + 4 * 3600);
+      if (env("JWT_ISSUER", null) != null) {
+        claims.put("iss", env("JWT_ISSUER", null));
+      }
+      if (env("JWT_AUDIENCE", null) != null) {
+        claims.put("aud", env("JWT_AUDIENCE", null));
+      }
+      java.util.Base64.Encoder b64 = java.util.Base64.getUrlEncoder().withoutPadding();
+      String signingInput = b64.encodeToString("{\"alg\":\"HS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8))
+          + "." + b64.encodeToString(claims.encode().getBytes(StandardCharsets.UTF_8));
+      javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+      mac.init(new javax.crypto.spec.SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+      return signingInput + "." + b64.encodeToString(mac.doFinal(signingInput.getBytes(StandardCharsets.UTF_8)));
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   static Resp call(String base, String method, String path, String body, Duration timeout) {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(timeout);
+    if (AUTHORIZATION != null) {
+      request.header("Authorization", AUTHORIZATION);
+    }
     if (body != null) {
       request.header("content-type", "application/json")
           .method(method, HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
@@ -944,7 +994,7 @@ public class Bench {
     String spread(String id) {
       JsonObject f = figures.getJsonObject(id);
       if (f == null || f.getDouble("median") == null) {
-        return "n/a";
+        return f != null && f.getInteger("failed", 0) > 0 ? "all " + f.getInteger("failed") + " failed" : "n/a";
       }
       String unit = f.getString("unit");
       int failed = f.getInteger("failed", 0);

@@ -9,12 +9,17 @@
 #   DURATION=60       seconds of sustained mixed load
 #   CLIENTS=16        concurrent clients of the mixed load
 #   SKIP_BUILD=1      use the existing target/*-fat.jar instead of running `mvn -B -q -DskipTests package`
+#   ISOLATED_BUILD=1  build a copy of the tree under bench/work/<run>/build instead of target/ (for machines
+#                     where other builds rewrite target/ at the same time)
 #   MVN_ARGS          replaces "-B -q -DskipTests" (e.g. "-B -q -o -Dmaven.test.skip=true" when test sources do not compile)
 #   PG_URL, REDIS_URL used by the service and the benchmark; when unset the service picks the local default
 #                     servers (postgresql://postgres@127.0.0.1:5432/postgres, redis://127.0.0.1:6379) or,
 #                     with EMBEDDED=auto (default), starts embedded ones whose URLs are read from its log
 #   BIG_USERS=100000  size of the heap-limited create;  BIG_XMX=256m  its heap limit;  BIG_TIMEOUT=300 (s)
 #   SERVICE_JAVA_OPTS extra JVM options of the main service JVM
+#   RATE_LIMIT_ITEMS_PER_MINUTE  passed to the service (default 10^12: the limiter runs but never refuses)
+#   BENCH_TOKEN       bearer token for the API; by default the benchmark signs one with JWT_SECRET if that is
+#                     set, else uses the development token the service writes to DATA_DIR/dev-token
 #   STRICT=1          exit 1 if any target fails
 # Progress goes to stderr; service logs, GC logs and jstat samples stay in bench/work/<run>/ (git-ignored).
 set -euo pipefail
@@ -72,7 +77,7 @@ stop_service() {
 cleanup() {
   stop_jstat
   stop_service
-  rm -rf "$DATA_DIR_BENCH" "$WORK/service.jar"
+  rm -rf "$DATA_DIR_BENCH" "$WORK/service.jar" "$WORK/build"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -100,6 +105,7 @@ start_service() {
   log "starting service '$name' on port $port (java $* -jar ...; log $SERVICE_LOG)"
   HTTP_PORT="$port" DATA_DIR="$DATA_DIR_BENCH" EMBEDDED="$EMBEDDED_MODE" \
     MAX_ITEMS_PER_REQUEST=100000 MAX_BODY_BYTES=268435456 \
+    RATE_LIMIT_ITEMS_PER_MINUTE="${RATE_LIMIT_ITEMS_PER_MINUTE:-1000000000000}" \
     java "$@" -jar "$JAR" >"$SERVICE_LOG" 2>&1 &
   SERVICE_PID=$!
   local deadline=$(( SECONDS + 180 ))
@@ -141,15 +147,25 @@ resolve_urls() {
 }
 
 bench() {
-  java -cp "$JAR" "$ROOT/bench/Bench.java" "$@"
+  TOKEN_FILE="$DATA_DIR_BENCH/dev-token" java -cp "$JAR" "$ROOT/bench/Bench.java" "$@"
 }
 
 log "run $RUN_ID: REPS=$REPS DURATION=$DURATION CLIENTS=$CLIENTS BIG_USERS=$BIG_USERS BIG_XMX=$BIG_XMX (work dir $WORK)"
 
 if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
-  log "building the fat jar (mvn ${MVN_ARGS:-$DEFAULT_MVN_ARGS} package)"
-  # shellcheck disable=SC2086
-  mvn ${MVN_ARGS:-$DEFAULT_MVN_ARGS} package >&2
+  if [[ "${ISOLATED_BUILD:-0}" == 1 ]]; then
+    # Build a snapshot of the tree in bench/work/<run>/build, untouched by other builds of target/.
+    log "building the fat jar in $WORK/build (mvn ${MVN_ARGS:-$DEFAULT_MVN_ARGS} package)"
+    mkdir -p "$WORK/build"
+    tar -C "$ROOT" --exclude=./target --exclude=./bench --exclude=./.git --exclude=./data -cf - . | tar -C "$WORK/build" -xf -
+    # shellcheck disable=SC2086
+    (cd "$WORK/build" && mvn ${MVN_ARGS:-$DEFAULT_MVN_ARGS} package >&2)
+    BUILT_JAR="$WORK/build/target/$(basename "$BUILT_JAR")"
+  else
+    log "building the fat jar (mvn ${MVN_ARGS:-$DEFAULT_MVN_ARGS} package)"
+    # shellcheck disable=SC2086
+    mvn ${MVN_ARGS:-$DEFAULT_MVN_ARGS} package >&2
+  fi
 fi
 [[ -f "$BUILT_JAR" ]] || die "$BUILT_JAR is missing (build it, or unset SKIP_BUILD)"
 # Run from a private copy: a concurrent `mvn package` rewriting target/ under a running JVM makes it fail

@@ -1,6 +1,7 @@
 package dev.userbatch;
 
 import dev.userbatch.support.ApiTest;
+import dev.userbatch.support.PrometheusText;
 import dev.userbatch.support.TestService;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -81,6 +82,14 @@ class HealthTest extends ApiTest {
       HttpResponse<Buffer> live = sync(own.anonymousHttp.get("/health/live").send());
       assertThat(live.statusCode()).isEqualTo(200);
       assertThat(json(live).getString("status")).isEqualTo("UP");
+
+      // the instance's own /metrics (not the shared instance's) shows the failed probe
+      PrometheusText metrics = PrometheusText.parse(sync(own.http.get("/metrics").send()).bodyAsString());
+      assertThat(metrics.value("vertx_http_server_requests_total",
+          Map.of("method", "GET", "code", "503", "route", "/health/ready"))).isEqualTo(1.0);
+      assertThat(metrics.value("vertx_http_server_requests_total",
+          Map.of("method", "GET", "code", "200", "route", "/health/ready"))).isEqualTo(1.0);
+      assertThat(metrics.hasMetricStartingWith("jvm_memory_used_bytes")).isTrue();
     } finally {
       if (own != null) {
         own.close();

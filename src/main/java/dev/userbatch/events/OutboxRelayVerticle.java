@@ -1,5 +1,6 @@
 package dev.userbatch.events;
 
+import dev.userbatch.audit.AuditTrail;
 import dev.userbatch.config.ServiceConfig;
 import dev.userbatch.db.Clients;
 import io.vertx.core.Future;
@@ -17,15 +18,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Relays outbox events to the event bus ({@value #ADDRESS}) and to a Redis Stream
  * ({@value #STREAM}), until each channel has taken each event: at-least-once, consumers dedupe by
- * {@code eventId}. Rows are claimed with {@code FOR UPDATE SKIP LOCKED}, so relays on several
- * instances share the work without sending an event twice at the same time.
+ * {@code eventId}.
+ *
+ * <p>Each instance relays the events of the batches it ran itself (it learns them from the closed
+ * audit records published on {@link AuditTrail#ADDRESS}), so that the verticles co-deployed with
+ * it get the events of its batches on its event bus. An event that is still pending a while after
+ * its batch finished ({@value #TAKEOVER_SECONDS} s: its instance died, or stopped before relaying),
+ * or whose batch never finished ({@value #STALE_BATCH_SECONDS} s without a new chunk), is relayed
+ * by any instance. Rows are claimed with {@code FOR UPDATE SKIP LOCKED}, so relays never send an
+ * event twice at the same time.
  */
 public final class OutboxRelayVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(OutboxRelayVerticle.class);
@@ -33,7 +43,10 @@ public final class OutboxRelayVerticle extends VerticleBase {
   public static final String STREAM = "users:events";
   /** A batch whose instance died is published after this long without a new chunk. */
   static final int STALE_BATCH_SECONDS = 600;
+  /** A finished batch's event still pending after this long is relayed by any instance. */
+  static final int TAKEOVER_SECONDS = 60;
   private static final int BATCH_LIMIT = 200;
+  private static final long STOP_PASS_TIMEOUT_MS = 5_000;
 
   static final String PENDING =
       "SELECT o.event_id, o.type, o.user_ids, o.created_at, a.finished_at, "
@@ -41,16 +54,22 @@ public final class OutboxRelayVerticle extends VerticleBase {
           + "a.actor, a.correlation_id, a.total, a.failed "
           + "FROM outbox_events o LEFT JOIN audit_log a ON a.id = o.event_id "
           + "WHERE (o.bus_published_at IS NULL OR o.stream_published_at IS NULL) "
-          + "AND (a.finished_at IS NOT NULL OR o.updated_at < now() - make_interval(secs => $1)) "
-          + "ORDER BY o.created_at LIMIT $2 FOR UPDATE OF o SKIP LOCKED";
+          + "AND ((a.finished_at IS NOT NULL AND o.event_id = ANY($1::uuid[])) "
+          + "OR a.finished_at < now() - make_interval(secs => $2) "
+          + "OR o.updated_at < now() - make_interval(secs => $3)) "
+          + "ORDER BY o.created_at LIMIT $4 FOR UPDATE OF o SKIP LOCKED";
   static final String MARK_BUS = "UPDATE outbox_events SET bus_published_at = now() WHERE event_id = ANY($1::uuid[])";
   static final String MARK_STREAM =
       "UPDATE outbox_events SET stream_published_at = now() WHERE event_id = ANY($1::uuid[])";
 
   private final ServiceConfig config;
+  /** Batches of this instance whose events may still be pending, with when they finished (ms). */
+  private final Map<UUID, Long> local = new LinkedHashMap<>();
   private Pool pool;
   private Redis redis;
+  private long timer;
   private boolean running;
+  private boolean again;
   private boolean streamDown;
 
   public OutboxRelayVerticle(ServiceConfig config) {
@@ -61,26 +80,52 @@ public final class OutboxRelayVerticle extends VerticleBase {
   public Future<?> start() {
     pool = Clients.pgPool(vertx, config);
     redis = Clients.redis(vertx, config);
-    vertx.setPeriodic(config.eventRelayIntervalMs(), timer -> relayOnce());
-    return Future.succeededFuture();
+    timer = vertx.setPeriodic(config.eventRelayIntervalMs(), t -> relayOnce());
+    return vertx.eventBus().<JsonObject>consumer(AuditTrail.ADDRESS, message -> finished(message.body()))
+        .completion();
   }
 
-  /** One pass; passes never overlap. */
+  /** A batch of this instance finished: its event (if it has one) is relayed at once. */
+  private void finished(JsonObject record) {
+    if (record == null || EventTypes.of(record.getString("operation")) == null
+        || record.getBoolean("dryRun", false) || record.getInteger("successful", 0) == 0
+        || record.getString("id") == null) {
+      return;
+    }
+    local.put(UUID.fromString(record.getString("id")), System.currentTimeMillis());
+    relayOnce();
+  }
+
+  /** One pass; passes never overlap (a pass asked for meanwhile runs right after). */
   Future<Void> relayOnce() {
     if (running) {
+      again = true;
       return Future.succeededFuture();
     }
     running = true;
+    again = false;
+    long cutoff = System.currentTimeMillis() - STALE_BATCH_SECONDS * 1000L;
+    local.values().removeIf(finishedAt -> finishedAt < cutoff);
     return pool.withTransaction(this::relay)
+        .onSuccess(done -> local.keySet().removeAll(done))
         .onFailure(err -> LOG.warn("Outbox relay pass failed, will retry: {}", err.toString()))
         .<Void>mapEmpty()
-        .onComplete(ignored -> running = false);
+        .onComplete(ignored -> {
+          running = false;
+          if (again) {
+            relayOnce();
+          }
+        });
   }
 
-  private Future<Void> relay(SqlConnection conn) {
-    return conn.preparedQuery(PENDING).execute(Tuple.of(STALE_BATCH_SECONDS, BATCH_LIMIT)).compose(rows -> {
+  /** Relays what is pending; the ids of the events that both channels have taken now. */
+  private Future<List<UUID>> relay(SqlConnection conn) {
+    Tuple params = Tuple.tuple().addArrayOfUUID(local.keySet().toArray(UUID[]::new))
+        .addInteger(TAKEOVER_SECONDS).addInteger(STALE_BATCH_SECONDS).addInteger(BATCH_LIMIT);
+    return conn.preparedQuery(PENDING).execute(params).compose(rows -> {
       List<UUID> toBus = new ArrayList<>();
       List<UUID> toStream = new ArrayList<>();
+      List<UUID> streamDone = new ArrayList<>();
       List<Request> xadds = new ArrayList<>();
       for (Row row : rows) {
         JsonObject event = event(row);
@@ -94,17 +139,23 @@ public final class OutboxRelayVerticle extends VerticleBase {
               .arg("*").arg("eventId").arg(id.toString()).arg("type").arg(event.getString("type"))
               .arg("event").arg(event.encode()));
           toStream.add(id);
+        } else {
+          streamDone.add(id);
         }
       }
       Future<Void> bus = mark(conn, MARK_BUS, toBus);
-      return bus.compose(ignored -> xadds.isEmpty() ? Future.succeededFuture() : redis.batch(xadds)
+      return bus.compose(ignored -> xadds.isEmpty() ? Future.succeededFuture(streamDone) : redis.batch(xadds)
           .timeout(config.cacheTimeoutMs(), TimeUnit.MILLISECONDS)
           .compose(replies -> {
             if (streamDown) {
               LOG.info("Redis Stream {} reachable again: relaying pending events", STREAM);
               streamDown = false;
             }
-            return mark(conn, MARK_STREAM, toStream);
+            return mark(conn, MARK_STREAM, toStream).map(marked -> {
+              List<UUID> done = new ArrayList<>(streamDone);
+              done.addAll(toStream);
+              return done;
+            });
           })
           .recover(err -> {
             if (!streamDown) {
@@ -112,7 +163,7 @@ public final class OutboxRelayVerticle extends VerticleBase {
                   STREAM, err.toString(), toStream.size());
               streamDown = true;
             }
-            return Future.succeededFuture();
+            return Future.succeededFuture(streamDone);
           }));
     });
   }
@@ -143,9 +194,20 @@ public final class OutboxRelayVerticle extends VerticleBase {
         .put("counts", new JsonObject().put("total", total).put("successful", ids.length).put("failed", failed));
   }
 
+  /** A last pass for the batches that finished just before, then the clients are closed. */
   @Override
   public Future<?> stop() {
-    redis.close();
-    return pool.close();
+    vertx.cancelTimer(timer);
+    return lastPass().eventually(() -> {
+      redis.close();
+      return pool.close();
+    });
+  }
+
+  private Future<Void> lastPass() {
+    if (local.isEmpty() || running) {
+      return Future.succeededFuture();
+    }
+    return relayOnce().timeout(STOP_PASS_TIMEOUT_MS, TimeUnit.MILLISECONDS).recover(err -> Future.succeededFuture());
   }
 }

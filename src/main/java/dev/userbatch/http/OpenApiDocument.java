@@ -604,6 +604,7 @@ public final class OpenApiDocument {
 
   private static JsonObject option(String name, Object example) {
     return new JsonObject().put("name", name).put("in", "query").put("required", false)
+        .put("description", "options." + name + " of the POST body (same range and default)")
         .put("schema", new JsonObject().put("$ref", SCHEMAS_PREFIX + "options/properties/" + name))
         .put("example", example);
   }

@@ -13,6 +13,7 @@ import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 
 import java.util.EnumSet;
+import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
@@ -26,6 +27,7 @@ public final class Telemetry {
       Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final BatchMetrics batchMetrics;
+  private final String registryName = "user-batch-" + UUID.randomUUID();
 
   public Telemetry() {
     // Unnamed pools are reported under their type instead of a random UUID, so the series of all
@@ -67,6 +69,10 @@ public final class Telemetry {
   public Vertx newVertx(VertxOptions options) {
     MicrometerMetricsOptions metrics = new MicrometerMetricsOptions()
         .setEnabled(true)
+        // Vert.x keeps backends in a JVM-wide map by name: under the shared default name, a second
+        // instance in the same JVM (tests, embedding) would report into the first one's registry
+        // and its own /metrics would show no Vert.x or JVM metrics.
+        .setRegistryName(registryName)
         .setJvmMetricsEnabled(true)
         .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.HTTP_ROUTE, Label.POOL_TYPE,
             Label.POOL_NAME, Label.EB_ADDRESS, Label.EB_SIDE, Label.EB_FAILURE, Label.CLIENT_NAME, Label.NAMESPACE));
