@@ -284,6 +284,19 @@ class InputHardeningTest extends ApiTest {
   }
 
   @Test
+  void anExpectedVersionBeyondIntegerRangeIsRefusedNotTruncated() {
+    JsonArray existing = createdUsers("version-overflow", 1);
+    String id = existing.getJsonObject(0).getString("id");
+    // 2^32 + 1 would read as 1 (the current version) if it were narrowed to an int
+    HttpResponse<Buffer> response = raw(HttpMethod.PATCH, "/batch/users/update", ("{\"updates\":[{\"id\":\"" + id
+        + "\",\"data\":{\"name\":\"Overflow\"},\"expectedVersion\":4294967297}]}").getBytes(StandardCharsets.UTF_8));
+    assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(422);
+    assertFieldFailure(failures(response).get(0), "$.updates[0].expectedVersion", "expectedVersion");
+    assertThat(userRow(id).getString("name")).isEqualTo("User 0");
+    assertThat(userRow(id).getInteger("version")).isEqualTo(1);
+  }
+
+  @Test
   void sqlLookingStringsAreStoredLiterally() {
     String name = "Robert'); DROP TABLE users;--";
     String email = "o'reilly-" + unique() + "@example.com";

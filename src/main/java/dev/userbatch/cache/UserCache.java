@@ -28,7 +28,8 @@ import java.util.concurrent.TimeUnit;
  * <p>An entry written under an older generation than the counter {@value CacheGeneration#KEY} is
  * a miss. When a write-through after a committed change fails (Redis down or slow), the entry it
  * should have replaced may be stale: the process stops using the cache until it has bumped the
- * generation, which invalidates every entry at once (see {@link CacheGeneration}).
+ * generation, which invalidates every entry at once (see {@link CacheGeneration}). A new process
+ * bumps it once before its first cache use, since it cannot vouch for what Redis kept.
  *
  * <p>The cache is an optimisation only: when Redis fails or is slow, reads fall back to
  * PostgreSQL and writes are skipped; the failure is logged and counted, never returned.
@@ -166,11 +167,13 @@ public final class UserCache {
     if (!generation.bumpPending()) {
       return Future.succeededFuture();
     }
+    long mark = generation.pendingMark();
     return redis.send(Request.cmd(Command.INCR).arg(CacheGeneration.KEY))
         .timeout(timeoutMs, TimeUnit.MILLISECONDS)
         .map(response -> {
-          generation.bumped();
-          LOG.info("Cache generation bumped to {} after a lost write: older entries are now misses", response);
+          generation.bumped(mark);
+          LOG.info("Cache generation bumped to {} (process start or a lost write): older entries are now misses",
+              response);
           return null;
         });
   }

@@ -95,7 +95,7 @@ public final class CreateUsers implements BatchOperation {
       JsonObject prepared = new JsonObject()
           .put("id", UuidV7.next().toString())
           .put("email", email)
-          .put("name", user.getString("name").trim());
+          .put("name", DisplayName.normalize(user.getString("name")));
       if (user.containsKey("password")) {
         prepared.put("password", user.getString("password"));
       } else {
@@ -116,7 +116,7 @@ public final class CreateUsers implements BatchOperation {
     if (!EmailAddress.isValid(EmailAddress.normalize(user.getString("email")))) {
       return Optional.of(ItemChecks.fieldFailure(index, ITEMS_PATH, "email", "Invalid email format"));
     }
-    String nameProblem = DisplayName.problem(user.getString("name").trim());
+    String nameProblem = DisplayName.problem(user.getString("name"));
     if (nameProblem != null) {
       return Optional.of(ItemChecks.fieldFailure(index, ITEMS_PATH, "name", nameProblem));
     }

@@ -87,13 +87,12 @@ public final class UpdateUsers implements BatchOperation {
       String id = item.getString("id").toLowerCase(Locale.ROOT);
       JsonObject prepared = new JsonObject().put("id", id);
       if (data.containsKey("name")) {
-        String name = data.getString("name").trim();
-        String nameProblem = DisplayName.problem(name);
+        String nameProblem = DisplayName.problem(data.getString("name"));
         if (nameProblem != null) {
           failures.add(ItemChecks.fieldFailure(index, ITEMS_PATH, "data.name", nameProblem));
           continue;
         }
-        prepared.put("name", name);
+        prepared.put("name", DisplayName.normalize(data.getString("name")));
       }
       if (data.containsKey("email")) {
         String email = EmailAddress.normalize(data.getString("email"));

@@ -6,9 +6,14 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
- * Email normalisation (trimmed, Unicode NFC, lower-cased) and a syntax check: an ASCII local part
- * (RFC 5322 atoms and dots) and a domain that may be internationalised — it must convert to a
- * valid ASCII (punycode) host name.
+ * Email normalisation (whitespace trimmed, Unicode NFC, lower-cased, the domain in its canonical
+ * IDNA form) and a syntax check: an ASCII local part (RFC 5322 atoms and dots) and a domain that
+ * may be internationalised — it must convert to a valid ASCII (punycode) host name.
+ *
+ * <p>The canonical domain is the Unicode form of its punycode: {@code BÜCHER.example},
+ * {@code xn--bcher-kva.example} and {@code bücher.example} are one domain, stored as the last, and
+ * full-width {@code ｅｘａｍｐｌｅ.com} is {@code example.com}; so one mailbox is one email for
+ * the uniqueness rule. Control characters are not trimmed away: they make the email invalid.
  */
 public final class EmailAddress {
   private static final Pattern LOCAL = Pattern.compile("^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$");
@@ -18,7 +23,17 @@ public final class EmailAddress {
   }
 
   public static String normalize(String raw) {
-    return Normalizer.normalize(raw.trim(), Normalizer.Form.NFC).toLowerCase(Locale.ROOT);
+    String email = Normalizer.normalize(raw.strip(), Normalizer.Form.NFC).toLowerCase(Locale.ROOT);
+    int at = email.lastIndexOf('@');
+    if (at < 0) {
+      return email;
+    }
+    try {
+      String ascii = IDN.toASCII(email.substring(at + 1), IDN.USE_STD3_ASCII_RULES);
+      return email.substring(0, at + 1) + IDN.toUnicode(ascii, IDN.USE_STD3_ASCII_RULES).toLowerCase(Locale.ROOT);
+    } catch (IllegalArgumentException e) {
+      return email; // not a valid domain: isValid says so
+    }
   }
 
   public static boolean isValid(String normalized) {

@@ -16,6 +16,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlConnection;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,7 +51,10 @@ final class CreateChunkHandler implements ChunkHandler {
           : dryRun ? DRY_RUN_HASH : hasher.hash(u.getString("password"));
       users.add(new NewUser(UUID.fromString(u.getString("id")), u.getString("email"), u.getString("name"), hash));
     }
-    return WriteChunks.run(repository.pool(), cache, chunk, conn -> repository.insertAll(conn, users)
+    // Inserted in email order: concurrent batches with overlapping emails then wait for each other
+    // on the unique email index in one order, and cannot deadlock (each waits for one that is ahead).
+    List<NewUser> inEmailOrder = users.stream().sorted(Comparator.comparing(NewUser::email)).toList();
+    return WriteChunks.run(repository.pool(), cache, chunk, conn -> repository.insertAll(conn, inEmailOrder)
         .compose(inserted -> settleConflicts(conn, users, inserted))
         .map(created -> write(chunk, users, created)));
   }
