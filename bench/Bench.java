@@ -423,7 +423,8 @@ public class Bench {
         long[] blocked1 = blockedWarnings(serviceLog);
         result.put("blockedWarningsTotal", blocked1[0] - blocked0[0])
             .put("blockedWarningsEventLoopTotal", blocked1[1] - blocked0[1])
-            .put("figures", figures).put("problems", problems).put("loadAverageAtPhaseStart", loads).put("finishedAt", Instant.now().toString());
+            .put("figures", figures).put("problems", problems).put("loadAverageAtPhaseStart", loads)
+            .put("loadAverageAtEnd", loadAverage()).put("finishedAt", Instant.now().toString());
         Files.createDirectories(out.toAbsolutePath().getParent());
         Files.writeString(out, result.encodePrettily());
         log("suite results written to " + out);
@@ -1125,6 +1126,9 @@ public class Bench {
           + ", mixed load " + suite.getJsonObject("config", new JsonObject()).getInteger("durationSeconds") + " s x "
           + suite.getJsonObject("config", new JsonObject()).getInteger("clients") + " clients"
           + "; values are median [min-max]; ratios use medians");
+      System.out.println("load average (1/5/15 min) at the start of each phase: "
+          + suite.getJsonObject("loadAverageAtPhaseStart", new JsonObject()).encode().replace("\"", "")
+          + ", at the end: " + suite.getString("loadAverageAtEnd", "n/a") + " (on " + cores + " cores; it includes this run's own service, client and database)");
       System.out.println(table);
       long passed = checks.stream().filter(Check::pass).count();
       System.out.println("targets: " + passed + " of " + checks.size() + " PASS");

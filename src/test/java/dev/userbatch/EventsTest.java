@@ -227,6 +227,48 @@ class EventsTest extends ApiTest {
   }
 
   /**
+   * Two instances on one database (as when the service is scaled out without clustering): the
+   * event of a batch goes out on the event bus of the instance that ran it, where its co-deployed
+   * verticles listen, not on a random instance's bus.
+   */
+  @Test
+  void eachInstancePublishesTheEventsOfItsOwnBatchesOnItsEventBus() {
+    TestService other = TestService.start(config -> config);
+    try (Recorder otherEvents = new Recorder(other.app.vertx())) {
+      Instant before = Instant.now();
+      List<String> mine = new ArrayList<>();
+      List<String> theirs = new ArrayList<>();
+      for (int i = 0; i < 6; i++) {
+        for (TestService target : List.of(service, other)) {
+          String correlationId = "ev-origin-" + i + "-" + UUID.randomUUID();
+          HttpResponse<Buffer> created = call(target, HttpMethod.POST, CREATE, correlationId,
+              TestData.createRequest(TestData.usersWithHash("events-origin", 1), null));
+          assertThat(created.statusCode()).as(created.bodyAsString()).isEqualTo(200);
+          (target == service ? mine : theirs).add(auditId(service.pg, correlationId));
+        }
+      }
+      assertThat(waitFor(10_000, () -> mine.stream().allMatch(id -> !recorder.withEventId(id).isEmpty())
+          && theirs.stream().allMatch(id -> !otherEvents.withEventId(id).isEmpty())))
+          .as("every event on the bus of the instance that ran its batch").isTrue();
+      assertThat(waitFor(10_000, () -> mine.stream().allMatch(id -> published(service.pg, id))
+          && theirs.stream().allMatch(id -> published(service.pg, id)))).isTrue();
+      FaultSupport.sleep(300);
+      for (String id : mine) {
+        assertThat(recorder.withEventId(id)).hasSize(1);
+        assertThat(otherEvents.withEventId(id)).as("event of the shared instance's batch on the other bus").isEmpty();
+        assertThat(streamEntriesOf(service.redis, before.toEpochMilli() - 5_000, id)).hasSize(1);
+      }
+      for (String id : theirs) {
+        assertThat(otherEvents.withEventId(id)).hasSize(1);
+        assertThat(recorder.withEventId(id)).as("event of the other instance's batch on the shared bus").isEmpty();
+        assertThat(streamEntriesOf(service.redis, before.toEpochMilli() - 5_000, id)).hasSize(1);
+      }
+    } finally {
+      other.close();
+    }
+  }
+
+  /**
    * A separate instance on its own database and a test-owned Redis: events written while Redis is
    * down still go out on the event bus at once, and reach the stream once Redis is back, exactly
    * once; the stream is trimmed to about {@code EVENT_STREAM_MAX_LENGTH}.

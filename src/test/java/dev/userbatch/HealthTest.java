@@ -3,6 +3,7 @@ package dev.userbatch;
 import dev.userbatch.support.ApiTest;
 import dev.userbatch.support.PrometheusText;
 import dev.userbatch.support.TestService;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -10,8 +11,11 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -54,6 +58,29 @@ class HealthTest extends ApiTest {
     assertThat(checks).containsKeys("postgres", "workers", "redis");
     checks.values().forEach(check -> assertThat(check.getString("status")).as(check.encode()).isEqualTo("UP"));
     assertThat(checks.get("redis").getJsonObject("data").getBoolean("available")).isTrue();
+  }
+
+  @Test
+  void readinessStaysUpAndQuickWhileTheWorkersAreBusyHashingPasswords() throws Exception {
+    JsonArray users = new JsonArray();
+    String run = UUID.randomUUID().toString().substring(0, 8);
+    for (int i = 0; i < 48; i++) {
+      users.add(new JsonObject().put("email", "health-busy-" + run + "-" + i + "@example.com").put("name", "Busy " + i)
+          .put("password", "plaintext-password-" + i));
+    }
+    Future<HttpResponse<Buffer>> batch = service.http.post("/batch/users/create").sendJsonObject(new JsonObject()
+        .put("users", users).put("options", new JsonObject().put("chunkSize", 12).put("maxConcurrency", 4)));
+    Thread.sleep(300); // the four chunks are being hashed, one per worker
+    List<String> probes = new ArrayList<>();
+    do {
+      long started = System.nanoTime();
+      HttpResponse<Buffer> ready = sync(service.anonymousHttp.get("/health/ready").send());
+      long tookMs = (System.nanoTime() - started) / 1_000_000;
+      probes.add(ready.statusCode() + " in " + tookMs + " ms: " + ready.bodyAsString());
+      assertThat(ready.statusCode()).as(probes.toString()).isEqualTo(200);
+      assertThat(tookMs).as("a probe answers within a probe's usual 1 s timeout: " + probes).isLessThan(1000);
+    } while (!batch.isComplete());
+    assertThat(sync(batch).statusCode()).isEqualTo(200);
   }
 
   @Test

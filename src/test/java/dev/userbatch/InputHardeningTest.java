@@ -180,7 +180,7 @@ class InputHardeningTest extends ApiTest {
     List<String> emails = List.of("user@-bad-.com", "user@exa_mple.com", "a@b", "user@example", "user@@example.com",
         "user@.example.com", "user@example..com", "user.@example.com", ".user@example.com", "us er@example.com",
         "user@exam ple.com", "user@123.456", "üser@example.com", "user@" + repeat('l', 64) + ".com",
-        repeat('l', 65) + "@example.com", "user@example.com\u0000", "user\u0000@example.com", "user@\ud800.com",
+        repeat('l', 65) + "@example.com", "user@example.com\u0000", "user\u0000@example.com",
         "<script>@example.com", "user@[127.0.0.1]");
     JsonObject[] users = emails.stream().map(email -> user(email, "Bad email", "password-123"))
         .toArray(JsonObject[]::new);

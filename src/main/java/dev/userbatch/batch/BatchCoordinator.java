@@ -83,6 +83,7 @@ public final class BatchCoordinator {
     private final BatchOptions options;
     private final int concurrency;
     private final DeliveryOptions delivery;
+    private final String correlationId;
     private final List<ItemFailure> failures;
     private final ChunkResult[] results;
     private final Promise<Void> done = Promise.promise();
@@ -103,6 +104,7 @@ public final class BatchCoordinator {
       this.results = new ChunkResult[chunks.size()];
       this.delivery = new DeliveryOptions().setSendTimeout(chunkTimeoutMs);
       headers.forEach(delivery::addHeader);
+      this.correlationId = headers.get(ChunkHeaders.CORRELATION_ID);
     }
 
     Future<Void> start() {
@@ -144,8 +146,14 @@ public final class BatchCoordinator {
     private ChunkResult failWholeChunk(ChunkRequest request, Throwable err) {
       ErrorCode code = codeOf(err);
       String message = messageOf(code, err);
-      LOG.error("{} chunk {} failed as a whole ({} items): {}", operation.name(), request.chunkNumber(),
-          request.items().size(), message, err);
+      LOG.atError()
+          .addKeyValue("correlationId", correlationId)
+          .addKeyValue("operation", operation.name())
+          .addKeyValue("chunk", request.chunkNumber())
+          .addKeyValue("items", request.items().size())
+          .addKeyValue("code", code.name())
+          .addKeyValue("error", message)
+          .log("chunk failed as a whole");
       List<ItemFailure> chunkFailures = new ArrayList<>(request.items().size());
       for (PreparedItem item : request.items()) {
         chunkFailures.add(ItemFailure.of(item.index(), code, message));

@@ -130,11 +130,18 @@ public final class BatchRunner {
               .addKeyValue("options", accepted.options().toJson().encode())
               .log("batch started");
           return audit.open(operation, context, accepted.batch().total(), accepted.options().dryRun())
-              .recover(err -> Future.failedFuture(new RequestException(503, ErrorCode.DATABASE_UNAVAILABLE.name(),
-                  "The batch was not started: its audit record could not be written (database unavailable)")))
+              .recover(err -> {
+                RequestException unavailable = new RequestException(503, ErrorCode.DATABASE_UNAVAILABLE.name(),
+                    "The batch was not started: its audit record could not be written (database unavailable)");
+                LOG.atError().addKeyValue("correlationId", context.correlationId())
+                    .addKeyValue("operation", operation.name()).addKeyValue("error", err.toString())
+                    .log("batch not started: audit record could not be opened");
+                rejected(operation, context, unavailable);
+                return Future.failedFuture(unavailable);
+              })
               .compose(batchId -> coordinator.execute(operation, batchId.toString(), accepted.batch(),
                       accepted.options(), Map.of(ChunkHeaders.CORRELATION_ID, String.valueOf(context.correlationId())))
-                  .compose(outcome -> closeAudit(batchId, outcome)
+                  .compose(outcome -> closeAudit(batchId, context, outcome)
                       .map(ignored -> finished(context, accepted.options(), outcome, started))));
         });
   }
@@ -162,9 +169,10 @@ public final class BatchRunner {
   }
 
   /** The changes are committed whatever happens to the audit row's closing: log, do not fail. */
-  private Future<Void> closeAudit(UUID batchId, BatchOutcome outcome) {
+  private Future<Void> closeAudit(UUID batchId, AuditContext context, BatchOutcome outcome) {
     return audit.close(batchId, outcome).<Void>mapEmpty().recover(err -> {
-      LOG.atError().addKeyValue("batchId", batchId).setCause(err).log("audit record could not be closed");
+      LOG.atError().addKeyValue("correlationId", context.correlationId()).addKeyValue("batchId", batchId)
+          .addKeyValue("error", err.toString()).log("audit record could not be closed");
       return Future.succeededFuture();
     });
   }

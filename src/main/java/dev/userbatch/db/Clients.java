@@ -41,6 +41,7 @@ public final class Clients {
     RedisOptions options = new RedisOptions()
         .setConnectionString(config.redisUrl())
         .setMaxPoolSize(16)
+        .setPoolName("users-redis")
         .setMaxPoolWaiting(4096)
         .setMaxWaitingHandlers(4096);
     options.getNetClientOptions().setConnectTimeout(1000);

@@ -62,10 +62,16 @@ public final class BatchService {
 
   /**
    * Applies {@code work} to consecutive chunks of {@code items}, one chunk after another (the same
-   * chunking routine as the batch operations); the results in chunk order.
+   * chunking routine as the batch operations); the results in chunk order. The first failed chunk
+   * fails the result and no later chunk runs; a chunk size below 1 fails it at once.
    */
   public <T, R> Future<List<R>> processInChunks(List<T> items, int chunkSize, Function<List<T>, Future<R>> work) {
-    List<List<T>> chunks = Chunker.split(items, chunkSize);
+    List<List<T>> chunks;
+    try {
+      chunks = Chunker.split(items, chunkSize);
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
     List<R> results = new ArrayList<>(chunks.size());
     Future<Void> chain = Future.succeededFuture();
     for (List<T> chunk : chunks) {

@@ -26,6 +26,8 @@ import org.slf4j.LoggerFactory;
 public final class TcpBridgeVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(TcpBridgeVerticle.class);
 
+  private static final String AUTHORIZATION = "authorization";
+
   private final ServiceConfig config;
   private TcpEventBusBridge bridge;
 
@@ -53,9 +55,19 @@ public final class TcpBridgeVerticle extends VerticleBase {
 
   private void authorize(BearerAuth auth, BridgeEvent event) {
     JsonObject frame = event.getRawMessage();
-    String address = frame.getString("address", "");
-    JsonObject headers = frame.getJsonObject("headers", new JsonObject());
-    String token = headers.getString("authorization");
+    String address = frame.getValue("address") instanceof String a ? a : "";
+    Object rawHeaders = frame.getValue("headers");
+    if (rawHeaders != null && !(rawHeaders instanceof JsonObject)) {
+      event.complete(false);
+      return;
+    }
+    JsonObject headers = rawHeaders == null ? new JsonObject() : (JsonObject) rawHeaders;
+    String token = null;
+    for (String name : headers.fieldNames()) {
+      if (name.equalsIgnoreCase(AUTHORIZATION) && headers.getValue(name) instanceof String value) {
+        token = value;
+      }
+    }
     String scope = address.equals(OutboxRelayVerticle.ADDRESS) || address.endsWith(".lookup")
         ? Scopes.READ : Scopes.WRITE;
     if (token == null) {
@@ -68,7 +80,10 @@ public final class TcpBridgeVerticle extends VerticleBase {
         event.complete(false);
         return;
       }
-      headers.remove("authorization");
+      // Event-bus headers are case-insensitive: drop every spelling of the headers the bridge owns
+      // (a client's "Actor" would otherwise be read as the actor), and the client's codec choice.
+      headers.fieldNames().removeIf(name -> name.equalsIgnoreCase(AUTHORIZATION)
+          || name.equalsIgnoreCase(EventBusApiVerticle.ACTOR) || name.equalsIgnoreCase("codecName"));
       headers.put(EventBusApiVerticle.ACTOR, result.result().actor());
       event.setRawMessage(frame.put("headers", headers));
       event.complete(true);

@@ -47,7 +47,12 @@ final class ErrorResponses {
           "Method " + ctx.request().method() + " is not allowed on " + ctx.request().path()));
       case 400 -> send(ctx, 400, body("BAD_REQUEST", "Malformed request"));
       default -> {
-        LOG.error("Request {} {} failed", ctx.request().method(), ctx.request().path(), failure);
+        LOG.atError()
+            .addKeyValue("correlationId", ctx.get(CorrelationId.KEY))
+            .addKeyValue("method", ctx.request().method().name())
+            .addKeyValue("route", ctx.currentRoute() == null ? null : ctx.currentRoute().getPath())
+            .addKeyValue("error", failure == null ? "status " + status : failure.getClass().getSimpleName())
+            .log("request failed");
         send(ctx, 500, body("INTERNAL", "Internal error; the server log has the details under correlation id "
             + ctx.get(CorrelationId.KEY)));
       }

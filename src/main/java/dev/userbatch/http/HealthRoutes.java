@@ -4,6 +4,8 @@ import dev.userbatch.worker.ChunkWorkerVerticle;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.Router;
@@ -16,13 +18,26 @@ import io.vertx.sqlclient.Pool;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code /health/live} (the process answers) and {@code /health/ready} (PostgreSQL answers and a
- * chunk worker answers over the event bus), in the vertx-health-check JSON format. Redis is
- * reported but does not fail readiness: without it the service still serves every request from
- * PostgreSQL, only slower.
+ * {@code /health/live} (the process answers) and {@code /health/ready} (PostgreSQL answers and
+ * chunk workers are deployed), in the vertx-health-check JSON format. Redis is reported but does
+ * not fail readiness: without it the service still serves every request from PostgreSQL, only
+ * slower.
+ *
+ * <p>Each check bounds its own wait and reports DOWN itself, before the handler's procedure
+ * timeout would: a slow dependency is a 503 like an absent one, never a 500.
+ *
+ * <p>Workers are pinged over the event bus. No handler at all means they are not deployed (DOWN).
+ * A ping that is not answered in time means they are deployed but busy (hashing passwords blocks
+ * a worker for seconds): that is UP, with {@code answered: false}. Otherwise every large create
+ * would take the instance out of its load balancer for the length of the batch.
  */
 final class HealthRoutes {
+  /** Bound of each dependency check. */
   private static final long CHECK_TIMEOUT_MS = 2000;
+  /** The handler's own timeout of a procedure: later than the checks' bounds, so it never fires. */
+  private static final long PROCEDURE_TIMEOUT_MS = CHECK_TIMEOUT_MS + 1000;
+  /** How long a worker may take to answer the ping before it counts as busy. */
+  private static final long WORKER_PING_TIMEOUT_MS = 500;
 
   private HealthRoutes() {
   }
@@ -31,23 +46,37 @@ final class HealthRoutes {
     HealthCheckHandler live = HealthCheckHandler.create(vertx)
         .register("http", promise -> promise.complete(Status.OK()));
     HealthCheckHandler ready = HealthCheckHandler.create(vertx)
-        .register("postgres", CHECK_TIMEOUT_MS, promise -> pool.query("SELECT 1").execute()
-            .onSuccess(rows -> promise.complete(Status.OK()))
-            .onFailure(err -> promise.complete(Status.KO(new JsonObject().put("error", err.getMessage())))))
-        .register("workers", CHECK_TIMEOUT_MS, promise -> vertx.eventBus()
-            .request(ChunkWorkerVerticle.PING_ADDRESS, "ping", new DeliveryOptions().setSendTimeout(CHECK_TIMEOUT_MS))
-            .onSuccess(reply -> promise.complete(Status.OK()))
-            .onFailure(err -> promise.complete(Status.KO(new JsonObject().put("error", err.getMessage())))))
-        .register("redis", CHECK_TIMEOUT_MS, promise -> redisStatus(redis, promise));
+        .register("postgres", PROCEDURE_TIMEOUT_MS, promise -> pool.query("SELECT 1").execute()
+            .timeout(CHECK_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+            .onSuccess(rows -> promise.tryComplete(Status.OK()))
+            .onFailure(err -> promise.tryComplete(Status.KO(new JsonObject().put("error", String.valueOf(err.getMessage()))))))
+        .register("workers", PROCEDURE_TIMEOUT_MS, promise -> workersStatus(vertx, promise))
+        .register("redis", PROCEDURE_TIMEOUT_MS, promise -> redisStatus(redis, promise));
     router.get("/health/live").handler(live);
     router.get("/health/ready").handler(ready);
+  }
+
+  private static void workersStatus(Vertx vertx, Promise<Status> promise) {
+    vertx.eventBus()
+        .request(ChunkWorkerVerticle.PING_ADDRESS, "ping", new DeliveryOptions().setSendTimeout(WORKER_PING_TIMEOUT_MS))
+        .onSuccess(reply -> promise.tryComplete(Status.OK(new JsonObject().put("answered", true))))
+        .onFailure(err -> {
+          if (err instanceof ReplyException reply && reply.failureType() == ReplyFailure.TIMEOUT) {
+            promise.tryComplete(Status.OK(new JsonObject().put("answered", false)
+                .put("busy", "deployed, but no worker answered within " + WORKER_PING_TIMEOUT_MS + " ms")));
+          } else if (err instanceof ReplyException reply && reply.failureType() == ReplyFailure.NO_HANDLERS) {
+            promise.tryComplete(Status.KO(new JsonObject().put("error", "no chunk worker is deployed")));
+          } else {
+            promise.tryComplete(Status.KO(new JsonObject().put("error", String.valueOf(err.getMessage()))));
+          }
+        });
   }
 
   private static void redisStatus(Redis redis, Promise<Status> promise) {
     redis.send(Request.cmd(Command.PING))
         .timeout(CHECK_TIMEOUT_MS, TimeUnit.MILLISECONDS)
-        .onSuccess(pong -> promise.complete(Status.OK(new JsonObject().put("available", true))))
-        .onFailure(err -> promise.complete(Status.OK(new JsonObject().put("available", false)
-            .put("degraded", "lookups are served from PostgreSQL").put("error", err.getMessage()))));
+        .onSuccess(pong -> promise.tryComplete(Status.OK(new JsonObject().put("available", true))))
+        .onFailure(err -> promise.tryComplete(Status.OK(new JsonObject().put("available", false)
+            .put("degraded", "lookups are served from PostgreSQL").put("error", String.valueOf(err.getMessage())))));
   }
 }
