@@ -45,7 +45,7 @@ class AtomicAndDryRunTest extends ApiTest {
   }
 
   private Row auditRow(String correlationId) {
-    RowSet<Row> rows = sync(sql("SELECT operation, dry_run, user_ids, total, successful, failed, outcome "
+    RowSet<Row> rows = sync(sql("SELECT id, operation, dry_run, user_ids, total, successful, failed, outcome "
         + "FROM audit_log WHERE correlation_id = $1", correlationId));
     assertThat(rows.size()).as("one audit row for " + correlationId).isEqualTo(1);
     return rows.iterator().next();
@@ -56,6 +56,12 @@ class AtomicAndDryRunTest extends ApiTest {
     json.getJsonArray("failed").forEach(f -> codes.add(((JsonObject) f).getInteger("index") + ":"
         + ((JsonObject) f).getString("code")));
     return codes;
+  }
+
+  /** Events recorded (transactional outbox) for the batch whose audit row is {@code audit}. */
+  private long events(Row audit) {
+    return sync(sql("SELECT count(*) AS n FROM outbox_events WHERE event_id = $1", audit.getUUID("id")))
+        .iterator().next().getLong("n");
   }
 
   private static JsonObject ids(String... userIds) {
@@ -103,6 +109,7 @@ class AtomicAndDryRunTest extends ApiTest {
         .put("failed", 4).put("duplicates", 0).put("chunks", 1));
     assertThat(usersWithEmails(emailsOf(users).subList(0, 3))).as("nothing written").isZero();
     assertThat(auditRow(correlation).getArrayOfUUIDs("user_ids")).isEmpty();
+    assertThat(events(auditRow(correlation))).as("no event for a batch that wrote nothing").isZero();
 
     // Without the bad item, the same batch is written whole, in one chunk whatever chunkSize says.
     users.remove(3);
@@ -238,6 +245,7 @@ class AtomicAndDryRunTest extends ApiTest {
     assertThat(audit.getBoolean("dry_run")).isTrue();
     assertThat(audit.getArrayOfUUIDs("user_ids")).isEmpty();
     assertThat(audit.getString("operation")).isEqualTo("create");
+    assertThat(events(audit)).as("a dry run sends no event").isZero();
 
     HttpResponse<Buffer> real = call(HttpMethod.POST, CREATE, body);
     JsonObject realJson = real.bodyAsJsonObject();

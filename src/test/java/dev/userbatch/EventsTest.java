@@ -13,6 +13,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -346,6 +347,75 @@ class EventsTest extends ApiTest {
       }
       EventSupport.dropDatabase(service.pg, pgUrl);
     }
+  }
+
+  /**
+   * Events are relayed by the instance that ran their batch; one whose instance is gone is taken
+   * over by any instance: a finished batch after a minute, a batch that never finished after ten
+   * minutes without a new chunk. A recent batch of another (live) instance is left to it. On its
+   * own database, so that no other instance can take the rows first.
+   */
+  @Test
+  void eventsOfAnInstanceThatIsGoneAreRelayedByAnother() throws Exception {
+    int port = TestService.freePort();
+    RedisServer redisServer = redis(port);
+    String pgUrl = EventSupport.createDatabase(service.pg, service.app.config().pgUrl(), "events_takeover");
+    TestService own = null;
+    try {
+      redisServer.start();
+      own = FaultSupport.startService(Map.of(), pgUrl, "redis://127.0.0.1:" + port);
+      TestService target = own;
+      try (Recorder events = new Recorder(own.app.vertx())) {
+        String finishedLongAgo = orphan(own.pg, 120, 120);
+        String neverFinished = orphan(own.pg, null, 660);
+        String otherInstanceJustNow = orphan(own.pg, 1, 1);
+        String neverFinishedRecently = orphan(own.pg, null, 60);
+
+        assertThat(waitFor(10_000, () -> published(target.pg, finishedLongAgo) && published(target.pg, neverFinished)))
+            .as("orphaned events taken over").isTrue();
+        JsonObject event = events.withEventId(finishedLongAgo).get(0);
+        assertThat(event.getString("actor")).isEqualTo("gone-instance");
+        assertThat(event.getString("correlationId")).isEqualTo("orphan-" + finishedLongAgo);
+        assertThat(event.getJsonObject("counts")).isEqualTo(new JsonObject().put("total", 1).put("successful", 1)
+            .put("failed", 0));
+        assertThat(events.withEventId(neverFinished)).hasSize(1);
+        assertThat(streamEntriesOf(own.redis, 0, finishedLongAgo)).hasSize(1);
+        assertThat(streamEntriesOf(own.redis, 0, neverFinished)).hasSize(1);
+
+        FaultSupport.sleep(1_000);
+        for (String left : List.of(otherInstanceJustNow, neverFinishedRecently)) {
+          Row row = outboxRow(own.pg, left);
+          assertThat(row.getOffsetDateTime("bus_published_at")).as("left to its instance: " + left).isNull();
+          assertThat(row.getOffsetDateTime("stream_published_at")).isNull();
+          assertThat(events.withEventId(left)).isEmpty();
+        }
+      }
+    } finally {
+      if (own != null) {
+        own.close();
+      }
+      redisServer.stop();
+      EventSupport.dropDatabase(service.pg, pgUrl);
+    }
+  }
+
+  /**
+   * An outbox row (one user) as a batch of another instance leaves it: its audit row finished
+   * {@code finishedAgo} seconds ago (null: still running), its last chunk {@code lastChunkAgo} seconds ago.
+   */
+  private static String orphan(Pool pg, Integer finishedAgo, int lastChunkAgo) {
+    UUID id = UUID.randomUUID();
+    FaultSupport.await(pg.preparedQuery("INSERT INTO audit_log (id, operation, actor, correlation_id, total, "
+            + "successful, failed, outcome, started_at, finished_at) VALUES ($1, 'create', 'gone-instance', $2, 1, 1, "
+            + "CASE WHEN $3::int IS NULL THEN NULL ELSE 0 END, "
+            + "CASE WHEN $3::int IS NULL THEN 'running' ELSE 'success' END, "
+            + "now() - make_interval(secs => $4::int + 1), now() - make_interval(secs => $3::int))")
+        .execute(Tuple.of(id, "orphan-" + id, finishedAgo, lastChunkAgo)), 10);
+    FaultSupport.await(pg.preparedQuery("INSERT INTO outbox_events (event_id, type, user_ids, created_at, updated_at) "
+            + "VALUES ($1, 'USERS_BATCH_CREATED', ARRAY[$2::uuid], now() - make_interval(secs => $3::int), "
+            + "now() - make_interval(secs => $3::int))")
+        .execute(Tuple.of(id, UUID.randomUUID(), lastChunkAgo)), 10);
+    return id.toString();
   }
 
   /** A test-owned Redis; small stream nodes so that {@code MAXLEN ~} trims at a small scale. */

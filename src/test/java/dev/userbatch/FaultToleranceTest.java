@@ -19,6 +19,7 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -85,6 +86,14 @@ class FaultToleranceTest extends ApiTest {
         .build();
     server.start();
     return server;
+  }
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    try (var paths = Files.walk(dir)) {
+      for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(path);
+      }
+    }
   }
 
   private static JsonArray users(String tag, int count) {
@@ -256,6 +265,7 @@ class FaultToleranceTest extends ApiTest {
     } finally {
       own.close();
       pg.close();
+      deleteRecursively(dir);
     }
   }
 
@@ -340,6 +350,7 @@ class FaultToleranceTest extends ApiTest {
       assertThat(stale.toString()).as("the entry the lost write-through should have replaced").contains("\"User 0\"");
       Response staleDeleted = redisCall(own, Command.GET, "user:" + ids.get(3));
       assertThat(staleDeleted.toString()).contains("\"User 3\"");
+      Response generationBefore = redisCall(own, Command.GET, "user:generation");
 
       // The same instance (not restarted) never serves them.
       for (int round = 0; round < 3; round++) {
@@ -348,6 +359,11 @@ class FaultToleranceTest extends ApiTest {
       for (String id : List.of(ids.get(1), ids.get(3), ids.get(5))) {
         assertFresh(lookup(own, List.of(id)), List.of(id), ids);
       }
+      // ... because it bumped the generation and refilled the cache, not because it ignored Redis.
+      long generationAfter = Long.parseLong(redisCall(own, Command.GET, "user:generation").toString());
+      assertThat(generationAfter).isGreaterThan(generationBefore == null ? 0 : Long.parseLong(generationBefore.toString()));
+      String refilled = redisCall(own, Command.GET, "user:" + ids.get(0)).toString();
+      assertThat(refilled).startsWith("2|" + generationAfter + "|").contains("\"Renamed 0\"");
 
       // A change made during a second outage, by an instance that is then restarted before Redis is
       // back, is not lost either: a new process must not trust entries it cannot vouch for.
@@ -371,6 +387,7 @@ class FaultToleranceTest extends ApiTest {
         restarted.close();
       }
       redisServer.stop();
+      deleteRecursively(dir);
     }
   }
 
@@ -393,6 +410,38 @@ class FaultToleranceTest extends ApiTest {
       } else {
         assertThat(names.get(id)).isEqualTo("User " + i);
       }
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------ timeouts
+
+  @Test
+  @Disabled("Known bug: a chunk the coordinator reported as TIMEOUT still commits later. The worker does "
+      + "not know the chunk's deadline (ChunkRequest/ChunkWorkerVerticle carry none), so it cannot roll back "
+      + "in time; enable once the deadline reaches WriteChunks")
+  void aChunkReportedAsTimedOutIsNeverWrittenLater() {
+    // The statement timeout is longer than the chunk timeout: the coordinator gives up first.
+    TestService own = FaultSupport.startService(Map.of("CHUNK_TIMEOUT_MS", "1000", "DB_TIMEOUT_MS", "10000"),
+        null, null);
+    try {
+      JsonArray users = users("timeout", 3);
+      String[] emails = emails(users);
+      SqlConnection blocker = await(own.pg.getConnection(), 30);
+      await(blocker.query("BEGIN").execute(), 30);
+      await(blocker.preparedQuery("INSERT INTO users (id, email, name, password_hash) VALUES ($1, $2, 'Held', $3)")
+          .execute(Tuple.of(UUID.randomUUID(), emails[1], TestData.BCRYPT)), 30);
+      HttpResponse<Buffer> response = await(FaultSupport.send(own, HttpMethod.POST, CREATE, null,
+          createRequest(users, null)), 30);
+      JsonObject json = response.bodyAsJsonObject();
+      assertThat(response.statusCode()).as(json.encode()).isEqualTo(422);
+      json.getJsonArray("failed").forEach(f -> assertThat(((JsonObject) f).getString("code")).isEqualTo("TIMEOUT"));
+
+      await(blocker.query("ROLLBACK").execute(), 30);
+      blocker.close();
+      sleep(1000);
+      assertThat(countUsers(own.pg, emails)).as("users reported TIMEOUT must not appear afterwards").isZero();
+    } finally {
+      own.close();
     }
   }
 

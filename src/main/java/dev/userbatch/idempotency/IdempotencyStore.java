@@ -2,7 +2,9 @@ package dev.userbatch.idempotency;
 
 import dev.userbatch.batch.BatchResponse;
 import dev.userbatch.batch.RequestException;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -27,7 +29,10 @@ import java.util.function.Supplier;
  * and stores its complete response. A retry with the same key and body replays that response
  * without touching users; with another body it is refused (422); while the first one still runs
  * it is refused (409). A request that ends without a response (an internal failure) releases the
- * key so that it can be retried. A claim whose lease ran out (its instance died) can be taken over.
+ * key so that it can be retried. The lease is renewed while the request runs; a claim whose lease
+ * ran out (its instance died) can be taken over. A response that cannot be stored (the database
+ * went away at the end) is still returned; the key then stays claimed until its lease ends.
+ * The request hash ignores the order of JSON object members.
  */
 public final class IdempotencyStore {
   private static final Logger LOG = LoggerFactory.getLogger(IdempotencyStore.class);
@@ -47,6 +52,9 @@ public final class IdempotencyStore {
       "SELECT operation, request_hash, status, body FROM idempotency_keys WHERE actor = $1 AND key = $2";
   static final String COMPLETE =
       "UPDATE idempotency_keys SET status = $3, body = $4 WHERE actor = $1 AND key = $2";
+  static final String RENEW =
+      "UPDATE idempotency_keys SET lease_until = now() + make_interval(secs => $3) "
+          + "WHERE actor = $1 AND key = $2 AND status IS NULL";
   static final String RELEASE =
       "DELETE FROM idempotency_keys WHERE actor = $1 AND key = $2 AND status IS NULL";
   static final String PURGE = "DELETE FROM idempotency_keys WHERE expires_at < now()";
@@ -99,6 +107,7 @@ public final class IdempotencyStore {
     } catch (RuntimeException e) {
       result = Future.failedFuture(e);
     }
+    keepLeased(owner, key, result);
     return result.transform(done -> {
       if (done.failed()) {
         // No response (refused envelope, internal failure): free the key for a retry.
@@ -116,6 +125,23 @@ public final class IdempotencyStore {
         return Future.succeededFuture(new Replayable(response, false));
       });
     });
+  }
+
+  /**
+   * Renews the claim's lease while the work runs (a third of the lease at a time), so that a batch
+   * that runs longer than one lease is not taken over and run a second time by a retry. The lease
+   * only runs out when the instance running the batch is gone.
+   */
+  private void keepLeased(String owner, String key, Future<BatchResponse> running) {
+    Context context = Vertx.currentContext();
+    if (context == null || running.isComplete()) {
+      return;
+    }
+    long periodMs = Math.max(100, leaseSeconds * 1000 / 3);
+    long timer = context.owner().setPeriodic(periodMs, id -> pool.preparedQuery(RENEW)
+        .execute(Tuple.of(owner, key, leaseSeconds))
+        .onFailure(err -> LOG.warn("The lease of idempotency key {} could not be renewed: {}", key, err.toString())));
+    running.onComplete(ignored -> context.owner().cancelTimer(timer));
   }
 
   private Future<Void> complete(String owner, String key, BatchResponse response, int attempts) {
