@@ -19,7 +19,6 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -416,9 +415,6 @@ class FaultToleranceTest extends ApiTest {
   // ------------------------------------------------------------------------------------------ timeouts
 
   @Test
-  @Disabled("Known bug: a chunk the coordinator reported as TIMEOUT still commits later. The worker does "
-      + "not know the chunk's deadline (ChunkRequest/ChunkWorkerVerticle carry none), so it cannot roll back "
-      + "in time; enable once the deadline reaches WriteChunks")
   void aChunkReportedAsTimedOutIsNeverWrittenLater() {
     // The statement timeout is longer than the chunk timeout: the coordinator gives up first.
     TestService own = FaultSupport.startService(Map.of("CHUNK_TIMEOUT_MS", "1000", "DB_TIMEOUT_MS", "10000"),

@@ -66,6 +66,11 @@ public final class BatchCoordinator {
     return dispatch.start().map(ignored -> dispatch.outcome(batch));
   }
 
+  /** The worker's share of the chunk timeout: it must roll back before the coordinator gives up. */
+  private long workerBudgetMs() {
+    return Math.max(100, chunkTimeoutMs - Math.max(500, chunkTimeoutMs / 10));
+  }
+
   /** The reason given for the items of an atomic batch that was not written. */
   public static final String ATOMIC_NOT_WRITTEN =
       "Not written: the batch is atomic and other items failed, so nothing was written";
@@ -128,7 +133,7 @@ public final class BatchCoordinator {
 
     private void send(int chunkNumber) {
       inFlight++;
-      ChunkRequest request = new ChunkRequest(operation.name(), batchId, chunkNumber, options,
+      ChunkRequest request = new ChunkRequest(operation.name(), batchId, chunkNumber, options, workerBudgetMs(),
           List.copyOf(chunks.get(chunkNumber)));
       vertx.eventBus().<ChunkResult>request(operation.workerAddress(), request, delivery)
           .map(reply -> reply.body())

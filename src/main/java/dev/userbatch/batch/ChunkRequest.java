@@ -10,10 +10,12 @@ import java.util.UUID;
 /**
  * One chunk of work sent to a worker over the event bus. Immutable once built; everything in it
  * is decided before it is sent (create ids included), so sending the same chunk twice is safe.
- * {@code batchId} names the batch (and its audit row) the chunk belongs to.
+ * {@code batchId} names the batch (and its audit row) the chunk belongs to; {@code timeBudgetMs}
+ * is how long the worker may take before it must roll the chunk back (a little less than the
+ * coordinator waits, so that a chunk reported as timed out is never committed).
  */
 public record ChunkRequest(String operation, String batchId, int chunkNumber, BatchOptions options,
-                           List<PreparedItem> items) {
+                           long timeBudgetMs, List<PreparedItem> items) {
 
   public JsonObject toJson() {
     JsonArray indexes = new JsonArray();
@@ -27,6 +29,7 @@ public record ChunkRequest(String operation, String batchId, int chunkNumber, Ba
         .put("batchId", batchId)
         .put("chunkNumber", chunkNumber)
         .put("options", options.toJson())
+        .put("timeBudgetMs", timeBudgetMs)
         .put("indexes", indexes)
         .put("items", values);
   }
@@ -44,6 +47,6 @@ public record ChunkRequest(String operation, String batchId, int chunkNumber, Ba
       items.add(new PreparedItem(indexes.getInteger(i), values.getValue(i)));
     }
     return new ChunkRequest(json.getString("operation"), json.getString("batchId"), json.getInteger("chunkNumber"),
-        BatchOptions.fromJson(json.getJsonObject("options")), List.copyOf(items));
+        BatchOptions.fromJson(json.getJsonObject("options")), json.getLong("timeBudgetMs"), List.copyOf(items));
   }
 }

@@ -77,7 +77,7 @@ public final class ChunkWorkerVerticle extends VerticleBase {
     long started = System.nanoTime();
     Future<ChunkResult> result;
     try {
-      result = handler.process(chunk);
+      result = handler.process(chunk, Deadline.in(chunk.timeBudgetMs()));
     } catch (RuntimeException e) {
       result = Future.failedFuture(e);
     }

@@ -42,7 +42,7 @@ final class CreateChunkHandler implements ChunkHandler {
   }
 
   @Override
-  public Future<ChunkResult> process(ChunkRequest chunk) {
+  public Future<ChunkResult> process(ChunkRequest chunk, Deadline deadline) {
     boolean dryRun = chunk.options().dryRun();
     List<NewUser> users = new ArrayList<>(chunk.items().size());
     for (PreparedItem item : chunk.items()) {
@@ -54,7 +54,7 @@ final class CreateChunkHandler implements ChunkHandler {
     // Inserted in email order: concurrent batches with overlapping emails then wait for each other
     // on the unique email index in one order, and cannot deadlock (each waits for one that is ahead).
     List<NewUser> inEmailOrder = users.stream().sorted(Comparator.comparing(NewUser::email)).toList();
-    return WriteChunks.run(repository.pool(), cache, chunk, conn -> repository.insertAll(conn, inEmailOrder)
+    return WriteChunks.run(repository.pool(), cache, chunk, deadline, conn -> repository.insertAll(conn, inEmailOrder)
         .compose(inserted -> settleConflicts(conn, users, inserted))
         .map(created -> write(chunk, users, created)));
   }

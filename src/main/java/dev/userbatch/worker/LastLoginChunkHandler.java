@@ -23,9 +23,9 @@ final class LastLoginChunkHandler implements ChunkHandler {
   }
 
   @Override
-  public Future<ChunkResult> process(ChunkRequest chunk) {
+  public Future<ChunkResult> process(ChunkRequest chunk, Deadline deadline) {
     Map<String, PreparedItem> byId = IdChunks.byId(chunk);
-    return WriteChunks.run(repository.pool(), cache, chunk, conn ->
+    return WriteChunks.run(repository.pool(), cache, chunk, deadline, conn ->
         repository.recordLastLogin(conn, IdChunks.ids(chunk)).map(updated -> {
           ChunkOutcome outcome = new ChunkOutcome(chunk);
           for (JsonObject user : updated) {

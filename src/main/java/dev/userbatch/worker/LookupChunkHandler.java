@@ -29,7 +29,7 @@ final class LookupChunkHandler implements ChunkHandler {
   }
 
   @Override
-  public Future<ChunkResult> process(ChunkRequest chunk) {
+  public Future<ChunkResult> process(ChunkRequest chunk, Deadline deadline) {
     List<UUID> ids = new ArrayList<>(chunk.items().size());
     for (PreparedItem item : chunk.items()) {
       ids.add(UUID.fromString((String) item.value()));

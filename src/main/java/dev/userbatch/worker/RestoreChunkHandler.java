@@ -35,9 +35,9 @@ final class RestoreChunkHandler implements ChunkHandler {
   }
 
   @Override
-  public Future<ChunkResult> process(ChunkRequest chunk) {
+  public Future<ChunkResult> process(ChunkRequest chunk, Deadline deadline) {
     Map<String, PreparedItem> byId = IdChunks.byId(chunk);
-    return WriteChunks.run(repository.pool(), cache, chunk, conn ->
+    return WriteChunks.run(repository.pool(), cache, chunk, deadline, conn ->
             repository.lockForRestore(conn, IdChunks.ids(chunk), windowDays).compose(candidates -> {
               ChunkOutcome outcome = new ChunkOutcome(chunk);
               Map<UUID, RestoreCandidate> found = new HashMap<>();

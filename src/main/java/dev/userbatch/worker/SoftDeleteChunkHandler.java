@@ -24,9 +24,9 @@ final class SoftDeleteChunkHandler implements ChunkHandler {
   }
 
   @Override
-  public Future<ChunkResult> process(ChunkRequest chunk) {
+  public Future<ChunkResult> process(ChunkRequest chunk, Deadline deadline) {
     Map<String, PreparedItem> byId = IdChunks.byId(chunk);
-    return WriteChunks.run(repository.pool(), cache, chunk, conn ->
+    return WriteChunks.run(repository.pool(), cache, chunk, deadline, conn ->
         repository.softDelete(conn, IdChunks.ids(chunk)).map(result -> {
           ChunkOutcome outcome = new ChunkOutcome(chunk);
           for (JsonObject user : result.deleted()) {

@@ -12,6 +12,9 @@ final class SystemErrors {
   }
 
   static ErrorCode codeOf(Throwable err) {
+    if (err instanceof Deadline.Exceeded) {
+      return ErrorCode.TIMEOUT;
+    }
     for (Throwable t = err; t != null; t = t.getCause()) {
       if (t instanceof PgException pg) {
         String state = pg.getSqlState() == null ? "" : pg.getSqlState();
@@ -62,7 +65,9 @@ final class SystemErrors {
   static String messageOf(ErrorCode code, Throwable err) {
     return switch (code) {
       case DATABASE_UNAVAILABLE -> "Database unavailable: " + describe(err);
-      case TIMEOUT -> "Processing timeout: the database cancelled the statement";
+      case TIMEOUT -> err instanceof Deadline.Exceeded
+          ? "Processing timeout: the chunk did not finish in time and was rolled back"
+          : "Processing timeout: the database cancelled the statement";
       default -> "Internal error while processing the chunk";
     };
   }

@@ -42,11 +42,11 @@ final class UpdateChunkHandler implements ChunkHandler {
   }
 
   @Override
-  public Future<ChunkResult> process(ChunkRequest chunk) {
+  public Future<ChunkResult> process(ChunkRequest chunk, Deadline deadline) {
     List<Change> changes = chunk.items().stream().map(Change::of).toList();
     UUID[] ids = changes.stream().map(Change::id).toArray(UUID[]::new);
     String[] wanted = changes.stream().map(Change::email).filter(e -> e != null).toArray(String[]::new);
-    return WriteChunks.run(repository.pool(), cache, chunk, conn -> repository.lockForUpdate(conn, ids, wanted)
+    return WriteChunks.run(repository.pool(), cache, chunk, deadline, conn -> repository.lockForUpdate(conn, ids, wanted)
         .compose(locked -> apply(conn, chunk, changes, locked)));
   }
 

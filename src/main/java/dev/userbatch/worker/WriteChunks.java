@@ -13,6 +13,8 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
 /**
@@ -36,10 +38,20 @@ final class WriteChunks {
     }
   }
 
-  static Future<ChunkResult> run(Pool pool, UserCache cache, ChunkRequest chunk,
+  /** Fails the transaction's work at the deadline, so that the transaction rolls back instead of committing. */
+  private static <T> Future<T> withinDeadline(Future<T> work, Deadline deadline) {
+    long remaining = deadline.remainingMs();
+    if (remaining <= 0) {
+      return Future.failedFuture(new Deadline.Exceeded());
+    }
+    return work.timeout(remaining, TimeUnit.MILLISECONDS)
+        .recover(err -> Future.failedFuture(err instanceof TimeoutException ? new Deadline.Exceeded() : err));
+  }
+
+  static Future<ChunkResult> run(Pool pool, UserCache cache, ChunkRequest chunk, Deadline deadline,
                                  Function<SqlConnection, Future<ChunkWrite>> work) {
     BatchOptions options = chunk.options();
-    return Transactions.inTransaction(pool, conn -> work.apply(conn).compose(write -> {
+    return Transactions.inTransaction(pool, conn -> withinDeadline(work.apply(conn), deadline).compose(write -> {
           if (options.dryRun()) {
             return Future.failedFuture(new RolledBack(write, null));
           }
