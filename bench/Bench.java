@@ -68,8 +68,9 @@ public class Bench {
       case "suite" -> new Suite().run();
       case "big" -> new Big().run();
       case "report" -> System.exit(new Report().run());
+      case "cleanup" -> cleanupRun();
       default -> {
-        System.err.println("usage: java -cp <fat jar> bench/Bench.java suite|big|report");
+        System.err.println("usage: java -cp <fat jar> bench/Bench.java suite|big|report|cleanup");
         System.exit(2);
       }
     }
@@ -249,6 +250,28 @@ public class Bench {
     }
     try (Statement st = pg.createStatement()) {
       return st.executeUpdate("DELETE FROM users WHERE email LIKE '" + prefix + "%'");
+    }
+  }
+
+  /** Removes everything run RUN_ID left behind: its users (and their cache entries) and its COPY table. */
+  static void cleanupRun() throws Exception {
+    String run = env("RUN_ID", null);
+    if (run == null || !run.matches("[0-9a-z]+")) {
+      throw new IllegalArgumentException("RUN_ID must be set to the run's id");
+    }
+    Class.forName("org.postgresql.Driver");
+    Vertx vertx = Vertx.vertx();
+    try (Connection pg = DriverManager.getConnection(jdbcUrl(env("PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")))) {
+      RedisConnection redis = await(Redis.createClient(vertx,
+          new RedisOptions().setConnectionString(env("REDIS_URL", "redis://127.0.0.1:6379"))).connect());
+      long rows = cleanup(pg, redis, "bench-" + run + "-");
+      try (Statement st = pg.createStatement()) {
+        st.execute("DROP TABLE IF EXISTS bench_users_copy_" + run);
+      }
+      redis.close();
+      log("cleanup of run " + run + ": " + rows + " leftover rows deleted");
+    } finally {
+      vertx.close();
     }
   }
 

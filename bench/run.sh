@@ -6,6 +6,8 @@
 # Usage:  bench/run.sh
 # Environment (all optional):
 #   REPS=3            repetitions of each measurement (min/median/max are reported)
+#   LOOKUP_REPS=3*REPS repetitions of the (millisecond-scale) lookups and MGETs
+#   REQUEST_TIMEOUT=120 seconds before one measured request counts as failed
 #   DURATION=60       seconds of sustained mixed load
 #   CLIENTS=16        concurrent clients of the mixed load
 #   SKIP_BUILD=1      use the existing target/*-fat.jar instead of running `mvn -B -q -DskipTests package`
@@ -39,7 +41,7 @@ BUILT_JAR="$ROOT/target/user-batch-service-0.1.0-SNAPSHOT-fat.jar"
 RUN_ID="$(od -An -N4 -tx1 /dev/urandom | tr -d ' \n')"
 export RUN_ID
 WORK="$ROOT/bench/work/$RUN_ID"
-DATA_DIR_BENCH="$WORK/data"   # only used by embedded servers; removed at the end
+DATA_DIR_BENCH="$WORK/data"   # the service's DATA_DIR (embedded servers, development JWT secret); removed at the end
 mkdir -p "$WORK" "$DATA_DIR_BENCH" "$ROOT/bench/results"
 
 log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
@@ -77,6 +79,10 @@ stop_service() {
 cleanup() {
   stop_jstat
   stop_service
+  # rows a killed or timed-out run left behind (a big create goes on in the service after the client gives up)
+  if [[ -n "${BENCH_PG_URL:-}" && -f "${JAR:-}" ]]; then
+    PG_URL="$BENCH_PG_URL" REDIS_URL="$BENCH_REDIS_URL" bench cleanup || log "final cleanup failed"
+  fi
   rm -rf "$DATA_DIR_BENCH" "$WORK/service.jar" "$WORK/build"
 }
 trap cleanup EXIT

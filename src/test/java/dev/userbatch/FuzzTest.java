@@ -3,26 +3,28 @@ package dev.userbatch;
 import dev.userbatch.security.Scopes;
 import dev.userbatch.support.ApiTest;
 import dev.userbatch.support.TestData;
-import io.vertx.core.Future;
-import io.vertx.core.MultiMap;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.PoolOptions;
-import io.vertx.core.http.RequestOptions;
 import org.junit.jupiter.api.Test;
 
+import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -34,9 +36,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Hostile traffic against the running service: a few thousand generated requests (random JSON of
  * random shapes, wrong types in known fields, deep nesting, strings up to about 1 MB, invalid
  * UTF-8, random bytes, wrong methods and content types, random paths under /batch and random
- * query strings), 8 in flight, all with a valid token. Every request must get an answer within
- * 10 s, none a 5xx, and the service must still be ready afterwards. The seed is fixed (override
- * with {@code -Dfuzz.seed=…}) and printed with the counts per status.
+ * query strings), sent byte for byte over 8 keep-alive connections, all with a valid token (a few
+ * with a bad one). Every request must get an answer within 10 s, none a 5xx, and the service must
+ * still be ready afterwards. The seed is fixed (override with {@code -Dfuzz.seed=…}) and printed
+ * with the counts per status.
  */
 class FuzzTest extends ApiTest {
   private static final int REQUESTS = 2_500;
@@ -451,39 +454,41 @@ class FuzzTest extends ApiTest {
     System.out.println("FuzzTest seed: " + SEED + " (replay with -Dfuzz.seed=" + SEED + ")");
     String token = service.token("fuzz-" + SEED, Scopes.READ, Scopes.WRITE);
     Generator generator = new Generator(SEED, token);
-    List<Fuzzed> requests = new ArrayList<>(REQUESTS);
+    BlockingQueue<Fuzzed> requests = new LinkedBlockingQueue<>();
     for (int i = 0; i < REQUESTS; i++) {
       requests.add(generator.next());
     }
-    HttpClient client = service.clientVertx.createHttpClient(new HttpClientOptions()
-            .setDefaultHost("127.0.0.1").setDefaultPort(service.port())
-            .setMaxInitialLineLength(256 * 1024).setMaxHeaderSize(64 * 1024),
-        new PoolOptions().setHttp1MaxSize(IN_FLIGHT));
     Map<Integer, AtomicInteger> byStatus = new ConcurrentHashMap<>();
     Map<String, AtomicInteger> byKind = new ConcurrentHashMap<>();
-    List<String> serverErrors = java.util.Collections.synchronizedList(new ArrayList<>());
-    List<String> unanswered = java.util.Collections.synchronizedList(new ArrayList<>());
-    List<String> notJson = java.util.Collections.synchronizedList(new ArrayList<>());
+    List<String> serverErrors = Collections.synchronizedList(new ArrayList<>());
+    List<String> unanswered = Collections.synchronizedList(new ArrayList<>());
+    List<String> notJson = Collections.synchronizedList(new ArrayList<>());
+    AtomicInteger connections = new AtomicInteger();
     ExecutorService pool = Executors.newFixedThreadPool(IN_FLIGHT);
     long started = System.nanoTime();
     try {
-      for (Fuzzed request : requests) {
+      // IN_FLIGHT clients, each on its own keep-alive connection (a new one when the server closes it)
+      for (int worker = 0; worker < IN_FLIGHT; worker++) {
         pool.submit(() -> {
-          byKind.computeIfAbsent(request.kind(), k -> new AtomicInteger()).incrementAndGet();
-          try {
-            Answer answer = send(client, request).toCompletionStage().toCompletableFuture()
-                .get(TIMEOUT_MS + 1_000, TimeUnit.MILLISECONDS);
-            int status = answer.status();
-            byStatus.computeIfAbsent(status, s -> new AtomicInteger()).incrementAndGet();
-            if (status >= 500) {
-              serverErrors.add(status + " ← " + request.describe());
+          try (RawHttp http = new RawHttp(service.port(), connections)) {
+            Fuzzed request;
+            while ((request = requests.poll()) != null) {
+              byKind.computeIfAbsent(request.kind(), k -> new AtomicInteger()).incrementAndGet();
+              try {
+                Answer answer = http.exchange(request);
+                byStatus.computeIfAbsent(answer.status(), s -> new AtomicInteger()).incrementAndGet();
+                if (answer.status() >= 500) {
+                  serverErrors.add(answer.status() + " " + answer.body() + " ← " + request.describe());
+                }
+                if (answer.status() >= 400 && !request.method().equals(HttpMethod.HEAD) && !answer.json()) {
+                  notJson.add(answer.status() + " " + answer.body() + " ← " + request.describe());
+                }
+              } catch (IOException | RuntimeException e) {
+                unanswered.add(e + " ← " + request.describe());
+              }
             }
-            if (status >= 400 && !request.method().equals(HttpMethod.HEAD) && !answer.json()) {
-              notJson.add(status + " " + answer.body() + " ← " + request.describe());
-            }
-          } catch (Exception e) {
-            unanswered.add(e + " ← " + request.describe());
           }
+          return null;
         });
       }
       pool.shutdown();
@@ -492,18 +497,20 @@ class FuzzTest extends ApiTest {
       pool.shutdownNow();
     }
     long elapsedMs = (System.nanoTime() - started) / 1_000_000;
-    System.out.println("FuzzTest: " + REQUESTS + " requests in " + elapsedMs + " ms, by status: "
-        + new TreeMap<>(byStatus) + ", by kind: " + new TreeMap<>(byKind) + ", unanswered: " + unanswered.size());
+    System.out.println("FuzzTest: " + REQUESTS + " requests in " + elapsedMs + " ms over " + connections.get()
+        + " connections, by status: " + new TreeMap<>(byStatus) + ", by kind: " + new TreeMap<>(byKind)
+        + ", unanswered: " + unanswered.size());
     serverErrors.forEach(error -> System.out.println("FuzzTest 5xx: " + error));
+    unanswered.forEach(error -> System.out.println("FuzzTest unanswered: " + error));
     // reported, not failed: e.g. a path with a bad %-escape is refused by Vert.x Web itself (text body)
     System.out.println("FuzzTest: " + notJson.size() + " error answers without a JSON {code} body");
-    notJson.stream().limit(10).forEach(answer -> System.out.println("FuzzTest not JSON: "
-        + (answer.length() > 500 ? answer.substring(0, 500) + "…" : answer)));
-    unanswered.forEach(error -> System.out.println("FuzzTest unanswered: " + error));
+    notJson.stream().limit(5).forEach(answer -> System.out.println("FuzzTest not JSON: "
+        + (answer.length() > 300 ? answer.substring(0, 300) + "…" : answer)));
 
-    int ready = sync(client.request(new RequestOptions().setMethod(HttpMethod.GET).setURI("/health/ready"))
-        .compose(request -> request.send()).map(response -> response.statusCode()));
-    client.close();
+    int ready;
+    try (RawHttp http = new RawHttp(service.port(), connections)) {
+      ready = http.exchange(new Fuzzed("health", HttpMethod.GET, "/health/ready", Map.of(), null)).status();
+    }
     assertThat(serverErrors).as("requests answered with a 5xx").isEmpty();
     assertThat(unanswered).as("requests without an answer within " + TIMEOUT_MS + " ms").isEmpty();
     assertThat(byStatus.values().stream().mapToInt(AtomicInteger::get).sum()).isEqualTo(REQUESTS);
@@ -511,36 +518,159 @@ class FuzzTest extends ApiTest {
     assertThat(ready).as("GET /health/ready after the fuzz run").isEqualTo(200);
   }
 
-  /** A response: status, whether the body is a JSON error ({@code code}), the start of the body. */
+  /** A response: status, whether the body is JSON saying what failed, the start of the body. */
   private record Answer(int status, boolean json, String body) {
   }
 
-  private static Future<Answer> send(HttpClient client, Fuzzed fuzzed) {
-    MultiMap headers = MultiMap.caseInsensitiveMultiMap();
-    fuzzed.headers().forEach(headers::add);
-    RequestOptions options = new RequestOptions().setMethod(fuzzed.method()).setURI(fuzzed.uri())
-        .setHeaders(headers).setIdleTimeout(TIMEOUT_MS).setConnectTimeout(TIMEOUT_MS);
-    return client.request(options).compose(request -> {
-      if (fuzzed.body() == null) {
-        return request.send();
+  /**
+   * HTTP/1.1 over a plain socket with keep-alive: the request is written byte for byte as
+   * generated (any method, any URI, any header), the response is read by its framing
+   * (Content-Length, chunked, or until the server closes). Every read waits at most
+   * {@value #TIMEOUT_MS} ms.
+   */
+  private static final class RawHttp implements AutoCloseable {
+    private final int port;
+    private final AtomicInteger connections;
+    private Socket socket;
+    private InputStream in;
+
+    RawHttp(int port, AtomicInteger connections) {
+      this.port = port;
+      this.connections = connections;
+    }
+
+    Answer exchange(Fuzzed request) throws IOException {
+      if (socket == null) {
+        socket = new Socket("127.0.0.1", port);
+        socket.setSoTimeout((int) TIMEOUT_MS);
+        socket.setTcpNoDelay(true);
+        in = new BufferedInputStream(socket.getInputStream());
+        connections.incrementAndGet();
       }
-      if (fuzzed.chunked()) {
-        request.setChunked(true);
-        int half = fuzzed.body().length / 2;
-        request.write(Buffer.buffer(java.util.Arrays.copyOfRange(fuzzed.body(), 0, half)));
-        return request.send(Buffer.buffer(java.util.Arrays.copyOfRange(fuzzed.body(), half, fuzzed.body().length)));
-      }
-      return request.send(Buffer.buffer(fuzzed.body()));
-    }).compose(response -> response.body().map(body -> {
-      boolean json = false;
+      boolean written = false;
       try {
-        json = String.valueOf(response.getHeader("content-type")).startsWith("application/json")
-            && body.toJsonObject().getString("code") != null;
-      } catch (RuntimeException notJson) {
-        // json stays false
+        OutputStream out = socket.getOutputStream();
+        out.write(bytes(request));
+        out.flush();
+        written = true;
+        return read(request.method().equals(HttpMethod.HEAD));
+      } catch (IOException e) {
+        close();
+        throw written ? e : new IOException("could not send the request (" + e + ")", e);
+      }
+    }
+
+    private static byte[] bytes(Fuzzed request) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      StringBuilder head = new StringBuilder(request.method().name()).append(' ').append(request.uri())
+          .append(" HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+      request.headers().forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
+      byte[] body = request.body();
+      if (body != null) {
+        head.append(request.chunked() ? "Transfer-Encoding: chunked\r\n" : "Content-Length: " + body.length + "\r\n");
+      }
+      out.writeBytes(head.append("\r\n").toString().getBytes(StandardCharsets.UTF_8));
+      if (body != null && !request.chunked()) {
+        out.writeBytes(body);
+      } else if (body != null) {
+        int half = body.length / 2;
+        for (int[] chunk : new int[][] {{0, half}, {half, body.length}}) {
+          if (chunk[1] > chunk[0]) {
+            out.writeBytes((Integer.toHexString(chunk[1] - chunk[0]) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(body, chunk[0], chunk[1] - chunk[0]);
+            out.writeBytes("\r\n".getBytes(StandardCharsets.US_ASCII));
+          }
+        }
+        out.writeBytes("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      }
+      return out.toByteArray();
+    }
+
+    private Answer read(boolean head) throws IOException {
+      String statusLine = line();
+      String[] parts = statusLine.split(" ", 3);
+      if (parts.length < 2 || !parts[0].startsWith("HTTP/1.")) {
+        throw new IOException("not an HTTP response: " + statusLine);
+      }
+      int status = Integer.parseInt(parts[1]);
+      long length = -1;
+      boolean chunked = false;
+      boolean close = parts[0].equals("HTTP/1.0");
+      String contentType = "";
+      for (String header = line(); !header.isEmpty(); header = line()) {
+        String lower = header.toLowerCase(java.util.Locale.ROOT);
+        String value = lower.substring(lower.indexOf(':') + 1).trim();
+        if (lower.startsWith("content-length:")) {
+          length = Long.parseLong(value);
+        } else if (lower.startsWith("transfer-encoding:")) {
+          chunked = value.contains("chunked");
+        } else if (lower.startsWith("connection:")) {
+          close = value.contains("close");
+        } else if (lower.startsWith("content-type:")) {
+          contentType = value;
+        }
+      }
+      ByteArrayOutputStream body = new ByteArrayOutputStream();
+      if (head || status == 204 || status == 304 || status < 200) {
+        // no body
+      } else if (chunked) {
+        for (long size = Long.parseLong(line().split(";")[0].trim(), 16); size > 0;
+             size = Long.parseLong(line().split(";")[0].trim(), 16)) {
+          body.writeBytes(in.readNBytes((int) size));
+          line();
+        }
+        for (String trailer = line(); !trailer.isEmpty(); trailer = line()) {
+          // trailers are ignored
+        }
+      } else if (length >= 0) {
+        byte[] bytes = in.readNBytes((int) length);
+        if (bytes.length < length) {
+          throw new IOException("response body cut short after " + bytes.length + " of " + length + " bytes");
+        }
+        body.writeBytes(bytes);
+      } else {
+        body.writeBytes(in.readAllBytes());
+        close = true;
+      }
+      if (close) {
+        close();
       }
       String text = body.toString(StandardCharsets.UTF_8);
-      return new Answer(response.statusCode(), json, text.length() > 200 ? text.substring(0, 200) : text);
-    }));
+      boolean json = false;
+      if (contentType.startsWith("application/json")) {
+        try {
+          io.vertx.core.json.JsonObject answer = new io.vertx.core.json.JsonObject(text);
+          json = answer.getString("code") != null || answer.getJsonArray("failed") != null;
+        } catch (RuntimeException notJson) {
+          // json stays false
+        }
+      }
+      return new Answer(status, json, text.length() > 200 ? text.substring(0, 200) : text);
+    }
+
+    private String line() throws IOException {
+      StringBuilder line = new StringBuilder();
+      for (int c = in.read(); c != '\n'; c = in.read()) {
+        if (c == -1) {
+          throw new EOFException("connection closed by the server" + (line.length() > 0 ? " after " + line : ""));
+        }
+        if (c != '\r') {
+          line.append((char) c);
+        }
+      }
+      return line.toString();
+    }
+
+    @Override
+    public void close() {
+      if (socket != null) {
+        try {
+          socket.close();
+        } catch (IOException ignored) {
+          // closing anyway
+        }
+        socket = null;
+      }
+    }
   }
 }

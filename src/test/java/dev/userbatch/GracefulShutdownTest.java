@@ -29,9 +29,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * and exits within its grace period.
  */
 class GracefulShutdownTest extends ApiTest {
-  private static final int USERS = 9_000;
+  private static final int USERS = 4_000;
   private static final int CHUNK = 100;
-  private static final long GRACE_MS = 30_000;
+  private static final long GRACE_MS = 60_000;
 
   @Test
   void sigtermDuringABatchAnswersItAndExits() throws Exception {
