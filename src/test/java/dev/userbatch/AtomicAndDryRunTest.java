@@ -58,9 +58,12 @@ class AtomicAndDryRunTest extends ApiTest {
     return codes;
   }
 
-  /** Events recorded (transactional outbox) for the batch whose audit row is {@code audit}. */
+  /**
+   * Changes recorded (transactionally, for the outbox event) by the batch whose audit row is
+   * {@code audit}: none means no event.
+   */
   private long events(Row audit) {
-    return sync(sql("SELECT count(*) AS n FROM outbox_events WHERE event_id = $1", audit.getUUID("id")))
+    return sync(sql("SELECT count(*) AS n FROM batch_changes WHERE batch_id = $1", audit.getUUID("id")))
         .iterator().next().getLong("n");
   }
 

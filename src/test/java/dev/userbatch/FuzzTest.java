@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -45,7 +46,10 @@ class FuzzTest extends ApiTest {
   private static final int REQUESTS = 2_500;
   private static final int IN_FLIGHT = 8;
   private static final long TIMEOUT_MS = 10_000;
+  /** After a timeout, how long to keep listening to report whether the answer came late or never. */
+  private static final long LATE_ANSWER_WAIT_MS = 20_000;
   private static final long SEED = Long.getLong("fuzz.seed", 0x5EC0_2026L);
+  private static final AtomicInteger SEQUENCE = new AtomicInteger();
 
   private static final String[] ROUTES = {"/batch/users/create", "/batch/users/lookup", "/batch/users/update",
       "/batch/users/last-login", "/batch/users/soft-delete", "/batch/users/restore"};
@@ -64,19 +68,20 @@ class FuzzTest extends ApiTest {
 
   /** One generated request; {@code chunked}: the body is sent with chunked transfer encoding. */
   private record Fuzzed(String kind, HttpMethod method, String uri, Map<String, String> headers, byte[] body,
-                        boolean chunked) {
+                        boolean chunked, String id) {
     Fuzzed(String kind, HttpMethod method, String uri, Map<String, String> headers, byte[] body) {
-      this(kind, method, uri, headers, body, false);
+      this(kind, method, uri, headers, body, false, "fuzz-" + SEQUENCE.incrementAndGet());
     }
 
     Fuzzed asChunked() {
-      return new Fuzzed(kind, method, uri, headers, body, true);
+      return new Fuzzed(kind, method, uri, headers, body, true, id);
     }
 
     String describe() {
       String text = body == null ? "<no body>" : new String(body, 0, Math.min(body.length, 400),
           StandardCharsets.UTF_8);
-      return kind + " " + method + " " + (uri.length() > 300 ? uri.substring(0, 300) + "…" : uri) + " " + headers
+      return id + " " + kind + (chunked ? " (chunked)" : "") + " " + method + " "
+          + (uri.length() > 300 ? uri.substring(0, 300) + "…" : uri) + " " + headers
           + " body(" + (body == null ? 0 : body.length) + " bytes): " + text;
     }
   }
@@ -548,12 +553,25 @@ class FuzzTest extends ApiTest {
         connections.incrementAndGet();
       }
       boolean written = false;
+      long sent = System.nanoTime();
       try {
         OutputStream out = socket.getOutputStream();
         out.write(bytes(request));
         out.flush();
         written = true;
         return read(request.method().equals(HttpMethod.HEAD));
+      } catch (SocketTimeoutException e) {
+        // a failure all the same; for the report, see whether (and when) the answer comes at all
+        String late;
+        try {
+          socket.setSoTimeout((int) LATE_ANSWER_WAIT_MS);
+          int status = read(request.method().equals(HttpMethod.HEAD)).status();
+          late = "answered " + status + " after " + (System.nanoTime() - sent) / 1_000_000 + " ms";
+        } catch (IOException | RuntimeException again) {
+          late = "no answer after " + (System.nanoTime() - sent) / 1_000_000 + " ms (" + again + ")";
+        }
+        close();
+        throw new IOException("no answer within " + TIMEOUT_MS + " ms (" + late + ")", e);
       } catch (IOException e) {
         close();
         throw written ? e : new IOException("could not send the request (" + e + ")", e);
@@ -565,6 +583,7 @@ class FuzzTest extends ApiTest {
       StringBuilder head = new StringBuilder(request.method().name()).append(' ').append(request.uri())
           .append(" HTTP/1.1\r\nHost: 127.0.0.1\r\n");
       request.headers().forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
+      head.append("X-Request-Id: ").append(request.id()).append("\r\n"); // the correlation id in the logs
       byte[] body = request.body();
       if (body != null) {
         head.append(request.chunked() ? "Transfer-Encoding: chunked\r\n" : "Content-Length: " + body.length + "\r\n");

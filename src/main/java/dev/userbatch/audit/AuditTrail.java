@@ -2,13 +2,13 @@ package dev.userbatch.audit;
 
 import dev.userbatch.batch.BatchOperation;
 import dev.userbatch.batch.BatchOutcome;
+import dev.userbatch.db.BatchChanges;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 
 import java.util.ArrayList;
@@ -17,22 +17,24 @@ import java.util.UUID;
 
 /**
  * The audit trail of batch operations in table {@code audit_log}: one row per operation. The row
- * is opened before the first chunk, each write chunk adds the ids it changed inside its own
- * transaction ({@link #recordChunk}), and the row is closed with the outcome, then published on
- * the event bus at {@value #ADDRESS} for a co-deployed security service.
+ * is opened before the first chunk (together with the batch's outbox event), each write chunk
+ * records the ids it changed inside its own transaction ({@link BatchChanges}), and the row is
+ * closed with the outcome and those ids, then published on the event bus at {@value #ADDRESS} for
+ * a co-deployed security service. Until it is closed, the ids of a running (or interrupted)
+ * batch are in {@code batch_changes}.
  */
 public final class AuditTrail {
   public static final String ADDRESS = "users.audit";
 
+  /** The audit row, and the batch's outbox event when it will have one ($9: its type, or null). */
   static final String OPEN =
-      "INSERT INTO audit_log (id, operation, actor, client_ip, user_agent, correlation_id, total, dry_run) "
-          + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
-  static final String RECORD_CHUNK =
-      "UPDATE audit_log SET user_ids = user_ids || $2::uuid[], successful = successful + cardinality($2::uuid[]) "
-          + "WHERE id = $1";
+      "WITH audit AS (INSERT INTO audit_log (id, operation, actor, client_ip, user_agent, correlation_id, total, "
+          + "dry_run) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id) "
+          + "INSERT INTO outbox_events (event_id, type) SELECT id, $9 FROM audit WHERE $9::text IS NOT NULL";
   static final String CLOSE =
       "UPDATE audit_log SET finished_at = now(), failed = $2, outcome = $3, "
-          + "user_ids = COALESCE($4::uuid[], user_ids), successful = COALESCE($5, successful) "
+          + "user_ids = COALESCE($4::uuid[], " + BatchChanges.USER_IDS_OF_BATCH.formatted("$1") + "), "
+          + "successful = $5 "
           + "WHERE id = $1 "
           + "RETURNING id, operation, actor, started_at, finished_at, client_ip, user_agent, correlation_id, "
           + "user_ids, total, successful, failed, outcome, dry_run";
@@ -45,23 +47,17 @@ public final class AuditTrail {
     this.pool = pool;
   }
 
-  /** Opens the audit row of a batch; its id is the batch id carried by every chunk. */
-  public Future<UUID> open(BatchOperation operation, AuditContext context, int total, boolean dryRun) {
+  /**
+   * Opens the audit row of a batch; its id is the batch id carried by every chunk. A write batch
+   * that is not a dry run also gets its outbox event row (of type {@code eventType}).
+   */
+  public Future<UUID> open(BatchOperation operation, AuditContext context, int total, boolean dryRun,
+                           String eventType) {
     UUID id = UUID.randomUUID();
     return pool.preparedQuery(OPEN)
         .execute(Tuple.of(id, operation.name(), context.actor(), context.clientIp(), context.userAgent(),
-            context.correlationId(), total, dryRun))
+            context.correlationId(), total, dryRun).addString(dryRun ? null : eventType))
         .map(ignored -> id);
-  }
-
-  /** Adds the users a chunk changed; call inside the chunk's transaction. */
-  public static Future<Void> recordChunk(SqlConnection conn, UUID batchId, UUID[] changedUserIds) {
-    if (batchId == null || changedUserIds.length == 0) {
-      return Future.succeededFuture();
-    }
-    // Not Tuple.of(batchId, ids): a UUID[] second argument would be spread as varargs.
-    return conn.preparedQuery(RECORD_CHUNK).execute(Tuple.tuple().addUUID(batchId).addArrayOfUUID(changedUserIds))
-        .mapEmpty();
   }
 
   /**
@@ -72,20 +68,17 @@ public final class AuditTrail {
   public Future<JsonObject> close(UUID batchId, BatchOutcome outcome) {
     int failed = outcome.failures().size();
     String result = failed == 0 ? "success" : outcome.successful() == 0 ? "failed" : "partial";
+    // Lookups change nothing: their row records which users were read. A dry run rolls its chunks
+    // back, their ids with them: nobody was changed, but successful says what would have
+    // succeeded, as the response does.
     UUID[] readIds = null;
-    Integer read = null;
     if (outcome.operation().kind() == BatchOperation.Kind.LOOKUP) {
       List<UUID> ids = new ArrayList<>(outcome.data().size());
       outcome.data().forEach(user -> ids.add(UUID.fromString(((JsonObject) user).getString("id"))));
       readIds = ids.toArray(UUID[]::new);
-      read = readIds.length;
-    } else if (outcome.options().dryRun()) {
-      // A dry run rolls its chunks back, their ids with them: nobody was changed (user_ids stays
-      // empty), but successful says what would have succeeded, as the response does.
-      read = outcome.successful();
     }
     return pool.preparedQuery(CLOSE)
-        .execute(Tuple.of(batchId, failed, result, readIds, read))
+        .execute(Tuple.of(batchId, failed, result, readIds, outcome.successful()))
         .map(rows -> {
           JsonObject record = toJson(rows.iterator().next());
           vertx.eventBus().publish(ADDRESS, record);

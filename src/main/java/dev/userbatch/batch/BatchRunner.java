@@ -3,6 +3,7 @@ package dev.userbatch.batch;
 import dev.userbatch.audit.AuditContext;
 import dev.userbatch.audit.AuditTrail;
 import dev.userbatch.config.ServiceConfig;
+import dev.userbatch.events.EventTypes;
 import dev.userbatch.idempotency.IdempotencyStore;
 import dev.userbatch.metrics.BatchMetrics;
 import dev.userbatch.validation.FieldError;
@@ -129,7 +130,8 @@ public final class BatchRunner {
               .addKeyValue("invalid", accepted.batch().failures().size())
               .addKeyValue("options", accepted.options().toJson().encode())
               .log("batch started");
-          return audit.open(operation, context, accepted.batch().total(), accepted.options().dryRun())
+          return audit.open(operation, context, accepted.batch().total(), accepted.options().dryRun(),
+                  EventTypes.of(operation.name()))
               .recover(err -> {
                 RequestException unavailable = new RequestException(503, ErrorCode.DATABASE_UNAVAILABLE.name(),
                     "The batch was not started: its audit record could not be written (database unavailable)");

@@ -2,6 +2,7 @@ package dev.userbatch.events;
 
 import dev.userbatch.audit.AuditTrail;
 import dev.userbatch.config.ServiceConfig;
+import dev.userbatch.db.BatchChanges;
 import dev.userbatch.db.Clients;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -48,16 +49,23 @@ public final class OutboxRelayVerticle extends VerticleBase {
   private static final int BATCH_LIMIT = 200;
   private static final long STOP_PASS_TIMEOUT_MS = 5_000;
 
+  /** Events ready to relay, with the users their batch changed (from batch_changes). */
   static final String PENDING =
-      "SELECT o.event_id, o.type, o.user_ids, o.created_at, a.finished_at, "
+      "SELECT o.event_id, o.type, " + BatchChanges.USER_IDS_OF_BATCH.formatted("o.event_id") + " AS user_ids, "
+          + "o.created_at, a.finished_at, "
           + "o.bus_published_at IS NOT NULL AS bus_done, o.stream_published_at IS NOT NULL AS stream_done, "
           + "a.actor, a.correlation_id, a.total, a.failed "
           + "FROM outbox_events o LEFT JOIN audit_log a ON a.id = o.event_id "
           + "WHERE (o.bus_published_at IS NULL OR o.stream_published_at IS NULL) "
           + "AND ((a.finished_at IS NOT NULL AND o.event_id = ANY($1::uuid[])) "
           + "OR a.finished_at < now() - make_interval(secs => $2) "
-          + "OR o.updated_at < now() - make_interval(secs => $3)) "
+          + "OR (a.finished_at IS NULL AND coalesce((SELECT max(c.created_at) FROM batch_changes c "
+          + "WHERE c.batch_id = o.event_id), o.created_at) < now() - make_interval(secs => $3))) "
           + "ORDER BY o.created_at LIMIT $4 FOR UPDATE OF o SKIP LOCKED";
+  /** A batch that changed nobody has no event: its row is closed without publishing. */
+  static final String CLOSE_EMPTY =
+      "UPDATE outbox_events SET bus_published_at = now(), stream_published_at = now() "
+          + "WHERE event_id = ANY($1::uuid[])";
   static final String MARK_BUS = "UPDATE outbox_events SET bus_published_at = now() WHERE event_id = ANY($1::uuid[])";
   static final String MARK_STREAM =
       "UPDATE outbox_events SET stream_published_at = now() WHERE event_id = ANY($1::uuid[])";
@@ -71,6 +79,7 @@ public final class OutboxRelayVerticle extends VerticleBase {
   private boolean running;
   private boolean again;
   private boolean streamDown;
+  private boolean databaseDown;
 
   public OutboxRelayVerticle(ServiceConfig config) {
     this.config = config;
@@ -108,7 +117,19 @@ public final class OutboxRelayVerticle extends VerticleBase {
     local.values().removeIf(finishedAt -> finishedAt < cutoff);
     return pool.withTransaction(this::relay)
         .onSuccess(done -> local.keySet().removeAll(done))
-        .onFailure(err -> LOG.warn("Outbox relay pass failed, will retry: {}", err.toString()))
+        .onSuccess(ignored -> {
+          if (databaseDown) {
+            LOG.info("Outbox relay: database reachable again");
+            databaseDown = false;
+          }
+        })
+        .onFailure(err -> {
+          if (!databaseDown) {
+            LOG.warn("Outbox relay pass failed, retrying every {} ms until it works: {}",
+                config.eventRelayIntervalMs(), err.toString());
+            databaseDown = true;
+          }
+        })
         .<Void>mapEmpty()
         .onComplete(ignored -> {
           running = false;
@@ -127,9 +148,15 @@ public final class OutboxRelayVerticle extends VerticleBase {
       List<UUID> toStream = new ArrayList<>();
       List<UUID> streamDone = new ArrayList<>();
       List<Request> xadds = new ArrayList<>();
+      List<UUID> empty = new ArrayList<>();
       for (Row row : rows) {
-        JsonObject event = event(row);
         UUID id = row.getUUID("event_id");
+        if (row.getArrayOfUUIDs("user_ids").length == 0) {
+          empty.add(id);
+          streamDone.add(id);
+          continue;
+        }
+        JsonObject event = event(row);
         if (!row.getBoolean("bus_done")) {
           vertx.eventBus().publish(ADDRESS, event);
           toBus.add(id);
@@ -143,7 +170,7 @@ public final class OutboxRelayVerticle extends VerticleBase {
           streamDone.add(id);
         }
       }
-      Future<Void> bus = mark(conn, MARK_BUS, toBus);
+      Future<Void> bus = mark(conn, CLOSE_EMPTY, empty).compose(ignored -> mark(conn, MARK_BUS, toBus));
       return bus.compose(ignored -> xadds.isEmpty() ? Future.succeededFuture(streamDone) : redis.batch(xadds)
           .timeout(config.cacheTimeoutMs(), TimeUnit.MILLISECONDS)
           .compose(replies -> {

@@ -1,13 +1,12 @@
 package dev.userbatch.worker;
 
-import dev.userbatch.audit.AuditTrail;
 import dev.userbatch.batch.BatchCoordinator;
 import dev.userbatch.batch.BatchOptions;
 import dev.userbatch.batch.ChunkRequest;
 import dev.userbatch.batch.ChunkResult;
 import dev.userbatch.cache.UserCache;
+import dev.userbatch.db.BatchChanges;
 import dev.userbatch.db.Transactions;
-import dev.userbatch.events.Outbox;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
@@ -18,8 +17,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
 /**
- * The one way a write chunk runs: its work, and the ids it changed in the batch's audit row and
- * outbox event, in one transaction; then the cache. A dry run always rolls back (and leaves the cache alone); an
+ * The one way a write chunk runs: its work, and the ids it changed (for the batch's audit row and
+ * event, see {@link BatchChanges}), in one transaction; then the cache. A dry run always rolls back (and leaves the cache alone); an
  * atomic chunk rolls back when any item failed. Both still answer what the run found.
  */
 final class WriteChunks {
@@ -58,10 +57,7 @@ final class WriteChunks {
           if (options.atomic() && write.outcome().hasFailures()) {
             return Future.failedFuture(new RolledBack(write, BatchCoordinator.ATOMIC_NOT_WRITTEN));
           }
-          UUID[] changed = write.changedIds();
-          return AuditTrail.recordChunk(conn, chunk.batchUuid(), changed)
-              .compose(ignored -> Outbox.recordChunk(conn, chunk.batchUuid(), chunk.operation(), changed))
-              .map(write);
+          return BatchChanges.record(conn, chunk.batchUuid(), chunk.chunkNumber(), write.changedIds()).map(write);
         }))
         .compose(write -> (write.deletes() ? cache.markDeleted(write.changed()) : cache.putAll(write.changed()))
             .map(ignored -> write.outcome().build()))

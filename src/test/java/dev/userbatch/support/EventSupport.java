@@ -1,5 +1,6 @@
 package dev.userbatch.support;
 
+import dev.userbatch.db.BatchChanges;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -99,8 +100,8 @@ public final class EventSupport {
   /** The outbox row of an event, or null. */
   public static Row outboxRow(Pool pg, String eventId) {
     RowSet<Row> rows = FaultSupport.await(pg.preparedQuery(
-            "SELECT event_id, type, user_ids, bus_published_at, stream_published_at FROM outbox_events "
-                + "WHERE event_id = $1")
+            "SELECT event_id, type, " + BatchChanges.USER_IDS_OF_BATCH.formatted("event_id") + " AS user_ids, "
+                + "bus_published_at, stream_published_at FROM outbox_events WHERE event_id = $1")
         .execute(Tuple.of(UUID.fromString(eventId))), 10);
     return rows.size() == 0 ? null : rows.iterator().next();
   }
