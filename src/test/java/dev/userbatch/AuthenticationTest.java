@@ -293,6 +293,30 @@ class AuthenticationTest extends ApiTest {
     }
   }
 
+  @Test
+  void metricsCanBePutBehindTheirOwnToken() {
+    String metricsToken = "metrics-" + UUID.randomUUID();
+    TestService guarded = TestService.start(base -> SeparateService.config(base,
+        Map.of("METRICS_TOKEN", metricsToken), null));
+    try {
+      HttpResponse<Buffer> open = sync(guarded.anonymousHttp.get("/metrics").send());
+      assertRefused(open, 401, "UNAUTHORIZED", "Bearer realm=\"metrics\"");
+      assertThat(open.bodyAsString()).doesNotContain(metricsToken);
+      for (String wrong : List.of("Bearer " + metricsToken + "x", "Bearer " + metricsToken.substring(1), metricsToken,
+          "Bearer " + guarded.token("test-suite", Scopes.READ, Scopes.WRITE))) {
+        assertThat(sync(guarded.anonymousHttp.get("/metrics").putHeader("Authorization", wrong).send()).statusCode())
+            .as(wrong).isEqualTo(401);
+      }
+      HttpResponse<Buffer> allowed = sync(guarded.anonymousHttp.get("/metrics")
+          .putHeader("Authorization", "Bearer " + metricsToken).send());
+      assertThat(allowed.statusCode()).isEqualTo(200);
+      assertThat(allowed.bodyAsString()).contains("jvm_");
+      assertThat(sync(guarded.anonymousHttp.get("/health/ready").send()).statusCode()).isEqualTo(200);
+    } finally {
+      guarded.close();
+    }
+  }
+
   private static String pem(String type, byte[] der) {
     return "-----BEGIN " + type + "-----\n"
         + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)

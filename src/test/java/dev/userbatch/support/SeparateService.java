@@ -16,7 +16,7 @@ public final class SeparateService {
   /**
    * The configuration an operator would get from these environment variables, on {@code base}'s
    * port and DATA_DIR (unless {@code env} names one), the shared service's PostgreSQL and Redis
-   * (unless {@code redisUrl} is given), and {@code base}'s security settings (its JWT secret).
+   * (unless {@code redisUrl} is given), with {@code base}'s JWT secret (the test secret).
    */
   public static ServiceConfig config(ServiceConfig base, Map<String, String> env, String redisUrl) {
     ServiceConfig shared = TestService.shared().app.config();
@@ -24,8 +24,8 @@ public final class SeparateService {
     all.put("DATA_DIR", base.dataDir().toString());
     all.put("SHUTDOWN_TIMEOUT_MS", SHUTDOWN_TIMEOUT_MS);
     all.putAll(env);
-    return ServiceConfig.load(all).withHttpPort(base.httpPort())
-        .withEndpoints(shared.pgUrl(), redisUrl != null ? redisUrl : shared.redisUrl())
-        .withSecurity(base.security());
+    ServiceConfig loaded = ServiceConfig.load(all).withHttpPort(base.httpPort())
+        .withEndpoints(shared.pgUrl(), redisUrl != null ? redisUrl : shared.redisUrl());
+    return loaded.withSecurity(loaded.security().withJwtSecret(base.security().jwtSecret()));
   }
 }
