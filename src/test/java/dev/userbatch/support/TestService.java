@@ -21,6 +21,7 @@ import io.vertx.sqlclient.PoolOptions;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 
@@ -68,9 +69,11 @@ public final class TestService {
   /** A separate service instance (for tests that break its Redis or PostgreSQL); close it after. */
   public static TestService start(UnaryOperator<ServiceConfig> customise) {
     try {
-      ServiceConfig config = ServiceConfig.load(Map.of(
-              "DATA_DIR", Path.of("target", "test-data").toAbsolutePath().toString()))
-          .withHttpPort(freePort());
+      // The environment decides where PostgreSQL and Redis come from (PG_URL, REDIS_URL, EMBEDDED),
+      // as for the service itself: `EMBEDDED=always mvn verify` runs the suite on embedded servers.
+      Map<String, String> env = new HashMap<>(System.getenv());
+      env.put("DATA_DIR", Path.of("target", "test-data").toAbsolutePath().toString());
+      ServiceConfig config = ServiceConfig.load(env).withHttpPort(freePort());
       config = config.withSecurity(config.security().withJwtSecret(JWT_SECRET));
       return new TestService(UserBatchApp.start(customise.apply(config)));
     } catch (Exception e) {
