@@ -87,6 +87,7 @@ public final class ApiVerticle extends VerticleBase {
     router.route().failureHandler(ErrorResponses::handle);
     router.errorHandler(404, ErrorResponses::handle);
     router.errorHandler(405, ErrorResponses::handle);
+    router.errorHandler(400, ErrorResponses::badRequest);
 
     HttpServerOptions server = new HttpServerOptions()
         .setPort(config.httpPort())
@@ -130,7 +131,7 @@ public final class ApiVerticle extends VerticleBase {
   }
 
   private BatchEndpoint endpoint(BatchOperation operation, BatchRunner runner) {
-    return new BatchEndpoint(vertx, operation, runner, rateLimiter, config.trustedProxies());
+    return new BatchEndpoint(vertx, operation, runner, rateLimiter, telemetry.batchMetrics(), config.trustedProxies());
   }
 
   /**

@@ -5,6 +5,7 @@ import dev.userbatch.batch.BatchOperation;
 import dev.userbatch.batch.BatchRunner;
 import dev.userbatch.batch.RequestException;
 import dev.userbatch.idempotency.IdempotencyStore;
+import dev.userbatch.metrics.BatchMetrics;
 import dev.userbatch.security.BearerAuth;
 import dev.userbatch.security.RateLimiter;
 import io.vertx.core.Vertx;
@@ -27,10 +28,12 @@ final class BatchEndpoint {
   private final BatchOperation operation;
   private final BatchRunner runner;
   private final RateLimiter rateLimiter;
+  private final BatchMetrics metrics;
   private final Set<String> trustedProxies;
 
   BatchEndpoint(Vertx vertx, BatchOperation operation, BatchRunner runner, RateLimiter rateLimiter,
-                Set<String> trustedProxies) {
+                BatchMetrics metrics, Set<String> trustedProxies) {
+    this.metrics = metrics;
     this.vertx = vertx;
     this.operation = operation;
     this.runner = runner;
@@ -67,6 +70,7 @@ final class BatchEndpoint {
         .onSuccess(decision -> {
           RateLimitHeaders.put(ctx, decision);
           if (!decision.allowed()) {
+            metrics.rateLimited(operation.name());
             RateLimitHeaders.refuse(ctx, operation.name(), decision);
             return;
           }
