@@ -60,22 +60,36 @@ public final class TestService {
 
   public static synchronized TestService shared() {
     if (shared == null) {
-      shared = start(config -> config);
+      shared = launch(baseConfig());
       Runtime.getRuntime().addShutdownHook(new Thread(shared::close));
     }
     return shared;
   }
 
-  /** A separate service instance (for tests that break its Redis or PostgreSQL); close it after. */
+  /**
+   * A separate service instance (for tests that break its Redis or PostgreSQL); close it after.
+   * It starts on the shared service's PostgreSQL and Redis unless {@code customise} says otherwise,
+   * so that embedded servers are started once per test JVM.
+   */
   public static TestService start(UnaryOperator<ServiceConfig> customise) {
+    ServiceConfig sharedConfig = shared().app.config();
+    return launch(customise.apply(baseConfig().withEndpoints(sharedConfig.pgUrl(), sharedConfig.redisUrl())));
+  }
+
+  /**
+   * The environment decides where PostgreSQL and Redis come from (PG_URL, REDIS_URL, EMBEDDED), as
+   * for the service itself: `EMBEDDED=always mvn verify` runs the suite on embedded servers.
+   */
+  private static ServiceConfig baseConfig() {
+    Map<String, String> env = new HashMap<>(System.getenv());
+    env.put("DATA_DIR", Path.of("target", "test-data").toAbsolutePath().toString());
+    ServiceConfig config = ServiceConfig.load(env).withHttpPort(freePort());
+    return config.withSecurity(config.security().withJwtSecret(JWT_SECRET));
+  }
+
+  private static TestService launch(ServiceConfig config) {
     try {
-      // The environment decides where PostgreSQL and Redis come from (PG_URL, REDIS_URL, EMBEDDED),
-      // as for the service itself: `EMBEDDED=always mvn verify` runs the suite on embedded servers.
-      Map<String, String> env = new HashMap<>(System.getenv());
-      env.put("DATA_DIR", Path.of("target", "test-data").toAbsolutePath().toString());
-      ServiceConfig config = ServiceConfig.load(env).withHttpPort(freePort());
-      config = config.withSecurity(config.security().withJwtSecret(JWT_SECRET));
-      return new TestService(UserBatchApp.start(customise.apply(config)));
+      return new TestService(UserBatchApp.start(config));
     } catch (Exception e) {
       throw new IllegalStateException("test service did not start", e);
     }
