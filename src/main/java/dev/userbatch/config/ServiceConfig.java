@@ -108,27 +108,29 @@ public record ServiceConfig(
         SecurityConfig.fromJson(json));
   }
 
-  public ServiceConfig withEndpoints(String pgUrl, String redisUrl) {
-    return new ServiceConfig(httpPort, bridgePort, pgUrl, redisUrl, dataDir, embedded, maxItemsPerRequest, atomicMaxItems,
-        maxBodyBytes, cacheTtlSeconds, restoreWindowDays, idempotencyRetentionHours, workerInstances, pgPoolSize, chunkTimeoutMs, dbTimeoutMs, cacheTimeoutMs, shutdownTimeoutMs, eventRelayIntervalMs, eventStreamMaxLength, trustedProxies, security);
+  public ServiceConfig withEndpoints(String newPgUrl, String newRedisUrl) {
+    return with(httpPort, bridgePort, newPgUrl, newRedisUrl, security);
   }
 
   public ServiceConfig withSecurity(SecurityConfig newSecurity) {
-    return new ServiceConfig(httpPort, bridgePort, pgUrl, redisUrl, dataDir, embedded, maxItemsPerRequest, atomicMaxItems,
-        maxBodyBytes, cacheTtlSeconds, restoreWindowDays, idempotencyRetentionHours, workerInstances, pgPoolSize,
-        chunkTimeoutMs, dbTimeoutMs, cacheTimeoutMs, shutdownTimeoutMs, eventRelayIntervalMs, eventStreamMaxLength, trustedProxies, newSecurity);
+    return with(httpPort, bridgePort, pgUrl, redisUrl, newSecurity);
   }
 
   public ServiceConfig withBridgePort(int port) {
-    return new ServiceConfig(httpPort, port, pgUrl, redisUrl, dataDir, embedded, maxItemsPerRequest, atomicMaxItems,
-        maxBodyBytes, cacheTtlSeconds, restoreWindowDays, idempotencyRetentionHours, workerInstances, pgPoolSize,
-        chunkTimeoutMs, dbTimeoutMs, cacheTimeoutMs, shutdownTimeoutMs, eventRelayIntervalMs, eventStreamMaxLength,
-        trustedProxies, security);
+    return with(httpPort, port, pgUrl, redisUrl, security);
   }
 
   public ServiceConfig withHttpPort(int port) {
-    return new ServiceConfig(port, bridgePort, pgUrl, redisUrl, dataDir, embedded, maxItemsPerRequest, atomicMaxItems,
-        maxBodyBytes, cacheTtlSeconds, restoreWindowDays, idempotencyRetentionHours, workerInstances, pgPoolSize, chunkTimeoutMs, dbTimeoutMs, cacheTimeoutMs, shutdownTimeoutMs, eventRelayIntervalMs, eventStreamMaxLength, trustedProxies, security);
+    return with(port, bridgePort, pgUrl, redisUrl, security);
+  }
+
+  /** A copy with the components that start-up and tests change; the others stay. */
+  private ServiceConfig with(int newHttpPort, int newBridgePort, String newPgUrl, String newRedisUrl,
+                             SecurityConfig newSecurity) {
+    return new ServiceConfig(newHttpPort, newBridgePort, newPgUrl, newRedisUrl, dataDir, embedded,
+        maxItemsPerRequest, atomicMaxItems, maxBodyBytes, cacheTtlSeconds, restoreWindowDays,
+        idempotencyRetentionHours, workerInstances, pgPoolSize, chunkTimeoutMs, dbTimeoutMs, cacheTimeoutMs,
+        shutdownTimeoutMs, eventRelayIntervalMs, eventStreamMaxLength, trustedProxies, newSecurity);
   }
 
   /** camelCase field name to the environment variable that overrides it: pgUrl → PG_URL. */
