@@ -74,12 +74,6 @@ final class ErrorResponses {
   }
 
   static void send(RoutingContext ctx, int status, JsonObject body) {
-    if (ctx.response().ended()) {
-      return;
-    }
-    ctx.response()
-        .setStatusCode(status)
-        .putHeader("content-type", "application/json")
-        .end(body.toBuffer());
+    JsonResponses.send(ctx.response(), status, body);
   }
 }

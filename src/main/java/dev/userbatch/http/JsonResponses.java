@@ -1,0 +1,70 @@
+package dev.userbatch.http;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.Map;
+
+/**
+ * Sends JSON bodies. A batch result with many users is written in pieces (chunked transfer)
+ * instead of being encoded into one buffer first: a 100,000-user response is about 23 MB, and
+ * encoding it whole would need that much again on top of the objects it is made of.
+ */
+final class JsonResponses {
+  /** Arrays longer than this are streamed element by element. */
+  static final int STREAM_THRESHOLD = 1_000;
+  private static final int ELEMENTS_PER_WRITE = 500;
+
+  private JsonResponses() {
+  }
+
+  static void send(HttpServerResponse response, int status, JsonObject body) {
+    if (response.ended()) {
+      return;
+    }
+    response.setStatusCode(status).putHeader("content-type", "application/json");
+    if (!hasLargeArray(body)) {
+      response.end(body.toBuffer());
+      return;
+    }
+    response.setChunked(true);
+    Buffer piece = Buffer.buffer("{");
+    boolean first = true;
+    for (Map.Entry<String, Object> field : body) {
+      if (!first) {
+        piece.appendString(",");
+      }
+      first = false;
+      piece.appendString(Json.encode(field.getKey())).appendString(":");
+      if (field.getValue() instanceof JsonArray array && array.size() > STREAM_THRESHOLD) {
+        piece.appendString("[");
+        for (int i = 0; i < array.size(); i++) {
+          if (i > 0) {
+            piece.appendString(",");
+          }
+          piece.appendBuffer(Json.encodeToBuffer(array.getValue(i)));
+          if ((i + 1) % ELEMENTS_PER_WRITE == 0) {
+            response.write(piece);
+            piece = Buffer.buffer();
+          }
+        }
+        piece.appendString("]");
+      } else {
+        piece.appendBuffer(Json.encodeToBuffer(field.getValue()));
+      }
+    }
+    response.end(piece.appendString("}"));
+  }
+
+  private static boolean hasLargeArray(JsonObject body) {
+    for (Map.Entry<String, Object> field : body) {
+      if (field.getValue() instanceof JsonArray array && array.size() > STREAM_THRESHOLD) {
+        return true;
+      }
+    }
+    return false;
+  }
+}
