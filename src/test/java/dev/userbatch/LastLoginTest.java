@@ -33,10 +33,6 @@ class LastLoginTest extends ApiTest {
     return call(HttpMethod.PATCH, PATH, request(userIds, options));
   }
 
-  private static String id(JsonArray users, int i) {
-    return users.getJsonObject(i).getString("id");
-  }
-
   @Test
   void recordsTheLastLoginOfEveryUserAndCachesIt(VertxTestContext ctx) {
     Instant before = Instant.now().minusSeconds(5);

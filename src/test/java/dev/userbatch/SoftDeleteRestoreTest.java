@@ -41,19 +41,6 @@ class SoftDeleteRestoreTest extends ApiTest {
     return response.bodyAsJsonObject();
   }
 
-  private static String id(JsonArray users, int i) {
-    return users.getJsonObject(i).getString("id");
-  }
-
-  private static JsonObject failure(JsonObject json, int index) {
-    for (Object f : json.getJsonArray("failed")) {
-      if (((JsonObject) f).getInteger("index") == index) {
-        return (JsonObject) f;
-      }
-    }
-    throw new AssertionError("no failure for index " + index + " in " + json.encode());
-  }
-
   @Test
   void softDeleteSetsDeletedAtFreesTheEmailAndLeavesATombstone(VertxTestContext ctx) {
     createUsers(TestData.usersWithHash("delete", 2)).compose(users -> {

@@ -48,21 +48,8 @@ class UpdateUsersTest extends ApiTest {
     return call(HttpMethod.PATCH, PATH, request(updates, options));
   }
 
-  private static String id(JsonArray users, int i) {
-    return users.getJsonObject(i).getString("id");
-  }
-
   private static String emailOf(JsonArray users, int i) {
     return users.getJsonObject(i).getString("email");
-  }
-
-  private static JsonObject failure(JsonObject json, int index) {
-    for (Object f : json.getJsonArray("failed")) {
-      if (((JsonObject) f).getInteger("index") == index) {
-        return (JsonObject) f;
-      }
-    }
-    throw new AssertionError("no failure for index " + index + " in " + json.encode());
   }
 
   @Test

@@ -105,6 +105,21 @@ public abstract class ApiTest {
     return entry.substring(0, first + 1) + entry.substring(second + 1);
   }
 
+  /** The id of the i-th user of a response's data. */
+  protected static String id(JsonArray users, int i) {
+    return users.getJsonObject(i).getString("id");
+  }
+
+  /** The failure reported for the item at {@code index}. */
+  protected static JsonObject failure(JsonObject json, int index) {
+    for (Object f : json.getJsonArray("failed")) {
+      if (((JsonObject) f).getInteger("index") == index) {
+        return (JsonObject) f;
+      }
+    }
+    throw new AssertionError("no failure for index " + index + " in " + json.encode());
+  }
+
   protected static UUID[] ids(JsonArray users) {
     UUID[] ids = new UUID[users.size()];
     for (int i = 0; i < users.size(); i++) {
