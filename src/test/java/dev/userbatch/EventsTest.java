@@ -414,12 +414,13 @@ class EventsTest extends ApiTest {
             + "CASE WHEN $3::int IS NULL THEN 'running' ELSE 'success' END, "
             + "now() - make_interval(secs => $4::int + 1), now() - make_interval(secs => $3::int))")
         .execute(Tuple.of(id, "orphan-" + id, finishedAgo, lastChunkAgo)), 10);
-    FaultSupport.await(pg.preparedQuery("INSERT INTO outbox_events (event_id, type, created_at) "
-            + "VALUES ($1, 'USERS_BATCH_CREATED', now() - make_interval(secs => $2::int + 1))")
-        .execute(Tuple.of(id, lastChunkAgo)), 10);
+    // The changes before the outbox row: the relay must never see the row without them.
     FaultSupport.await(pg.preparedQuery("INSERT INTO batch_changes (batch_id, chunk_number, user_ids, created_at) "
             + "VALUES ($1, 0, ARRAY[$2::uuid], now() - make_interval(secs => $3::int))")
         .execute(Tuple.of(id, UUID.randomUUID(), lastChunkAgo)), 10);
+    FaultSupport.await(pg.preparedQuery("INSERT INTO outbox_events (event_id, type, created_at) "
+            + "VALUES ($1, 'USERS_BATCH_CREATED', now() - make_interval(secs => $2::int + 1))")
+        .execute(Tuple.of(id, lastChunkAgo)), 10);
     return id.toString();
   }
 
