@@ -4,8 +4,10 @@ import dev.userbatch.batch.ChunkOutcome;
 import dev.userbatch.batch.ChunkRequest;
 import dev.userbatch.batch.ErrorCode;
 import dev.userbatch.batch.PreparedItem;
+import io.vertx.core.json.JsonObject;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -22,6 +24,13 @@ final class IdChunks {
     Map<String, PreparedItem> byId = new HashMap<>();
     chunk.items().forEach(item -> byId.put((String) item.value(), item));
     return byId;
+  }
+
+  /** Each returned user view decides its item (found by the view's id) as a success. */
+  static void succeedAll(ChunkOutcome outcome, Map<String, PreparedItem> byId, List<JsonObject> users) {
+    for (JsonObject user : users) {
+      outcome.succeed(byId.get(user.getString("id")), user);
+    }
   }
 
   static void failUndecided(ChunkRequest chunk, ChunkOutcome outcome, ErrorCode code, String error) {

@@ -8,7 +8,6 @@ import dev.userbatch.batch.PreparedItem;
 import dev.userbatch.cache.UserCache;
 import dev.userbatch.user.UserRepository;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
 
 import java.util.Map;
 
@@ -28,9 +27,7 @@ final class LastLoginChunkHandler implements ChunkHandler {
     return WriteChunks.run(repository.pool(), cache, chunk, deadline, conn ->
         repository.recordLastLogin(conn, IdChunks.ids(chunk)).map(updated -> {
           ChunkOutcome outcome = new ChunkOutcome(chunk);
-          for (JsonObject user : updated) {
-            outcome.succeed(byId.get(user.getString("id")), user);
-          }
+          IdChunks.succeedAll(outcome, byId, updated);
           IdChunks.failUndecided(chunk, outcome, ErrorCode.USER_NOT_FOUND, "User not found");
           return ChunkWrite.of(outcome, updated);
         }));

@@ -9,7 +9,6 @@ import dev.userbatch.cache.UserCache;
 import dev.userbatch.user.UserRepository;
 import dev.userbatch.user.UserRepository.RestoreCandidate;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -66,7 +65,7 @@ final class RestoreChunkHandler implements ChunkHandler {
               // Every item is decided before this point except the eligible ones, which the
               // restore decides: an eligible user must never be reported as not found.
               return repository.restore(conn, eligible.toArray(UUID[]::new)).map(users -> {
-                users.forEach(user -> outcome.succeed(byId.get(user.getString("id")), user));
+                IdChunks.succeedAll(outcome, byId, users);
                 return ChunkWrite.of(outcome, users);
               });
             }));

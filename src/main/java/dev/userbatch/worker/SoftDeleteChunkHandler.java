@@ -8,7 +8,6 @@ import dev.userbatch.batch.PreparedItem;
 import dev.userbatch.cache.UserCache;
 import dev.userbatch.user.UserRepository;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
 
 import java.util.Map;
 import java.util.UUID;
@@ -29,9 +28,7 @@ final class SoftDeleteChunkHandler implements ChunkHandler {
     return WriteChunks.run(repository.pool(), cache, chunk, deadline, conn ->
         repository.softDelete(conn, IdChunks.ids(chunk)).map(result -> {
           ChunkOutcome outcome = new ChunkOutcome(chunk);
-          for (JsonObject user : result.deleted()) {
-            outcome.succeed(byId.get(user.getString("id")), user);
-          }
+          IdChunks.succeedAll(outcome, byId, result.deleted());
           for (UUID id : result.alreadyDeleted()) {
             outcome.fail(byId.get(id.toString()), ErrorCode.ALREADY_DELETED, "User is already deleted");
           }
