@@ -9,10 +9,10 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 
-import java.util.ArrayList;
-import java.util.List;
+import java.time.OffsetDateTime;
 import java.util.UUID;
 
 /**
@@ -31,10 +31,16 @@ public final class AuditTrail {
       "WITH audit AS (INSERT INTO audit_log (id, operation, actor, client_ip, user_agent, correlation_id, total, "
           + "dry_run) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id) "
           + "INSERT INTO outbox_events (event_id, type) SELECT id, $9 FROM audit WHERE $9::text IS NOT NULL";
+  /** A lookup's whole row at once: a read changes nothing, so there is nothing to recover if it is cut short. */
+  static final String RECORD_READ =
+      "INSERT INTO audit_log (id, operation, actor, client_ip, user_agent, correlation_id, total, dry_run, "
+          + "started_at, finished_at, failed, outcome, user_ids, successful) "
+          + "VALUES ($1, $2, $3, $4, $5, $6, $7, false, $8, now(), $9, $10, $11, $12) "
+          + "RETURNING id, operation, actor, started_at, finished_at, client_ip, user_agent, correlation_id, "
+          + "user_ids, total, successful, failed, outcome, dry_run";
   static final String CLOSE =
       "UPDATE audit_log SET finished_at = now(), failed = $2, outcome = $3, "
-          + "user_ids = COALESCE($4::uuid[], " + BatchChanges.USER_IDS_OF_BATCH.formatted("$1") + "), "
-          + "successful = $5 "
+          + "user_ids = " + BatchChanges.USER_IDS_OF_BATCH.formatted("$1") + ", successful = $4 "
           + "WHERE id = $1 "
           + "RETURNING id, operation, actor, started_at, finished_at, client_ip, user_agent, correlation_id, "
           + "user_ids, total, successful, failed, outcome, dry_run";
@@ -66,24 +72,40 @@ public final class AuditTrail {
    * record.
    */
   public Future<JsonObject> close(UUID batchId, BatchOutcome outcome) {
-    int failed = outcome.failures().size();
-    String result = failed == 0 ? "success" : outcome.successful() == 0 ? "failed" : "partial";
-    // Lookups change nothing: their row records which users were read. A dry run rolls its chunks
-    // back, their ids with them: nobody was changed, but successful says what would have
-    // succeeded, as the response does.
-    UUID[] readIds = null;
-    if (outcome.operation().kind() == BatchOperation.Kind.LOOKUP) {
-      List<UUID> ids = new ArrayList<>(outcome.data().size());
-      outcome.data().forEach(user -> ids.add(UUID.fromString(((JsonObject) user).getString("id"))));
-      readIds = ids.toArray(UUID[]::new);
+    // A dry run rolls its chunks back, their ids with them: nobody was changed, but successful
+    // says what would have succeeded, as the response does.
+    return publish(pool.preparedQuery(CLOSE)
+        .execute(Tuple.of(batchId, outcome.failures().size(), result(outcome), outcome.successful())));
+  }
+
+  /**
+   * Writes the whole row of a finished lookup in one statement, with the ids of the users that
+   * were read, and publishes it. Lookups have no row while they run: this saves a round trip on
+   * the fastest operation, and a read that is cut short has changed nothing.
+   */
+  public Future<JsonObject> recordRead(UUID batchId, AuditContext context, OffsetDateTime startedAt,
+                                       BatchOutcome outcome) {
+    UUID[] readIds = new UUID[outcome.data().size()];
+    for (int i = 0; i < readIds.length; i++) {
+      readIds[i] = UUID.fromString(outcome.data().getJsonObject(i).getString("id"));
     }
-    return pool.preparedQuery(CLOSE)
-        .execute(Tuple.of(batchId, failed, result, readIds, outcome.successful()))
-        .map(rows -> {
-          JsonObject record = toJson(rows.iterator().next());
-          vertx.eventBus().publish(ADDRESS, record);
-          return record;
-        });
+    return publish(pool.preparedQuery(RECORD_READ)
+        .execute(Tuple.of(batchId, outcome.operation().name(), context.actor(), context.clientIp(), context.userAgent(),
+            context.correlationId(), outcome.total(), startedAt).addInteger(outcome.failures().size())
+            .addString(result(outcome)).addArrayOfUUID(readIds).addInteger(outcome.successful())));
+  }
+
+  private static String result(BatchOutcome outcome) {
+    int failed = outcome.failures().size();
+    return failed == 0 ? "success" : outcome.successful() == 0 ? "failed" : "partial";
+  }
+
+  private Future<JsonObject> publish(Future<RowSet<Row>> written) {
+    return written.map(rows -> {
+      JsonObject record = toJson(rows.iterator().next());
+      vertx.eventBus().publish(ADDRESS, record);
+      return record;
+    });
   }
 
   static JsonObject toJson(Row row) {

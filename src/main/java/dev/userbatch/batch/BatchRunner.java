@@ -18,6 +18,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -130,22 +132,41 @@ public final class BatchRunner {
               .addKeyValue("invalid", accepted.batch().failures().size())
               .addKeyValue("options", accepted.options().toJson().encode())
               .log("batch started");
+          if (operation.kind() == BatchOperation.Kind.LOOKUP) {
+            return read(operation, context, accepted, started);
+          }
           return audit.open(operation, context, accepted.batch().total(), accepted.options().dryRun(),
                   EventTypes.of(operation.name()))
-              .recover(err -> {
-                RequestException unavailable = new RequestException(503, ErrorCode.DATABASE_UNAVAILABLE.name(),
-                    "The batch was not started: its audit record could not be written (database unavailable)");
-                LOG.atError().addKeyValue("correlationId", context.correlationId())
-                    .addKeyValue("operation", operation.name()).addKeyValue("error", err.toString())
-                    .log("batch not started: audit record could not be opened");
-                rejected(operation, context, unavailable);
-                return Future.failedFuture(unavailable);
-              })
-              .compose(batchId -> coordinator.execute(operation, batchId.toString(), accepted.batch(),
-                      accepted.options(), Map.of(ChunkHeaders.CORRELATION_ID, String.valueOf(context.correlationId())))
+              .recover(err -> auditUnavailable(operation, context, err, "The batch was not started"))
+              .compose(batchId -> dispatch(operation, batchId, context, accepted)
                   .compose(outcome -> closeAudit(batchId, context, outcome)
                       .map(ignored -> finished(context, accepted.options(), outcome, started))));
         });
+  }
+
+  /** A lookup: its audit row is written whole once it is done, and no data is answered without it. */
+  private Future<BatchResponse> read(BatchOperation operation, AuditContext context, Accepted accepted, long started) {
+    UUID batchId = UUID.randomUUID();
+    OffsetDateTime startedAt = OffsetDateTime.now(ZoneOffset.UTC);
+    return dispatch(operation, batchId, context, accepted)
+        .compose(outcome -> audit.recordRead(batchId, context, startedAt, outcome)
+            .recover(err -> auditUnavailable(operation, context, err, "The users were not returned"))
+            .map(ignored -> finished(context, accepted.options(), outcome, started)));
+  }
+
+  private Future<BatchOutcome> dispatch(BatchOperation operation, UUID batchId, AuditContext context, Accepted accepted) {
+    return coordinator.execute(operation, batchId.toString(), accepted.batch(), accepted.options(),
+        Map.of(ChunkHeaders.CORRELATION_ID, String.valueOf(context.correlationId())));
+  }
+
+  private <T> Future<T> auditUnavailable(BatchOperation operation, AuditContext context, Throwable err, String what) {
+    RequestException unavailable = new RequestException(503, ErrorCode.DATABASE_UNAVAILABLE.name(),
+        what + ": its audit record could not be written (database unavailable)");
+    LOG.atError().addKeyValue("correlationId", context.correlationId())
+        .addKeyValue("operation", operation.name()).addKeyValue("error", err.toString())
+        .log("batch refused: audit record could not be written");
+    rejected(operation, context, unavailable);
+    return Future.failedFuture(unavailable);
   }
 
   private Accepted accept(BatchOperation operation, JsonObject envelope) {

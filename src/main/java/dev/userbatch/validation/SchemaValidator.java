@@ -16,11 +16,15 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.HashMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 /**
  * Validates JSON against the draft 2020-12 schemas in {@code src/main/resources/schemas}. The
  * Basic output format is used so that every invalid field is reported, not only the first.
+ * Instances that a quick test compiled from the same schema ({@link FastAcceptance}) proves valid
+ * skip the general validator, which then runs only for instances that may be invalid.
  * Validation is CPU work: call it from a worker thread, not from an event loop.
  */
 public final class SchemaValidator {
@@ -32,6 +36,8 @@ public final class SchemaValidator {
 
   private final SchemaRepository repository;
   private final Map<String, Validator> validators = new ConcurrentHashMap<>();
+  /** Per schema: its quick acceptance test ({@link FastAcceptance}), or none. */
+  private final Map<String, Predicate<Object>> fastPaths = new HashMap<>();
 
   public SchemaValidator() {
     JsonSchemaOptions options = new JsonSchemaOptions()
@@ -39,8 +45,16 @@ public final class SchemaValidator {
         .setBaseUri(BASE_URI)
         .setOutputFormat(OutputFormat.Basic);
     repository = SchemaRepository.create(options);
+    Map<String, JsonObject> documents = new HashMap<>();
     for (String name : SCHEMAS) {
+      documents.put(BASE_URI + name, load(name));
       repository.dereference(BASE_URI + name, JsonSchema.of(load(name)));
+    }
+    for (String name : SCHEMAS) {
+      Predicate<Object> fast = FastAcceptance.compile(documents.get(BASE_URI + name), documents::get);
+      if (fast != null) {
+        fastPaths.put(name, fast);
+      }
     }
   }
 
@@ -58,6 +72,20 @@ public final class SchemaValidator {
 
   /** Every violation of the named schema by {@code instance}; empty when it is valid. */
   public List<FieldError> validate(String schemaName, Object instance) {
+    Predicate<Object> fast = fastPaths.get(schemaName);
+    if (fast != null && fast.test(instance)) {
+      return List.of();
+    }
+    return validateFully(schemaName, instance);
+  }
+
+  /** Whether instances of the named schema can skip the general validator. */
+  boolean hasFastPath(String schemaName) {
+    return fastPaths.containsKey(schemaName);
+  }
+
+  /** {@link #validate} without the quick acceptance test: the general validator alone. */
+  List<FieldError> validateFully(String schemaName, Object instance) {
     Validator validator = validators.computeIfAbsent(schemaName, name -> repository.validator(BASE_URI + name));
     OutputUnit result = validator.validate(instance);
     if (Boolean.TRUE.equals(result.getValid())) {
