@@ -31,8 +31,22 @@ public final class UserRepository {
   public record NewUser(UUID id, String email, String name, String passwordHash) {
   }
 
-  /** Inserts the chunk in one statement; returns the rows actually inserted. */
+  /**
+   * Inserts the chunk in one statement; returns the rows actually inserted, which leave out the
+   * users whose email is taken or whose id exists. A cheap check picks the statement: the plain
+   * insert when nothing conflicts (the usual case), else the slower one that skips conflicting rows.
+   * If a batch commits a conflicting row in between, the plain insert fails with 23505 and the
+   * chunk's transaction is retried ({@link dev.userbatch.db.Transactions}).
+   */
   public Future<List<JsonObject>> insertAll(SqlConnection conn, List<NewUser> users) {
+    Tuple arrays = insertArrays(users);
+    return conn.preparedQuery(UserSql.ANY_CONFLICT).execute(Tuple.of(arrays.getValue(1), arrays.getValue(0)))
+        .compose(conflict -> conn.preparedQuery(conflict.iterator().next().getBoolean(0)
+            ? UserSql.INSERT_USERS_SKIPPING_CONFLICTS : UserSql.INSERT_USERS).execute(arrays))
+        .map(UserRepository::views);
+  }
+
+  private static Tuple insertArrays(List<NewUser> users) {
     int n = users.size();
     UUID[] ids = new UUID[n];
     String[] emails = new String[n];
@@ -45,8 +59,7 @@ public final class UserRepository {
       names[i] = u.name();
       hashes[i] = u.passwordHash();
     }
-    return conn.preparedQuery(UserSql.INSERT_USERS).execute(Tuple.of(ids, emails, names, hashes))
-        .map(UserRepository::views);
+    return Tuple.of(ids, emails, names, hashes);
   }
 
   /** Users with these ids, deleted ones included. */
