@@ -57,6 +57,40 @@ class FastAcceptanceTest {
         .isNotNull();
   }
 
+  @Test
+  void fixedShapePatternsAnswerAsTheRegexDoes() {
+    String uuid = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$";
+    long seed = new Random().nextLong();
+    Random random = new Random(seed);
+    for (String regex : List.of(uuid, "^[a-c]{2}x[0-9]{1}$", "^ab$", "^[Z]{3}$")) {
+      java.util.function.Predicate<String> shape = FastAcceptance.FixedShape.of(regex);
+      assertThat(shape).as(regex).isNotNull();
+      java.util.regex.Pattern pattern = java.util.regex.Pattern.compile(regex);
+      List<String> samples = new ArrayList<>(List.of(ID, ID.toUpperCase(), ID + "\n", "", "abx1", "ab", "ZZZ", "ZZ"));
+      for (int i = 0; i < 3000; i++) {
+        StringBuilder s = new StringBuilder(random.nextBoolean() ? ID : "abx1");
+        for (int edits = random.nextInt(3); edits > 0; edits--) {
+          int at = random.nextInt(s.length() + 1);
+          String alphabet = "0aAfFgG-xyz\n\u00e9Z9";
+          char c = alphabet.charAt(random.nextInt(alphabet.length()));
+          switch (random.nextInt(3)) {
+            case 0 -> s.insert(at, c);
+            case 1 -> s.setCharAt(Math.min(at, s.length() - 1), c);
+            default -> s.deleteCharAt(Math.min(at, s.length() - 1));
+          }
+        }
+        samples.add(s.toString());
+      }
+      for (String sample : samples) {
+        boolean expected = !sample.contains("\n") && pattern.matcher(sample).find();
+        assertThat(shape.test(sample)).as("seed %d, %s on %s", seed, regex, sample).isEqualTo(expected);
+      }
+    }
+    assertThat(FastAcceptance.FixedShape.of("^[a-]{2}$")).isNull();
+    assertThat(FastAcceptance.FixedShape.of("[a-z]{2}")).isNull();
+    assertThat(FastAcceptance.FixedShape.of("^[a-z]+$")).isNull();
+  }
+
   /** Random mutations of valid instances: whatever the quick test accepts, the validator accepts. */
   @Test
   void neverAcceptsWhatTheGeneralValidatorRefuses() {
