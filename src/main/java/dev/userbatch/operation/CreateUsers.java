@@ -79,12 +79,12 @@ public final class CreateUsers implements BatchOperation {
         continue;
       }
       JsonObject user = (JsonObject) raw;
-      Optional<ItemFailure> problem = check(index, user);
+      String email = EmailAddress.normalize(user.getString("email"));
+      Optional<ItemFailure> problem = check(index, user, email);
       if (problem.isPresent()) {
         failures.add(problem.get());
         continue;
       }
-      String email = EmailAddress.normalize(user.getString("email"));
       Integer first = firstIndexByEmail.putIfAbsent(email, index);
       if (first != null) {
         (skipConflicts ? skipped : failures).add(new ItemFailure(index, null,
@@ -106,14 +106,14 @@ public final class CreateUsers implements BatchOperation {
     return new PreparedBatch(items, failures, skipped, List.of(), users.size(), i -> redact(users.getValue(i)));
   }
 
-  private Optional<ItemFailure> check(int index, JsonObject user) {
+  private Optional<ItemFailure> check(int index, JsonObject user, String email) {
     boolean hasPassword = user.containsKey("password");
     boolean hasHash = user.containsKey("passwordHash");
     if (hasPassword == hasHash) {
       return Optional.of(ItemChecks.fieldFailure(index, ITEMS_PATH, hasPassword ? "passwordHash" : "password",
           "Exactly one of password or passwordHash is required"));
     }
-    if (!EmailAddress.isValid(EmailAddress.normalize(user.getString("email")))) {
+    if (!EmailAddress.isValid(email)) {
       return Optional.of(ItemChecks.fieldFailure(index, ITEMS_PATH, "email", "Invalid email format"));
     }
     String nameProblem = DisplayName.problem(user.getString("name"));

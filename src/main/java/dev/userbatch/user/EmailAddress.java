@@ -23,6 +23,20 @@ public final class EmailAddress {
   }
 
   public static String normalize(String raw) {
+    String stripped = raw.strip();
+    if (isPlainAscii(stripped)) {
+      // NFC and IDN change nothing here: an ASCII domain without an "xn--" label is its own
+      // ASCII and Unicode form (or is invalid, which isValid reports either way).
+      String lower = stripped.toLowerCase(Locale.ROOT);
+      if (!lower.contains("xn--")) {
+        return lower;
+      }
+    }
+    return normalizeFully(stripped);
+  }
+
+  /** {@link #normalize} without its shortcut for plain ASCII addresses. */
+  static String normalizeFully(String raw) {
     String email = Normalizer.normalize(raw.strip(), Normalizer.Form.NFC).toLowerCase(Locale.ROOT);
     int at = email.lastIndexOf('@');
     if (at < 0) {
@@ -34,6 +48,15 @@ public final class EmailAddress {
     } catch (IllegalArgumentException e) {
       return email; // not a valid domain: isValid says so
     }
+  }
+
+  private static boolean isPlainAscii(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) >= 128) {
+        return false;
+      }
+    }
+    return true;
   }
 
   public static boolean isValid(String normalized) {
