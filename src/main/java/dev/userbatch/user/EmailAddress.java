@@ -3,7 +3,6 @@ package dev.userbatch.user;
 import java.net.IDN;
 import java.text.Normalizer;
 import java.util.Locale;
-import java.util.regex.Pattern;
 
 /**
  * Email normalisation (whitespace trimmed, Unicode NFC, lower-cased, the domain in its canonical
@@ -16,8 +15,14 @@ import java.util.regex.Pattern;
  * the uniqueness rule. Control characters are not trimmed away: they make the email invalid.
  */
 public final class EmailAddress {
-  private static final Pattern LOCAL = Pattern.compile("^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$");
-  private static final Pattern LABEL = Pattern.compile("^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$");
+  /** The characters of an atom in the local part (RFC 5322 atext). */
+  private static final boolean[] ATEXT = new boolean[128];
+
+  static {
+    for (char c : "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!#$%&'*+/=?^_`{|}~-".toCharArray()) {
+      ATEXT[c] = true;
+    }
+  }
 
   private EmailAddress() {
   }
@@ -67,24 +72,64 @@ public final class EmailAddress {
     if (at < 1 || at > 64 || at == normalized.length() - 1) {
       return false;
     }
-    if (!LOCAL.matcher(normalized.substring(0, at)).matches()) {
+    if (!isDotAtom(normalized, 0, at)) {
       return false;
     }
-    String ascii;
-    try {
-      ascii = IDN.toASCII(normalized.substring(at + 1), IDN.USE_STD3_ASCII_RULES).toLowerCase(Locale.ROOT);
-    } catch (IllegalArgumentException e) {
-      return false;
+    String domain = normalized.substring(at + 1).toLowerCase(Locale.ROOT);
+    String ascii = domain;
+    if (!isPlainAscii(domain) || domain.contains("xn--")) {
+      try {
+        ascii = IDN.toASCII(domain, IDN.USE_STD3_ASCII_RULES).toLowerCase(Locale.ROOT);
+      } catch (IllegalArgumentException e) {
+        return false;
+      }
     }
+    // A plain ASCII domain skips IDN: toASCII would return it unchanged or refuse it for a rule
+    // (letters, digits, hyphens; no hyphen at either end; 1 to 63 characters) checked below anyway.
     String[] labels = ascii.split("\\.", -1);
     if (labels.length < 2 || ascii.length() > 253) {
       return false;
     }
     for (String label : labels) {
-      if (!LABEL.matcher(label).matches()) {
+      if (!isHostLabel(label)) {
         return false;
       }
     }
     return !labels[labels.length - 1].chars().allMatch(Character::isDigit);
   }
+
+  /** RFC 5322 dot-atom: atext runs separated by single dots. */
+  private static boolean isDotAtom(String s, int from, int to) {
+    boolean afterDot = true;
+    for (int i = from; i < to; i++) {
+      char c = s.charAt(i);
+      if (c == '.') {
+        if (afterDot) {
+          return false;
+        }
+        afterDot = true;
+      } else if (c < 128 && ATEXT[c]) {
+        afterDot = false;
+      } else {
+        return false;
+      }
+    }
+    return !afterDot;
+  }
+
+  /** A host name label: [a-z0-9], then [a-z0-9-], ending with [a-z0-9], 1 to 63 characters. */
+  private static boolean isHostLabel(String label) {
+    int n = label.length();
+    if (n < 1 || n > 63 || label.charAt(0) == '-' || label.charAt(n - 1) == '-') {
+      return false;
+    }
+    for (int i = 0; i < n; i++) {
+      char c = label.charAt(i);
+      if (!(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-')) {
+        return false;
+      }
+    }
+    return true;
+  }
+
 }
