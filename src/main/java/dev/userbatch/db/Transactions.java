@@ -10,8 +10,9 @@ import java.util.function.Function;
 
 /**
  * One chunk, one transaction. A transaction that lost a race (deadlock, serialization failure, or
- * a unique email taken by a concurrent batch after this chunk checked it) is rolled back and run
- * again from the start, re-reading the rows, a bounded number of times.
+ * a unique email taken by a concurrent batch after this chunk checked it) or whose plain insert
+ * met a conflict (23505) is rolled back and run again from the start, re-reading the rows, a
+ * bounded number of times.
  */
 public final class Transactions {
   private static final Set<String> RETRYABLE = Set.of("40P01", "40001", "23505");

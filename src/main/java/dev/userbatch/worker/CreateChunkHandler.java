@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Creates one chunk of users: hashes plaintext passwords (on this worker thread, before the
@@ -54,7 +55,12 @@ final class CreateChunkHandler implements ChunkHandler {
     // Inserted in email order: concurrent batches with overlapping emails then wait for each other
     // on the unique email index in one order, and cannot deadlock (each waits for one that is ahead).
     List<NewUser> inEmailOrder = users.stream().sorted(Comparator.comparing(NewUser::email)).toList();
-    return WriteChunks.run(repository.pool(), cache, chunk, deadline, conn -> repository.insertAll(conn, inEmailOrder)
+    // The plain insert first; once it has met a conflict (23505, which rolls the transaction back
+    // and runs it again) the insert that skips conflicting rows.
+    AtomicBoolean conflictSeen = new AtomicBoolean();
+    return WriteChunks.run(repository.pool(), cache, chunk, deadline, conn -> repository
+        .insertAll(conn, inEmailOrder, conflictSeen.get())
+        .onFailure(err -> conflictSeen.compareAndSet(false, SystemErrors.isUniqueViolation(err)))
         .compose(inserted -> settleConflicts(conn, users, inserted))
         .map(created -> write(chunk, users, created)));
   }

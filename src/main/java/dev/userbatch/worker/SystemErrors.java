@@ -11,6 +11,11 @@ final class SystemErrors {
   private SystemErrors() {
   }
 
+  /** A unique index refused a row (23505). */
+  static boolean isUniqueViolation(Throwable err) {
+    return err instanceof PgException pg && "23505".equals(pg.getSqlState());
+  }
+
   static ErrorCode codeOf(Throwable err) {
     if (err instanceof Deadline.Exceeded) {
       return ErrorCode.TIMEOUT;
