@@ -9,11 +9,9 @@ import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
-import org.bouncycastle.crypto.params.Argon2Parameters;
-
 /**
- * Argon2id password hashing (BouncyCastle lightweight API) producing and verifying standard PHC strings:
+ * Argon2id password hashing ({@link Argon2}, our RFC 9106 implementation) producing and verifying standard
+ * PHC strings:
  * {@code $argon2id$v=19$m=<KiB>,t=<iterations>,p=<parallelism>$<salt>$<hash>}, salt and hash in standard
  * base64 without {@code '='} padding, exactly like the reference argon2 implementation.
  *
@@ -24,7 +22,8 @@ import org.bouncycastle.crypto.params.Argon2Parameters;
  * so concurrent requests don't compete for cores. Salt is 16 random bytes, the tag 32 bytes (RFC 9106
  * recommendations).
  *
- * <p>Thread-safe: the record is immutable, a fresh {@link Argon2BytesGenerator} is created per call and
+ * <p>Thread-safe: the record is immutable, {@link Argon2} keeps its working memory per thread (reused by
+ * the next hash on that thread instead of BouncyCastle's 19 MiB of fresh blocks per call) and
  * {@link SecureRandom} is safe for concurrent use. Hashing is blocking CPU/memory work (tens of ms): call it
  * from a worker thread (e.g. Vert.x {@code executeBlocking}), never from an event loop.
  *
@@ -92,7 +91,7 @@ public record PasswordHasher(int memoryKiB, int iterations, int parallelism) {
         byte[] out = new byte[HASH_BYTES];
         byte[] password = plaintext.getBytes(StandardCharsets.UTF_8);
         try {
-            derive(Argon2Parameters.ARGON2_id, Argon2Parameters.ARGON2_VERSION_13,
+            derive(Argon2.ARGON2_ID, Argon2.VERSION_13,
                     memoryKiB, iterations, parallelism, salt, password, out);
         } finally {
             Arrays.fill(password, (byte) 0);
@@ -120,13 +119,11 @@ public record PasswordHasher(int memoryKiB, int iterations, int parallelism) {
             return false;
         }
         int type = switch (m.group(1)) {
-            case "argon2id" -> Argon2Parameters.ARGON2_id;
-            case "argon2i" -> Argon2Parameters.ARGON2_i;
-            default -> Argon2Parameters.ARGON2_d;
+            case "argon2id" -> Argon2.ARGON2_ID;
+            case "argon2i" -> Argon2.ARGON2_I;
+            default -> Argon2.ARGON2_D;
         };
-        int version = "19".equals(m.group(2))
-                ? Argon2Parameters.ARGON2_VERSION_13
-                : Argon2Parameters.ARGON2_VERSION_10;
+        int version = "19".equals(m.group(2)) ? Argon2.VERSION_13 : Argon2.VERSION_10;
         long mem = Long.parseLong(m.group(3));
         long t = Long.parseLong(m.group(4));
         long p = Long.parseLong(m.group(5));
@@ -154,16 +151,7 @@ public record PasswordHasher(int memoryKiB, int iterations, int parallelism) {
 
     private static void derive(int type, int version, int memoryKiB, int iterations, int parallelism,
                                byte[] salt, byte[] password, byte[] out) {
-        Argon2Parameters params = new Argon2Parameters.Builder(type)
-                .withVersion(version)
-                .withMemoryAsKB(memoryKiB)
-                .withIterations(iterations)
-                .withParallelism(parallelism)
-                .withSalt(salt)
-                .build();
-        Argon2BytesGenerator generator = new Argon2BytesGenerator();
-        generator.init(params);
-        generator.generateBytes(password, out);
+        Argon2.hash(type, version, memoryKiB, iterations, parallelism, password, salt, null, null, out);
     }
 
     /** Decodes unpadded standard base64; {@code null} if the length is impossible or decoding fails. */
