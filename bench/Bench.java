@@ -538,15 +538,28 @@ public class Bench {
       }
     }
 
-    // -- 0. warm-up: exercise create and lookup once so that the measured runs see JIT-compiled code
+    // -- 0. warm-up: run every measured path several times, so that the measured runs see
+    // JIT-compiled code (a fresh service takes about ten 10k-user creates to reach its steady speed)
 
     void warmUp() throws Exception {
-      for (int i = 0; i < 2; i++) {
-        Resp r = expectAll("warm-up create", "POST", "/batch/users/create",
-            new JsonObject().put("users", users(prefix, "warm" + i, 2000, false)), 2000);
+      int rounds = envInt("WARMUP_ROUNDS", 8);
+      for (int i = 0; i < rounds; i++) {
+        JsonObject body = new JsonObject().put("users", users(prefix, "warm" + i, 10_000, false));
+        if (i % 2 == 0) {
+          body.put("options", new JsonObject().put("chunkSize", 500));
+        }
+        Resp r = expectAll("warm-up create", "POST", "/batch/users/create", body, 10_000);
         List<String> ids = ids(r.json());
-        if (!ids.isEmpty()) {
+        for (int j = 0; j < 5 && !ids.isEmpty(); j++) {
           lookupRequest(ids.subList(0, Math.min(1000, ids.size())), null);
+        }
+        if (i < 2 && ids.size() >= 2000) {
+          List<String> some = ids.subList(0, 2000);
+          expectAll("warm-up update", "PATCH", "/batch/users/update", updateBody(some, "warm" + i), some.size());
+          expectAll("warm-up last-login", "PATCH", "/batch/users/last-login",
+              new JsonObject().put("userIds", new JsonArray(new ArrayList<>(some))), some.size());
+          expectAll("warm-up soft delete", "DELETE", "/batch/users/soft-delete",
+              new JsonObject().put("userIds", new JsonArray(new ArrayList<>(some))), some.size());
         }
       }
       Resp r = expectAll("warm-up plaintext create", "POST", "/batch/users/create",

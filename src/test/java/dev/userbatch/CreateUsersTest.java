@@ -2,6 +2,7 @@ package dev.userbatch;
 
 import dev.userbatch.support.ApiTest;
 import dev.userbatch.support.TestData;
+import dev.userbatch.user.PasswordHasher;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -20,6 +21,36 @@ import static dev.userbatch.support.TestData.userWithHash;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class CreateUsersTest extends ApiTest {
+
+  /** Passwords are hashed in slices on a shared pool: each stored hash must be its own user's. */
+  @Test
+  void everyUserGetsTheHashOfItsOwnPassword(VertxTestContext ctx) {
+    JsonArray users = new JsonArray();
+    for (int i = 0; i < 21; i++) {
+      users.add(i % 5 == 2 ? userWithHash(email("own-hash" + i), "Imported " + i)
+          : new JsonObject().put("email", email("own-pw" + i)).put("name", "User " + i).put("password", "password-number-" + i));
+    }
+    post("/batch/users/create", createRequest(users, new JsonObject().put("chunkSize", 10)))
+        .compose(response -> {
+          ctx.verify(() -> assertThat(response.statusCode()).isEqualTo(200));
+          return sql("SELECT name, password_hash FROM users WHERE id = ANY($1::uuid[])",
+              (Object) ids(response.bodyAsJsonObject().getJsonArray("data")));
+        })
+        .onComplete(ctx.succeeding(rows -> ctx.verify(() -> {
+          assertThat(rows.size()).isEqualTo(21);
+          PasswordHasher hasher = PasswordHasher.owaspDefault();
+          for (Row row : rows) {
+            String name = row.getString("name");
+            int i = Integer.parseInt(name.substring(name.lastIndexOf(' ') + 1));
+            if (name.startsWith("Imported")) {
+              assertThat(row.getString("password_hash")).isEqualTo(TestData.BCRYPT);
+            } else {
+              assertThat(hasher.verify("password-number-" + i, row.getString("password_hash"))).as(name).isTrue();
+            }
+          }
+          ctx.completeNow();
+        })));
+  }
 
   @Test
   void seedExampleCreatesBothUsersHashesPasswordsAndCachesThem(VertxTestContext ctx) {

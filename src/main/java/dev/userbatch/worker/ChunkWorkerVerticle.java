@@ -26,7 +26,8 @@ import java.util.Map;
 
 /**
  * Runs chunks for every operation. Deployed with the worker threading model and several
- * instances: password hashing and other CPU work happen here, never on an event loop.
+ * instances: CPU work happens here, never on an event loop, and password hashing on the
+ * {@link PasswordHashing} pool these workers share.
  */
 public final class ChunkWorkerVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(ChunkWorkerVerticle.class);
@@ -39,6 +40,7 @@ public final class ChunkWorkerVerticle extends VerticleBase {
   private final CacheGeneration cacheGeneration;
   private Pool pool;
   private Redis redis;
+  private PasswordHashing hashing;
 
   public ChunkWorkerVerticle(ServiceConfig config, PasswordHasher hasher, BatchMetrics metrics,
                              CacheGeneration cacheGeneration) {
@@ -53,9 +55,10 @@ public final class ChunkWorkerVerticle extends VerticleBase {
     pool = Clients.pgPool(vertx, config);
     redis = Clients.redis(vertx, config);
     UserRepository repository = new UserRepository(pool);
+    hashing = new PasswordHashing(vertx, hasher);
     UserCache cache = new UserCache(redis, config.cacheTtlSeconds(), config.cacheTimeoutMs(), metrics, cacheGeneration);
     Map<String, ChunkHandler> handlers = Map.of(
-        "create", new CreateChunkHandler(repository, cache, hasher),
+        "create", new CreateChunkHandler(repository, cache, hashing),
         "lookup", new LookupChunkHandler(repository, cache),
         "update", new UpdateChunkHandler(repository, cache),
         "last-login", new LastLoginChunkHandler(repository, cache),
@@ -110,6 +113,6 @@ public final class ChunkWorkerVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     redis.close();
-    return pool.close();
+    return Future.all(hashing.close(), pool.close());
   }
 }

@@ -8,7 +8,6 @@ import dev.userbatch.batch.ErrorCode;
 import dev.userbatch.batch.PreparedItem;
 import dev.userbatch.cache.UserCache;
 import dev.userbatch.operation.CreateUsers;
-import dev.userbatch.user.PasswordHasher;
 import dev.userbatch.user.UserRepository;
 import dev.userbatch.user.UserRepository.NewUser;
 import io.vertx.core.Future;
@@ -24,7 +23,7 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Creates one chunk of users: hashes plaintext passwords (on this worker thread, before the
+ * Creates one chunk of users: hashes plaintext passwords (on the shared hashing pool, before the
  * transaction opens), inserts the chunk with one statement, and writes the new users through to
  * the cache.
  */
@@ -34,24 +33,42 @@ final class CreateChunkHandler implements ChunkHandler {
 
   private final UserRepository repository;
   private final UserCache cache;
-  private final PasswordHasher hasher;
+  private final PasswordHashing hashing;
 
-  CreateChunkHandler(UserRepository repository, UserCache cache, PasswordHasher hasher) {
+  CreateChunkHandler(UserRepository repository, UserCache cache, PasswordHashing hashing) {
     this.repository = repository;
     this.cache = cache;
-    this.hasher = hasher;
+    this.hashing = hashing;
   }
 
   @Override
   public Future<ChunkResult> process(ChunkRequest chunk, Deadline deadline) {
-    boolean dryRun = chunk.options().dryRun();
+    List<String> plaintexts = new ArrayList<>();
+    if (!chunk.options().dryRun()) {
+      for (PreparedItem item : chunk.items()) {
+        JsonObject u = (JsonObject) item.value();
+        if (u.containsKey("password")) {
+          plaintexts.add(u.getString("password"));
+        }
+      }
+    }
+    return hashing.hashAll(plaintexts).compose(hashes -> insert(chunk, deadline, users(chunk, hashes)));
+  }
+
+  /** The chunk's users, with {@code hashes} (in item order) for the plaintext passwords. */
+  private static List<NewUser> users(ChunkRequest chunk, List<String> hashes) {
     List<NewUser> users = new ArrayList<>(chunk.items().size());
+    int next = 0;
     for (PreparedItem item : chunk.items()) {
       JsonObject u = (JsonObject) item.value();
       String hash = !u.containsKey("password") ? u.getString("passwordHash")
-          : dryRun ? DRY_RUN_HASH : hasher.hash(u.getString("password"));
+          : chunk.options().dryRun() ? DRY_RUN_HASH : hashes.get(next++);
       users.add(new NewUser(UUID.fromString(u.getString("id")), u.getString("email"), u.getString("name"), hash));
     }
+    return users;
+  }
+
+  private Future<ChunkResult> insert(ChunkRequest chunk, Deadline deadline, List<NewUser> users) {
     // Inserted in email order: concurrent batches with overlapping emails then wait for each other
     // on the unique email index in one order, and cannot deadlock (each waits for one that is ahead).
     List<NewUser> inEmailOrder = users.stream().sorted(Comparator.comparing(NewUser::email)).toList();
