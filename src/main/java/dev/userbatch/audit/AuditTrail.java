@@ -16,12 +16,13 @@ import java.time.OffsetDateTime;
 import java.util.UUID;
 
 /**
- * The audit trail of batch operations in table {@code audit_log}: one row per operation. The row
- * is opened before the first chunk (together with the batch's outbox event), each write chunk
- * records the ids it changed inside its own transaction ({@link BatchChanges}), and the row is
- * closed with the outcome and those ids, then published on the event bus at {@value #ADDRESS} for
- * a co-deployed security service. Until it is closed, the ids of a running (or interrupted)
- * batch are in {@code batch_changes}.
+ * The audit trail of batch operations in table {@code audit_log}: one row per operation. A write
+ * batch's row is opened before the first chunk (together with the batch's outbox event), each
+ * write chunk records the ids it changed inside its own transaction ({@link BatchChanges}), and
+ * the row is closed with the outcome and those ids. Until it is closed, the ids of a running (or
+ * interrupted) batch are in {@code batch_changes}. A lookup's row is written whole when it ends
+ * ({@link #recordRead}). Finished rows are published on the event bus at {@value #ADDRESS} for a
+ * co-deployed security service.
  */
 public final class AuditTrail {
   public static final String ADDRESS = "users.audit";

@@ -16,7 +16,8 @@ import java.util.function.Function;
  */
 public final class Transactions {
   private static final Set<String> RETRYABLE = Set.of("40P01", "40001", "23505");
-  private static final int ATTEMPTS = 3;
+  /** A plain insert that met a conflict uses one attempt; three remain for lost races. */
+  private static final int ATTEMPTS = 4;
 
   private Transactions() {
   }

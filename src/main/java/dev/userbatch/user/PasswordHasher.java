@@ -22,8 +22,8 @@ import java.util.regex.Pattern;
  * so concurrent requests don't compete for cores. Salt is 16 random bytes, the tag 32 bytes (RFC 9106
  * recommendations).
  *
- * <p>Thread-safe: the record is immutable, {@link Argon2} keeps its working memory per thread (reused by
- * the next hash on that thread instead of BouncyCastle's 19 MiB of fresh blocks per call) and
+ * <p>Thread-safe: the record is immutable, {@link Argon2} takes its working memory from a small shared pool
+ * (reused by the next hash instead of BouncyCastle's 19 MiB of fresh blocks per call) and
  * {@link SecureRandom} is safe for concurrent use. Hashing is blocking CPU/memory work (tens of ms): call it
  * from a worker thread (e.g. Vert.x {@code executeBlocking}), never from an event loop.
  *

@@ -32,7 +32,6 @@ final class UserSql {
   static final String INSERT_USERS_SKIPPING_CONFLICTS =
       INSERT_FROM_ARRAYS + "ON CONFLICT DO NOTHING RETURNING " + PUBLIC_COLUMNS;
 
-
   static final String FIND_ANY_BY_IDS =
       "SELECT " + PUBLIC_COLUMNS + " FROM users WHERE id = ANY($1::uuid[])";
 
