@@ -563,7 +563,7 @@ public class Bench {
         }
       }
       Resp r = expectAll("warm-up plaintext create", "POST", "/batch/users/create",
-          new JsonObject().put("users", users(prefix, "warmpw", 8, true)), 8);
+          new JsonObject().put("users", users(prefix, "warmpw", 64, true)), 64);
       List<String> ids = ids(r.json());
       if (!ids.isEmpty()) {
         expectAll("warm-up update", "PATCH", "/batch/users/update", updateBody(ids, "warm"), ids.size());
