@@ -22,6 +22,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class CreateUsersTest extends ApiTest {
 
+  /** More than 1,000 results are streamed in slices: the body is still one JSON document, in input order. */
+  @Test
+  void aLargeResultIsStreamedAsOneDocumentInInputOrder(VertxTestContext ctx) {
+    JsonArray users = TestData.usersWithHash("streamed", 1234);
+    post("/batch/users/create", createRequest(users, new JsonObject().put("chunkSize", 500)))
+        .onComplete(ctx.succeeding(response -> ctx.verify(() -> {
+          assertThat(response.statusCode()).isEqualTo(200);
+          assertThat(response.getHeader("transfer-encoding")).isEqualTo("chunked");
+          JsonObject json = new JsonObject(response.bodyAsString());
+          JsonArray data = json.getJsonArray("data");
+          assertThat(data).hasSize(1234);
+          for (int i = 0; i < 1234; i++) {
+            assertThat(data.getJsonObject(i).getString("email")).isEqualTo(users.getJsonObject(i).getString("email"));
+          }
+          assertThat(json.getJsonArray("failed")).isEmpty();
+          assertThat(json.getJsonObject("stats").getInteger("successful")).isEqualTo(1234);
+          ctx.completeNow();
+        })));
+  }
+
   /** Passwords are hashed in slices on a shared pool: each stored hash must be its own user's. */
   @Test
   void everyUserGetsTheHashOfItsOwnPassword(VertxTestContext ctx) {

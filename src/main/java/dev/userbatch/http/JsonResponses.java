@@ -41,15 +41,13 @@ final class JsonResponses {
       piece.appendString(Json.encode(field.getKey())).appendString(":");
       if (field.getValue() instanceof JsonArray array && array.size() > STREAM_THRESHOLD) {
         piece.appendString("[");
-        for (int i = 0; i < array.size(); i++) {
-          if (i > 0) {
-            piece.appendString(",");
-          }
-          piece.appendBuffer(Json.encodeToBuffer(array.getValue(i)));
-          if ((i + 1) % ELEMENTS_PER_WRITE == 0) {
-            response.write(piece);
-            piece = Buffer.buffer();
-          }
+        for (int from = 0; from < array.size(); from += ELEMENTS_PER_WRITE) {
+          // One encoding per slice (about half the cost of one per element), without its brackets.
+          Buffer slice = new JsonArray(array.getList().subList(from, Math.min(array.size(), from + ELEMENTS_PER_WRITE)))
+              .toBuffer();
+          piece.appendString(from > 0 ? "," : "").appendBuffer(slice, 1, slice.length() - 2);
+          response.write(piece);
+          piece = Buffer.buffer();
         }
         piece.appendString("]");
       } else {
