@@ -38,11 +38,20 @@ final class UserSql {
   static final String FIND_ACTIVE_BY_IDS =
       "SELECT " + PUBLIC_COLUMNS + " FROM users WHERE id = ANY($1::uuid[]) AND deleted_at IS NULL";
 
-  /** The chunk's users and the active holders of the emails they want, locked in id order. */
+  private static final String CHUNK_ROWS =
+      "id = ANY($1::uuid[]) OR (lower(email) = ANY($2::text[]) AND deleted_at IS NULL)";
+
+  /**
+   * The chunk's users and the active holders of the emails they want, locked in id order. The ids
+   * are gathered first by two plain index probes: planning the OR of the two arrays directly took
+   * about 2 ms per chunk (for 0.3 ms of execution), most of a 100-user update chunk's database time.
+   * The condition is repeated outside so that a row changed meanwhile is checked again once locked.
+   */
   static final String LOCK_FOR_UPDATE =
       "SELECT id, lower(email) AS email, version, deleted_at FROM users "
-          + "WHERE id = ANY($1::uuid[]) OR (lower(email) = ANY($2::text[]) AND deleted_at IS NULL) "
-          + "ORDER BY id FOR UPDATE";
+          + "WHERE id = ANY(ARRAY(SELECT id FROM users WHERE id = ANY($1::uuid[]) "
+          + "UNION SELECT id FROM users WHERE lower(email) = ANY($2::text[]) AND deleted_at IS NULL)) "
+          + "AND (" + CHUNK_ROWS + ") ORDER BY id FOR UPDATE";
 
   /** Frees the emails of users that swap emails inside the chunk (a unique index is checked per row). */
   static final String PARK_EMAILS =
