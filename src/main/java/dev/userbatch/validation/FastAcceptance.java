@@ -5,11 +5,13 @@ import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -110,7 +112,7 @@ final class FastAcceptance {
   }
 
   private static Predicate<Object> enumeration(JsonArray values) {
-    Set<String> allowed = new java.util.HashSet<>();
+    Set<String> allowed = new HashSet<>();
     for (Object value : values) {
       if (!(value instanceof String s)) {
         throw new Unsupported("enum of " + value);
@@ -226,7 +228,7 @@ final class FastAcceptance {
         return null;
       }
       List<boolean[]> positions = new ArrayList<>();
-      java.util.regex.Matcher part = PART.matcher(regex).region(1, regex.length() - 1);
+      Matcher part = PART.matcher(regex).region(1, regex.length() - 1);
       int at = 1;
       while (at < regex.length() - 1) {
         if (!part.find(at) || part.start() != at) {

@@ -47,8 +47,10 @@ public final class SchemaValidator {
     repository = SchemaRepository.create(options);
     Map<String, JsonObject> documents = new HashMap<>();
     for (String name : SCHEMAS) {
-      documents.put(BASE_URI + name, load(name));
-      repository.dereference(BASE_URI + name, JsonSchema.of(load(name)));
+      JsonObject document = load(name);
+      documents.put(BASE_URI + name, document);
+      // A copy: the repository annotates the documents it is given.
+      repository.dereference(BASE_URI + name, JsonSchema.of(document.copy()));
     }
     for (String name : SCHEMAS) {
       Predicate<Object> fast = FastAcceptance.compile(documents.get(BASE_URI + name), documents::get);

@@ -15,6 +15,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlConnection;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -44,15 +45,16 @@ final class CreateChunkHandler implements ChunkHandler {
   @Override
   public Future<ChunkResult> process(ChunkRequest chunk, Deadline deadline) {
     List<String> plaintexts = new ArrayList<>();
-    if (!chunk.options().dryRun()) {
-      for (PreparedItem item : chunk.items()) {
-        JsonObject u = (JsonObject) item.value();
-        if (u.containsKey("password")) {
-          plaintexts.add(u.getString("password"));
-        }
+    for (PreparedItem item : chunk.items()) {
+      JsonObject u = (JsonObject) item.value();
+      if (u.containsKey("password")) {
+        plaintexts.add(u.getString("password"));
       }
     }
-    return hashing.hashAll(plaintexts).compose(hashes -> insert(chunk, deadline, users(chunk, hashes)));
+    Future<List<String>> hashes = chunk.options().dryRun()
+        ? Future.succeededFuture(Collections.nCopies(plaintexts.size(), DRY_RUN_HASH))
+        : hashing.hashAll(plaintexts);
+    return hashes.compose(hashed -> insert(chunk, deadline, users(chunk, hashed)));
   }
 
   /** The chunk's users, with {@code hashes} (in item order) for the plaintext passwords. */
@@ -61,8 +63,7 @@ final class CreateChunkHandler implements ChunkHandler {
     int next = 0;
     for (PreparedItem item : chunk.items()) {
       JsonObject u = (JsonObject) item.value();
-      String hash = !u.containsKey("password") ? u.getString("passwordHash")
-          : chunk.options().dryRun() ? DRY_RUN_HASH : hashes.get(next++);
+      String hash = u.containsKey("password") ? hashes.get(next++) : u.getString("passwordHash");
       users.add(new NewUser(UUID.fromString(u.getString("id")), u.getString("email"), u.getString("name"), hash));
     }
     return users;
