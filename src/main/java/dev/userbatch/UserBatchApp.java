@@ -2,6 +2,7 @@ package dev.userbatch;
 
 import dev.userbatch.batch.JsonRecordCodec;
 import dev.userbatch.cache.CacheGeneration;
+import dev.userbatch.config.SecurityConfig;
 import dev.userbatch.config.ServiceConfig;
 import dev.userbatch.db.Migrations;
 import dev.userbatch.embedded.InfrastructureEndpoints;
@@ -10,6 +11,7 @@ import dev.userbatch.eventbus.TcpBridgeVerticle;
 import dev.userbatch.events.OutboxRelayVerticle;
 import dev.userbatch.http.ApiVerticle;
 import dev.userbatch.metrics.Telemetry;
+import dev.userbatch.security.DevelopmentCredentials;
 import dev.userbatch.security.JwtSetup;
 import dev.userbatch.operation.Operations;
 import dev.userbatch.user.PasswordHasher;
@@ -48,17 +50,20 @@ public final class UserBatchApp implements AutoCloseable {
 
   /** Starts everything; blocks until the HTTP server listens. */
   public static UserBatchApp start(ServiceConfig requested) throws Exception {
+    // before any server is started: DEV_MODE=false without a key stops here
+    SecurityConfig security = DevelopmentCredentials.apply(requested.security(), requested.dataDir());
     InfrastructureEndpoints infrastructure = InfrastructureEndpoints.resolve(
         requested.pgUrl(), requested.redisUrl(), requested.embedded(), requested.dataDir());
     Vertx vertx = null;
     try {
       ServiceConfig config = requested.withEndpoints(infrastructure.pgUrl(), infrastructure.redisUrl())
-          .withSecurity(JwtSetup.withDevelopmentDefault(requested.security(), requested.dataDir()));
+          .withSecurity(security);
       Migrations.migrate(config.pgUrl());
       Telemetry telemetry = new Telemetry();
       vertx = telemetry.newVertx(new VertxOptions().setWorkerPoolSize(Math.max(20, config.workerInstances() * 2)));
       JsonRecordCodec.registerChunkCodecs(vertx.eventBus());
-      JwtSetup.writeDevelopmentToken(vertx, requested.security(), config.security(), config.dataDir());
+      JwtSetup.checkAtStartUp(vertx, config.security());
+      DevelopmentCredentials.writeToken(vertx, requested.security(), config.security(), config.dataDir());
       SchemaValidator validator = new SchemaValidator();
       Operations operations = Operations.create(validator, config.security().passwordMinLength());
       PasswordHasher hasher = PasswordHasher.owaspDefault();

@@ -1,6 +1,5 @@
 package dev.userbatch;
 
-import dev.userbatch.config.SecurityConfig;
 import dev.userbatch.config.ServiceConfig;
 import dev.userbatch.security.Scopes;
 import dev.userbatch.support.ApiTest;
@@ -25,7 +24,6 @@ import org.junit.jupiter.api.Test;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.util.ArrayList;
@@ -41,7 +39,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Bearer-token authentication of every /batch route: 401 for a missing or bad token (every way a
  * token can be bad, including {@code alg: none} and algorithm confusion), 403 for a token without
  * the scope, the token's subject as the audit actor, open health and metrics endpoints, RS256
- * public keys and the developer default (a generated secret and a ready token under DATA_DIR).
+ * public keys (the development default is in DevelopmentCredentialsTest).
  */
 class AuthenticationTest extends ApiTest {
   private static final String CHALLENGE = "Bearer realm=\"user-batch-service\"";
@@ -334,12 +332,9 @@ class AuthenticationTest extends ApiTest {
     Path publicFile = dir.resolve("public.pem");
     Files.writeString(publicFile, publicPem);
     TestService rsa = TestService.start(base -> {
-      ServiceConfig config = SeparateService.config(base, Map.of(), null);
-      SecurityConfig s = config.security();
-      return config.withSecurity(new SecurityConfig(null,
-          publicFile.toString(), "RS256", null, s.jwtIssuer(), s.jwtAudience(), s.jwtLeewaySeconds(),
-          s.metricsToken(), s.rateLimitItemsPerMinute(), s.rateLimitPerOperation(), s.rateLimitFailOpen(),
-          s.passwordMinLength(), s.tlsCertFile(), s.tlsKeyFile()));
+      ServiceConfig config = SeparateService.config(base, Map.of("JWT_PUBLIC_KEY_FILE", publicFile.toString(),
+          "JWT_ALGORITHM", "RS256"), null);
+      return config.withSecurity(config.security().withJwtSecret(null));
     });
     try {
       JWTAuth signer = JWTAuth.create(rsa.clientVertx, new JWTAuthOptions()
@@ -379,40 +374,6 @@ class AuthenticationTest extends ApiTest {
       }
     } finally {
       rsa.close();
-    }
-  }
-
-  @Test
-  void withoutAnyKeyADevelopmentSecretAndTokenAreWrittenUnderDataDir() throws Exception {
-    Path dataDir = Files.createTempDirectory("dev-token");
-    TestService dev = TestService.start(base -> {
-      ServiceConfig config = SeparateService.config(base, Map.of("DATA_DIR", dataDir.toString()), null);
-      return config.withSecurity(config.security().withJwtSecret(null));
-    });
-    try {
-      assertThat(dev.app.config().security().jwtSecret()).isNotBlank().isNotEqualTo(TestService.JWT_SECRET);
-      Path tokenFile = dataDir.resolve("dev-token");
-      assertThat(tokenFile).exists();
-      assertThat(Files.getPosixFilePermissions(tokenFile)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
-      assertThat(Files.getPosixFilePermissions(dataDir.resolve("jwt-secret")))
-          .isEqualTo(PosixFilePermissions.fromString("rw-------"));
-      String token = Files.readString(tokenFile).trim();
-      Route create = routes().get(0);
-      HttpResponse<Buffer> created = call(dev.anonymousHttp, "Bearer " + token, create.method(), create.path(),
-          create.body(), null);
-      assertThat(created.statusCode()).as(created.bodyAsString()).isEqualTo(200);
-      String id = created.bodyAsJsonObject().getJsonArray("data").getJsonObject(0).getString("id");
-      HttpResponse<Buffer> looked = call(dev.anonymousHttp, "Bearer " + token, HttpMethod.GET,
-          "/batch/users/lookup?ids=" + id, null, null);
-      assertThat(looked.statusCode()).as(looked.bodyAsString()).isEqualTo(200);
-      // the generated secret is the only key: the test suite's tokens do not open it
-      HttpResponse<Buffer> foreign = call(dev.anonymousHttp, "Bearer " + service.token("x", Scopes.WRITE),
-          create.method(), create.path(), create.body(), null);
-      assertThat(foreign.statusCode()).isEqualTo(401);
-      assertThat(call(dev.anonymousHttp, null, create.method(), create.path(), create.body(), null).statusCode())
-          .isEqualTo(401);
-    } finally {
-      dev.close();
     }
   }
 }

@@ -1,5 +1,7 @@
 package dev.userbatch;
 
+import dev.userbatch.config.SecurityConfig;
+import dev.userbatch.config.SecurityConfig.ExpectedClaims;
 import dev.userbatch.config.ServiceConfig;
 import dev.userbatch.support.SeparateService;
 import dev.userbatch.support.TestKeys;
@@ -125,5 +127,23 @@ class StartupKeyChecksTest {
     try (var listing = Files.list(dataDir)) {
       assertThat(listing.toList()).as("no development secret or token written").isEmpty();
     }
+  }
+  @Test
+  void devModeIsOnByDefaultSoTheFirstRunNeedsNoSettings() {
+    assertThat(ServiceConfig.load(Map.of()).security().devMode()).isTrue();
+    assertThat(ServiceConfig.load(Map.of("DEV_MODE", "false")).security().devMode()).isFalse();
+    assertThatThrownBy(() -> ServiceConfig.load(Map.of("DEV_MODE", "no")))
+        .hasMessageContaining("DEV_MODE").hasMessageContaining("true or false");
+  }
+
+  @Test
+  void eachKeySourceTakesItsOwnIssuerAndAudienceOrTheSharedOnes() {
+    SecurityConfig security = ServiceConfig.load(Map.of("JWT_ISSUER", "https://shared", "JWT_AUDIENCE", "shared-aud",
+        "JWT_SECRET_ISSUER", "https://secret", "JWT_PUBLIC_KEY_AUDIENCE", "pem-aud",
+        "JWT_JWKS_ISSUER", "https://jwks", "JWT_JWKS_AUDIENCE", "jwks-aud")).security();
+    assertThat(security.secretClaims()).isEqualTo(new ExpectedClaims("https://secret", "shared-aud"));
+    assertThat(security.publicKeyClaims()).isEqualTo(new ExpectedClaims("https://shared", "pem-aud"));
+    assertThat(security.jwksClaims()).isEqualTo(new ExpectedClaims("https://jwks", "jwks-aud"));
+    assertThat(ServiceConfig.load(Map.of()).security().jwksClaims()).isEqualTo(ExpectedClaims.NONE);
   }
 }

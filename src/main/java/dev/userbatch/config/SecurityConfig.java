@@ -2,19 +2,24 @@ package dev.userbatch.config;
 
 import io.vertx.core.json.JsonObject;
 
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
  * Authentication, rate limiting, input policy and TLS settings (part of {@link ServiceConfig}).
  *
- * @param jwtSecret            HS256 secret; with no key at all a development secret is generated
+ * @param jwtSecret            HS256 secret (at least 32 bytes); with no key at all and {@code devMode}, a
+ *                             development secret is generated
  * @param jwtPublicKeyFile     PEM file with an RS256/ES256 public key (see {@code jwtAlgorithm})
  * @param jwtAlgorithm         algorithm of {@code jwtPublicKeyFile}: RS256 or ES256
  * @param jwtJwksFile          JSON Web Key Set file of public keys
- * @param jwtIssuer            required {@code iss}, or null
- * @param jwtAudience          required {@code aud}, or null
+ * @param secretClaims         {@code iss}/{@code aud} required of tokens verified by {@code jwtSecret}
+ * @param publicKeyClaims      the same for {@code jwtPublicKeyFile}
+ * @param jwksClaims           the same for {@code jwtJwksFile}
  * @param jwtLeewaySeconds     clock skew allowed for {@code exp} and {@code nbf}
+ * @param devMode              with no key configured: generate a development secret and token (true) or
+ *                             refuse to start (false)
  * @param metricsToken         bearer token required by /metrics, or null for an open endpoint
  * @param rateLimitItemsPerMinute   items per minute per actor and per client IP (0: no limit)
  * @param rateLimitPerOperation     per-operation overrides of that limit
@@ -28,9 +33,11 @@ public record SecurityConfig(
     String jwtPublicKeyFile,
     String jwtAlgorithm,
     String jwtJwksFile,
-    String jwtIssuer,
-    String jwtAudience,
+    ExpectedClaims secretClaims,
+    ExpectedClaims publicKeyClaims,
+    ExpectedClaims jwksClaims,
     int jwtLeewaySeconds,
+    boolean devMode,
     String metricsToken,
     long rateLimitItemsPerMinute,
     Map<String, Long> rateLimitPerOperation,
@@ -39,8 +46,27 @@ public record SecurityConfig(
     String tlsCertFile,
     String tlsKeyFile) {
 
+  /** HS256 keys shorter than the hash output (RFC 7518, section 3.2) can be brute-forced offline. */
+  public static final int MIN_SECRET_BYTES = 32;
+
+  /**
+   * The {@code iss} and {@code aud} a token must carry (null: not checked). Each key source has its
+   * own, so a token signed by one identity provider's key cannot borrow another's issuer.
+   */
+  public record ExpectedClaims(String issuer, String audience) {
+    public static final ExpectedClaims NONE = new ExpectedClaims(null, null);
+  }
+
   public SecurityConfig {
     rateLimitPerOperation = Map.copyOf(rateLimitPerOperation);
+    secretClaims = secretClaims == null ? ExpectedClaims.NONE : secretClaims;
+    publicKeyClaims = publicKeyClaims == null ? ExpectedClaims.NONE : publicKeyClaims;
+    jwksClaims = jwksClaims == null ? ExpectedClaims.NONE : jwksClaims;
+    if (jwtSecret != null && jwtSecret.getBytes(StandardCharsets.UTF_8).length < MIN_SECRET_BYTES) {
+      throw new IllegalArgumentException("Configuration jwtSecret (env JWT_SECRET) must be at least "
+          + MIN_SECRET_BYTES + " bytes for HS256, got " + jwtSecret.getBytes(StandardCharsets.UTF_8).length
+          + " bytes (generate one with: openssl rand -base64 32)");
+    }
     if (jwtAlgorithm != null && !jwtAlgorithm.equals("RS256") && !jwtAlgorithm.equals("ES256")) {
       throw new IllegalArgumentException("Configuration jwtAlgorithm (env JWT_ALGORITHM) must be RS256 or ES256");
     }
@@ -62,14 +88,14 @@ public record SecurityConfig(
   }
 
   public SecurityConfig withJwtSecret(String secret) {
-    return new SecurityConfig(secret, jwtPublicKeyFile, jwtAlgorithm, jwtJwksFile, jwtIssuer, jwtAudience,
-        jwtLeewaySeconds, metricsToken, rateLimitItemsPerMinute, rateLimitPerOperation, rateLimitFailOpen,
+    return new SecurityConfig(secret, jwtPublicKeyFile, jwtAlgorithm, jwtJwksFile, secretClaims, publicKeyClaims,
+        jwksClaims, jwtLeewaySeconds, devMode, metricsToken, rateLimitItemsPerMinute, rateLimitPerOperation, rateLimitFailOpen,
         passwordMinLength, tlsCertFile, tlsKeyFile);
   }
 
   public SecurityConfig withRateLimit(long itemsPerMinute, Map<String, Long> perOperation, boolean failOpen) {
-    return new SecurityConfig(jwtSecret, jwtPublicKeyFile, jwtAlgorithm, jwtJwksFile, jwtIssuer, jwtAudience,
-        jwtLeewaySeconds, metricsToken, itemsPerMinute, perOperation, failOpen, passwordMinLength, tlsCertFile,
+    return new SecurityConfig(jwtSecret, jwtPublicKeyFile, jwtAlgorithm, jwtJwksFile, secretClaims, publicKeyClaims,
+        jwksClaims, jwtLeewaySeconds, devMode, metricsToken, itemsPerMinute, perOperation, failOpen, passwordMinLength, tlsCertFile,
         tlsKeyFile);
   }
 
@@ -79,9 +105,11 @@ public record SecurityConfig(
         text(json, "jwtPublicKeyFile"),
         text(json, "jwtAlgorithm") == null ? null : text(json, "jwtAlgorithm").toUpperCase(),
         text(json, "jwtJwksFile"),
-        text(json, "jwtIssuer"),
-        text(json, "jwtAudience"),
+        claims(json, "jwtSecret"),
+        claims(json, "jwtPublicKey"),
+        claims(json, "jwtJwks"),
         (int) ServiceConfig.longField(json, "jwtLeewaySeconds"),
+        strictBoolean(json, "devMode"),
         text(json, "metricsToken"),
         ServiceConfig.longField(json, "rateLimitItemsPerMinute"),
         perOperation(text(json, "rateLimitPerOperation")),
@@ -89,6 +117,26 @@ public record SecurityConfig(
         (int) ServiceConfig.longField(json, "passwordMinLength"),
         text(json, "tlsCertFile"),
         text(json, "tlsKeyFile"));
+  }
+
+  /**
+   * The claims required of one key source: its own {@code <prefix>Issuer}/{@code <prefix>Audience}
+   * (env JWT_JWKS_ISSUER, …) when set, else the shared jwtIssuer/jwtAudience (JWT_ISSUER, JWT_AUDIENCE).
+   */
+  private static ExpectedClaims claims(JsonObject json, String prefix) {
+    String issuer = text(json, prefix + "Issuer");
+    String audience = text(json, prefix + "Audience");
+    return new ExpectedClaims(issuer != null ? issuer : text(json, "jwtIssuer"),
+        audience != null ? audience : text(json, "jwtAudience"));
+  }
+
+  private static boolean strictBoolean(JsonObject json, String field) {
+    String value = String.valueOf(json.getValue(field)).trim().toLowerCase();
+    if (!value.equals("true") && !value.equals("false")) {
+      throw new IllegalArgumentException("Configuration " + field + " (env " + ServiceConfig.envName(field)
+          + ") must be true or false, got '" + json.getValue(field) + "'");
+    }
+    return Boolean.parseBoolean(value);
   }
 
   /** "create=20000,lookup=100000" → {create: 20000, lookup: 100000}. */
