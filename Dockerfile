@@ -23,8 +23,12 @@ WORKDIR /app
 COPY --from=build /build/target/user-batch-service-*-fat.jar /app/app.jar
 COPY --from=build /build/conf /app/conf
 
-# embedded PostgreSQL/Redis (EMBEDDED=auto|always without PG_URL/REDIS_URL) keep their data here
 ENV DATA_DIR=/app/data
+# A container is production: no generated development secret/token (a JWT key must be configured:
+# JWT_SECRET, JWT_PUBLIC_KEY_FILE or JWT_JWKS_FILE) and no database inside the container (PG_URL and
+# REDIS_URL must be set; start-up fails with a message naming them otherwise).
+ENV DEV_MODE=false \
+    EMBEDDED=never
 
 USER 10001:10001
 EXPOSE 8080
