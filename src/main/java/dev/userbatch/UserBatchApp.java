@@ -50,8 +50,9 @@ public final class UserBatchApp implements AutoCloseable {
 
   /** Starts everything; blocks until the HTTP server listens. */
   public static UserBatchApp start(ServiceConfig requested) throws Exception {
-    // before any server is started: DEV_MODE=false without a key stops here
+    // before any server is started: DEV_MODE=false without a key, or a key source without a usable key, stops here
     SecurityConfig security = DevelopmentCredentials.apply(requested.security(), requested.dataDir());
+    JwtSetup.checkAtStartUp(security);
     InfrastructureEndpoints infrastructure = InfrastructureEndpoints.resolve(
         requested.pgUrl(), requested.redisUrl(), requested.embedded(), requested.dataDir());
     Vertx vertx = null;
@@ -62,7 +63,6 @@ public final class UserBatchApp implements AutoCloseable {
       Telemetry telemetry = new Telemetry();
       vertx = telemetry.newVertx(new VertxOptions().setWorkerPoolSize(Math.max(20, config.workerInstances() * 2)));
       JsonRecordCodec.registerChunkCodecs(vertx.eventBus());
-      JwtSetup.checkAtStartUp(vertx, config.security());
       DevelopmentCredentials.writeToken(vertx, requested.security(), config.security(), config.dataDir());
       SchemaValidator validator = new SchemaValidator();
       Operations operations = Operations.create(validator, config.security().passwordMinLength());

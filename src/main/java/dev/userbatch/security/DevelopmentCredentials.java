@@ -44,7 +44,7 @@ public final class DevelopmentCredentials {
           + "secret: set JWT_SECRET (HS256, at least " + SecurityConfig.MIN_SECRET_BYTES + " bytes), "
           + "JWT_PUBLIC_KEY_FILE or JWT_JWKS_FILE");
     }
-    Path secretFile = dataDir.resolve(SECRET_FILE);
+    Path secretFile = dataDir.resolve(SECRET_FILE).toAbsolutePath().normalize();
     try {
       PrivateFiles.createDirectory(dataDir);
       if (!Files.exists(secretFile)) {
@@ -53,11 +53,11 @@ public final class DevelopmentCredentials {
         PrivateFiles.createIfAbsent(secretFile, Base64.getUrlEncoder().withoutPadding().encodeToString(random));
       } else if (PrivateFiles.restrict(secretFile)) {
         LOG.warn("{} was readable by other users: restricted to its owner (0600). Delete it to generate a new "
-            + "secret if others may have read it.", secretFile.toAbsolutePath());
+            + "secret if others may have read it.", secretFile);
       }
       return config.withJwtSecret(Files.readString(secretFile, StandardCharsets.UTF_8).trim());
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot create the development JWT secret " + secretFile.toAbsolutePath(), e);
+      throw new UncheckedIOException("Cannot create the development JWT secret " + secretFile, e);
     }
   }
 
@@ -76,17 +76,17 @@ public final class DevelopmentCredentials {
     if (effective.secretClaims().audience() != null) {
       signing.setAudience(List.of(effective.secretClaims().audience()));
     }
-    Path tokenFile = dataDir.resolve(TOKEN_FILE);
+    Path tokenFile = dataDir.resolve(TOKEN_FILE).toAbsolutePath().normalize();
     try {
       PrivateFiles.replace(tokenFile, signer.generateToken(claims, signing));
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot write " + tokenFile.toAbsolutePath(), e);
+      throw new UncheckedIOException("Cannot write " + tokenFile, e);
     }
     LOG.warn("*** DEVELOPMENT CREDENTIALS: NOT FOR PRODUCTION *** No JWT key is configured (JWT_SECRET, "
             + "JWT_PUBLIC_KEY_FILE or JWT_JWKS_FILE), so tokens are signed with a secret generated in {}, and a token "
             + "with scopes users:read and users:write, valid {} days, is in {} (curl -H \"Authorization: Bearer "
             + "$(cat {})\" …). Anyone who can read that directory can call the API. Configure a key and set "
-            + "DEV_MODE=false to forbid this fallback.", dataDir.resolve(SECRET_FILE).toAbsolutePath(), TOKEN_DAYS,
-        tokenFile.toAbsolutePath(), tokenFile);
+            + "DEV_MODE=false to forbid this fallback.", tokenFile.resolveSibling(SECRET_FILE), TOKEN_DAYS, tokenFile,
+        tokenFile);
   }
 }

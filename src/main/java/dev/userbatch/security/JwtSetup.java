@@ -26,11 +26,18 @@ public final class JwtSetup {
   }
 
   /**
-   * Loads the keys once before anything listens, so a bad key configuration stops start-up with a
-   * message naming the variable and file, and says which keys are in use.
+   * Loads the keys once before any server is started (embedded PostgreSQL included), so a bad key
+   * configuration stops start-up at once with a message naming the variable and file, and says
+   * which keys are in use. The verifiers need a Vert.x instance only to exist: a short-lived one.
    */
-  public static void checkAtStartUp(Vertx vertx, SecurityConfig config) {
-    List<KeySource> sources = TrustedKeys.load(vertx, config);
+  public static void checkAtStartUp(SecurityConfig config) {
+    Vertx vertx = Vertx.vertx();
+    List<KeySource> sources;
+    try {
+      sources = TrustedKeys.load(vertx, config);
+    } finally {
+      vertx.close();
+    }
     for (KeySource source : sources) {
       LOG.info("JWT keys from {}: {} key(s) for {}; required iss: {}, aud: {}", source.name(), source.keys(),
           source.algorithms(), orAny(source.claims().issuer()), orAny(source.claims().audience()));
