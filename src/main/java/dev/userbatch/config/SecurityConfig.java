@@ -89,14 +89,14 @@ public record SecurityConfig(
 
   public SecurityConfig withJwtSecret(String secret) {
     return new SecurityConfig(secret, jwtPublicKeyFile, jwtAlgorithm, jwtJwksFile, secretClaims, publicKeyClaims,
-        jwksClaims, jwtLeewaySeconds, devMode, metricsToken, rateLimitItemsPerMinute, rateLimitPerOperation, rateLimitFailOpen,
-        passwordMinLength, tlsCertFile, tlsKeyFile);
+        jwksClaims, jwtLeewaySeconds, devMode, metricsToken, rateLimitItemsPerMinute, rateLimitPerOperation,
+        rateLimitFailOpen, passwordMinLength, tlsCertFile, tlsKeyFile);
   }
 
   public SecurityConfig withRateLimit(long itemsPerMinute, Map<String, Long> perOperation, boolean failOpen) {
     return new SecurityConfig(jwtSecret, jwtPublicKeyFile, jwtAlgorithm, jwtJwksFile, secretClaims, publicKeyClaims,
-        jwksClaims, jwtLeewaySeconds, devMode, metricsToken, itemsPerMinute, perOperation, failOpen, passwordMinLength, tlsCertFile,
-        tlsKeyFile);
+        jwksClaims, jwtLeewaySeconds, devMode, metricsToken, itemsPerMinute, perOperation, failOpen, passwordMinLength,
+        tlsCertFile, tlsKeyFile);
   }
 
   static SecurityConfig fromJson(JsonObject json) {

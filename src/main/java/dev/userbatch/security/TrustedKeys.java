@@ -46,7 +46,8 @@ final class TrustedKeys {
       sources.add(keySet(vertx, config));
     }
     if (sources.isEmpty()) {
-      throw new IllegalArgumentException("No JWT key is configured: set JWT_SECRET, JWT_PUBLIC_KEY_FILE or JWT_JWKS_FILE");
+      throw new IllegalArgumentException(
+          "No JWT key is configured: set JWT_SECRET, JWT_PUBLIC_KEY_FILE or JWT_JWKS_FILE");
     }
     return List.copyOf(sources);
   }
@@ -119,10 +120,12 @@ final class TrustedKeys {
       throw new IllegalArgumentException(name + " is not a JSON Web Key Set: an object {\"keys\": [ … ]} is expected");
     }
     if (!set.containsKey("keys") && set.containsKey("kty")) {
-      throw new IllegalArgumentException(name + " holds a single JWK, not a key set: write it as {\"keys\": [ <the key> ]}");
+      throw new IllegalArgumentException(
+          name + " holds a single JWK, not a key set: write it as {\"keys\": [ <the key> ]}");
     }
     if (!(set.getValue("keys") instanceof JsonArray keys)) {
-      throw new IllegalArgumentException(name + " is not a JSON Web Key Set: its \"keys\" member must be an array of keys");
+      throw new IllegalArgumentException(
+          name + " is not a JSON Web Key Set: its \"keys\" member must be an array of keys");
     }
     if (keys.isEmpty()) {
       throw new IllegalArgumentException(name + " has an empty \"keys\" array: no key can verify a signature");
