@@ -9,6 +9,7 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.pgclient.PgConnectOptions;
 import org.junit.jupiter.api.Test;
 
+import java.net.URI;
 import java.util.Map;
 
 import static dev.userbatch.support.FaultSupport.await;
@@ -22,12 +23,17 @@ class ReadinessReasonTest {
   void aFailedCheckShowsAStableReasonAndNoExceptionText() {
     TestService shared = TestService.shared();
     PgConnectOptions pg = PgConnectOptions.fromUri(shared.app.config().pgUrl());
-    int deadRedisPort = TestService.freePort();
+    URI redis = URI.create(shared.app.config().redisUrl());
     CuttableProxy proxy = new CuttableProxy(pg.getHost(), pg.getPort());
+    CuttableProxy redisProxy = new CuttableProxy(redis.getHost(), redis.getPort());
     String proxiedUrl = "postgresql://" + pg.getUser() + "@127.0.0.1:" + proxy.port() + "/" + pg.getDatabase();
-    TestService service = FaultSupport.startService(Map.of(), proxiedUrl, "redis://127.0.0.1:" + deadRedisPort + "/5");
+    TestService service = FaultSupport.startService(Map.of(), proxiedUrl,
+        "redis://127.0.0.1:" + redisProxy.port() + redis.getPath());
+    int deadRedisPort = redisProxy.port();
     try {
+      // Both go away: their ports now refuse connections.
       proxy.close();
+      redisProxy.close();
       HttpResponse<Buffer>[] last = new HttpResponse[1];
       assertThat(waitFor(20_000, () -> {
         last[0] = await(service.anonymousHttp.get("/health/ready").send(), 10);
