@@ -59,7 +59,7 @@ class CommitOutcomeUnknownTest {
         Integer[] committingPort = new Integer[1];
         assertThat(waitFor(15_000, () -> {
           RowSet<Row> rows = await(shared.pg.query("SELECT client_port FROM pg_stat_activity "
-              + "WHERE query = 'COMMIT' AND wait_event = 'PgSleep'").execute(), 10);
+              + "WHERE datname = current_database() AND query = 'COMMIT' AND wait_event = 'PgSleep'").execute(), 10);
           committingPort[0] = rows.size() == 1 ? rows.iterator().next().getInteger("client_port") : null;
           return committingPort[0] != null;
         })).as("the soft delete's COMMIT is running").isTrue();

@@ -38,7 +38,8 @@ import java.util.function.Supplier;
  * <p>The request hash is an HMAC-SHA256 keyed with a server secret ({@link RequestHashKey}), never a
  * plain digest: the body carries plaintext passwords, and a fast unkeyed hash of it in the table
  * would let whoever reads the table test password guesses at SHA-256 speed. It is computed on a
- * worker thread: a 16 MiB body takes tens of milliseconds to canonicalise and hash.
+ * worker thread: canonicalising and hashing a body of up to MAX_BODY_BYTES is CPU work that must
+ * not hold an event loop.
  */
 public final class IdempotencyStore {
   private static final Logger LOG = LoggerFactory.getLogger(IdempotencyStore.class);

@@ -7,13 +7,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
-import java.util.Set;
 
 /**
  * The key of the idempotency request HMAC: IDEMPOTENCY_HMAC_KEY when set, otherwise a random key
@@ -67,14 +67,11 @@ public final class RequestHashKey {
     }
   }
 
+  /** Mode 0600 from creation on; a file system without POSIX modes gets the default (owner's ACL). */
   private static FileAttribute<?>[] ownerOnly() {
-    boolean posix = dataDirSupportsPosix();
-    return posix ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))}
+    boolean posix = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+    return posix
+        ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))}
         : new FileAttribute<?>[0];
-  }
-
-  private static boolean dataDirSupportsPosix() {
-    Set<String> views = java.nio.file.FileSystems.getDefault().supportedFileAttributeViews();
-    return views.contains("posix");
   }
 }
