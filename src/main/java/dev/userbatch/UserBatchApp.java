@@ -10,10 +10,12 @@ import dev.userbatch.eventbus.EventBusApiVerticle;
 import dev.userbatch.eventbus.TcpBridgeVerticle;
 import dev.userbatch.events.OutboxRelayVerticle;
 import dev.userbatch.http.ApiVerticle;
+import dev.userbatch.idempotency.RequestHashKey;
 import dev.userbatch.metrics.Telemetry;
 import dev.userbatch.security.DevelopmentCredentials;
 import dev.userbatch.security.JwtSetup;
 import dev.userbatch.operation.Operations;
+import dev.userbatch.retention.RetentionPurgeVerticle;
 import dev.userbatch.user.PasswordHasher;
 import dev.userbatch.validation.SchemaValidator;
 import dev.userbatch.worker.ChunkWorkerVerticle;
@@ -58,7 +60,9 @@ public final class UserBatchApp implements AutoCloseable {
     Vertx vertx = null;
     try {
       ServiceConfig config = requested.withEndpoints(infrastructure.pgUrl(), infrastructure.redisUrl())
-          .withSecurity(security);
+          .withSecurity(security)
+          .withStorage(requested.storage().withIdempotencyHmacKey(
+              RequestHashKey.resolve(requested.storage().idempotencyHmacKey(), requested.dataDir())));
       Migrations.migrate(config.pgUrl());
       Telemetry telemetry = new Telemetry();
       vertx = telemetry.newVertx(new VertxOptions().setWorkerPoolSize(Math.max(20, config.workerInstances() * 2)));
@@ -92,6 +96,7 @@ public final class UserBatchApp implements AutoCloseable {
     return vertx.deployVerticle(() -> new ChunkWorkerVerticle(config, hasher, telemetry.batchMetrics(), cacheGeneration),
             new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER).setInstances(config.workerInstances()))
         .compose(ignored -> vertx.deployVerticle(new OutboxRelayVerticle(config)))
+        .compose(ignored -> vertx.deployVerticle(new RetentionPurgeVerticle(config)))
         .compose(ignored -> vertx.deployVerticle(new EventBusApiVerticle(config, operations, telemetry.batchMetrics())))
         .compose(ignored -> config.bridgePort() > 0
             ? vertx.deployVerticle(new TcpBridgeVerticle(config)) : Future.succeededFuture(""))

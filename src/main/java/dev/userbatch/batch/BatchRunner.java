@@ -57,7 +57,8 @@ public final class BatchRunner {
   /** The runner of one verticle instance, with everything it needs from the configuration. */
   public static BatchRunner create(Vertx vertx, ServiceConfig config, SchemaValidator validator, BatchMetrics metrics,
                                    Pool pool) {
-    IdempotencyStore idempotency = new IdempotencyStore(pool, config.idempotencyRetentionHours() * 3600L,
+    IdempotencyStore idempotency = new IdempotencyStore(vertx, pool, config.storage().idempotencyHmacKey(),
+        config.idempotencyRetentionHours() * 3600L,
         Math.max(60, config.chunkTimeoutMs() / 1000 * 10));
     return new BatchRunner(vertx, validator, new BatchCoordinator(vertx, config.chunkTimeoutMs()),
         new AuditTrail(vertx, pool), metrics, config.maxItemsPerRequest(), config.atomicMaxItems(), idempotency);

@@ -20,7 +20,12 @@ public enum ErrorCode {
   /** Restore of a user that is not deleted. */
   NOT_DELETED(false),
   /** Restore of a user deleted longer ago than the restore window. */
-  RESTORE_WINDOW_EXPIRED(false);
+  RESTORE_WINDOW_EXPIRED(false),
+  /**
+   * The connection to PostgreSQL broke while the chunk's COMMIT ran: its changes may or may not be
+   * stored. Read the items back (lookup) before retrying them.
+   */
+  COMMIT_UNKNOWN(true);
 
   private final boolean system;
 

@@ -162,6 +162,22 @@ public final class UserCache {
         });
   }
 
+  /**
+   * A chunk's COMMIT may or may not have happened: its users' entries may be stale, exactly as
+   * after a lost write-through. The generation is bumped now (best effort, so that every instance
+   * stops serving the old entries at once); if Redis cannot be reached the bump stays pending and
+   * this process does not use the cache until it succeeds.
+   */
+  public Future<Void> invalidateAfterUnknownCommit(int users) {
+    generation.markBumpPending();
+    LOG.warn("A chunk of {} users has an unknown commit outcome: invalidating the cache", users);
+    return ensureGeneration()
+        .recover(err -> {
+          failed("invalidation", users, err);
+          return Future.succeededFuture();
+        });
+  }
+
   /** Bumps the generation first if an earlier write-through was lost; fails while that is impossible. */
   private Future<Void> ensureGeneration() {
     if (!generation.bumpPending()) {

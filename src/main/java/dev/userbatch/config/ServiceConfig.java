@@ -41,13 +41,15 @@ public record ServiceConfig(
     long eventRelayIntervalMs,
     long eventStreamMaxLength,
     Set<String> trustedProxies,
-    SecurityConfig security) {
+    SecurityConfig security,
+    StorageConfig storage) {
 
   static final String CONFIG_RESOURCE = "conf/application.json";
 
   public ServiceConfig {
     Objects.requireNonNull(dataDir, "dataDir");
     Objects.requireNonNull(embedded, "embedded");
+    Objects.requireNonNull(storage, "storage");
     requirePositive("httpPort", httpPort, true);
     requirePositive("bridgePort", bridgePort, true);
     requirePositive("maxItemsPerRequest", maxItemsPerRequest, false);
@@ -105,7 +107,8 @@ public record ServiceConfig(
         longField(json, "eventRelayIntervalMs"),
         longField(json, "eventStreamMaxLength"),
         csv(json.getValue("trustedProxies")),
-        SecurityConfig.fromJson(json));
+        SecurityConfig.fromJson(json),
+        StorageConfig.fromJson(json));
   }
 
   public ServiceConfig withEndpoints(String newPgUrl, String newRedisUrl) {
@@ -114,6 +117,13 @@ public record ServiceConfig(
 
   public ServiceConfig withSecurity(SecurityConfig newSecurity) {
     return with(httpPort, bridgePort, pgUrl, redisUrl, newSecurity);
+  }
+
+  public ServiceConfig withStorage(StorageConfig newStorage) {
+    return new ServiceConfig(httpPort, bridgePort, pgUrl, redisUrl, dataDir, embedded,
+        maxItemsPerRequest, atomicMaxItems, maxBodyBytes, cacheTtlSeconds, restoreWindowDays,
+        idempotencyRetentionHours, workerInstances, pgPoolSize, chunkTimeoutMs, dbTimeoutMs, cacheTimeoutMs,
+        shutdownTimeoutMs, eventRelayIntervalMs, eventStreamMaxLength, trustedProxies, security, newStorage);
   }
 
   public ServiceConfig withBridgePort(int port) {
@@ -130,7 +140,7 @@ public record ServiceConfig(
     return new ServiceConfig(newHttpPort, newBridgePort, newPgUrl, newRedisUrl, dataDir, embedded,
         maxItemsPerRequest, atomicMaxItems, maxBodyBytes, cacheTtlSeconds, restoreWindowDays,
         idempotencyRetentionHours, workerInstances, pgPoolSize, chunkTimeoutMs, dbTimeoutMs, cacheTimeoutMs,
-        shutdownTimeoutMs, eventRelayIntervalMs, eventStreamMaxLength, trustedProxies, newSecurity);
+        shutdownTimeoutMs, eventRelayIntervalMs, eventStreamMaxLength, trustedProxies, newSecurity, storage);
   }
 
   /** camelCase field name to the environment variable that overrides it: pgUrl → PG_URL. */

@@ -1,6 +1,7 @@
 package dev.userbatch.eventbus;
 
 import dev.userbatch.audit.AuditContext;
+import dev.userbatch.audit.CorrelationIds;
 import dev.userbatch.batch.BatchOperation;
 import dev.userbatch.batch.BatchRunner;
 import dev.userbatch.batch.RequestException;
@@ -20,7 +21,6 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 
 /**
  * The event-bus API: {@code users.batch.<operation>} takes the same JSON as the HTTP body and
@@ -72,7 +72,7 @@ public final class EventBusApiVerticle extends VerticleBase {
     }
     String correlationId = message.headers().get(CORRELATION_ID);
     AuditContext context = new AuditContext(message.headers().get(ACTOR), null, "event-bus",
-        correlationId != null ? correlationId : UUID.randomUUID().toString());
+        CorrelationIds.orNew(correlationId));
     runner.run(operation, envelope, context, message.headers().get(IDEMPOTENCY_KEY))
         .onSuccess(result -> message.reply(result.response().body(), new DeliveryOptions()
             .addHeader(STATUS, String.valueOf(result.response().status()))

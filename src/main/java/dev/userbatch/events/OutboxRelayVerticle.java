@@ -37,6 +37,11 @@ import java.util.concurrent.TimeUnit;
  * or whose batch never finished ({@value #STALE_BATCH_SECONDS} s without a new chunk), is relayed
  * by any instance. Rows are claimed with {@code FOR UPDATE SKIP LOCKED}, so relays never send an
  * event twice at the same time.
+ *
+ * <p>While Redis is down the relay backs off: after each failed attempt it waits twice as long
+ * before the next one (from one relay interval up to {@link #maxBackoffMs}), instead of opening a
+ * connection every interval; the event bus is still served meanwhile, and the first attempt that
+ * works resets the wait.
  */
 public final class OutboxRelayVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(OutboxRelayVerticle.class);
@@ -48,6 +53,8 @@ public final class OutboxRelayVerticle extends VerticleBase {
   static final int TAKEOVER_SECONDS = 60;
   private static final int BATCH_LIMIT = 200;
   private static final long STOP_PASS_TIMEOUT_MS = 5_000;
+  /** The longest wait between two attempts to reach a Redis that is down. */
+  private static final long MAX_BACKOFF_MS = 30_000;
 
   /** Events ready to relay, with the users their batch changed (from batch_changes). */
   static final String PENDING =
@@ -80,6 +87,9 @@ public final class OutboxRelayVerticle extends VerticleBase {
   private boolean again;
   private boolean streamDown;
   private boolean databaseDown;
+  /** Failed Redis attempts in a row, and when the next one may be made (ms). */
+  private int streamFailures;
+  private long streamRetryAt;
 
   public OutboxRelayVerticle(ServiceConfig config) {
     this.config = config;
@@ -171,13 +181,16 @@ public final class OutboxRelayVerticle extends VerticleBase {
         }
       }
       Future<Void> bus = mark(conn, CLOSE_EMPTY, empty).compose(ignored -> mark(conn, MARK_BUS, toBus));
-      return bus.compose(ignored -> xadds.isEmpty() ? Future.succeededFuture(streamDone) : redis.batch(xadds)
+      boolean backingOff = System.currentTimeMillis() < streamRetryAt;
+      return bus.compose(ignored -> xadds.isEmpty() || backingOff ? Future.succeededFuture(streamDone) : redis.batch(xadds)
           .timeout(config.cacheTimeoutMs(), TimeUnit.MILLISECONDS)
           .compose(replies -> {
             if (streamDown) {
               LOG.info("Redis Stream {} reachable again: relaying pending events", STREAM);
               streamDown = false;
             }
+            streamFailures = 0;
+            streamRetryAt = 0;
             return mark(conn, MARK_STREAM, toStream).map(marked -> {
               List<UUID> done = new ArrayList<>(streamDone);
               done.addAll(toStream);
@@ -185,14 +198,28 @@ public final class OutboxRelayVerticle extends VerticleBase {
             });
           })
           .recover(err -> {
+            long waitMs = backoffMs(++streamFailures);
+            streamRetryAt = System.currentTimeMillis() + waitMs;
             if (!streamDown) {
-              LOG.warn("Redis Stream {} unreachable ({}); {} event(s) stay pending and will be retried",
-                  STREAM, err.toString(), toStream.size());
+              LOG.warn("Redis Stream {} unreachable ({}); {} event(s) stay pending and will be retried, "
+                  + "backing off up to {} ms", STREAM, err.toString(), toStream.size(), maxBackoffMs());
               streamDown = true;
             }
             return Future.succeededFuture(streamDone);
           }));
     });
+  }
+
+  /** The wait after {@code failures} failed attempts in a row: the interval, doubled each time, capped. */
+  long backoffMs(int failures) {
+    long interval = config.eventRelayIntervalMs();
+    return Math.min(maxBackoffMs(), interval << Math.min(failures - 1, 20));
+  }
+
+  /** 64 relay intervals, at most 30 s (at least one interval). */
+  long maxBackoffMs() {
+    long interval = config.eventRelayIntervalMs();
+    return Math.max(interval, Math.min(MAX_BACKOFF_MS, interval * 64));
   }
 
   private static Future<Void> mark(SqlConnection conn, String sql, List<UUID> ids) {

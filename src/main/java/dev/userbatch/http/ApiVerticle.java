@@ -38,7 +38,6 @@ public final class ApiVerticle extends VerticleBase {
   private final ServiceConfig config;
   private final Operations operations;
   private final Telemetry telemetry;
-  private static final long PURGE_INTERVAL_MS = 3_600_000;
   private Pool pool;
   private Redis redis;
   private HttpServer httpServer;
@@ -57,7 +56,6 @@ public final class ApiVerticle extends VerticleBase {
     pool = Clients.pgPool(vertx, config);
     redis = Clients.redis(vertx, config);
     runner = BatchRunner.create(vertx, config, operations.validator(), telemetry.batchMetrics(), pool);
-    vertx.setPeriodic(PURGE_INTERVAL_MS, timer -> runner.idempotency().purgeExpired());
     rateLimiter = new RateLimiter(redis, config.security(), telemetry.batchMetrics(), config.cacheTimeoutMs());
     auth = new BearerAuth(JwtSetup.create(vertx, config.security()));
     BatchEndpoint create = endpoint(operations.create(), runner);

@@ -14,8 +14,13 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.sqlclient.Pool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * {@code /health/live} (the process answers) and {@code /health/ready} (PostgreSQL answers and
@@ -30,8 +35,15 @@ import java.util.concurrent.TimeUnit;
  * A ping that is not answered in time means they are deployed but busy (hashing passwords blocks
  * a worker for seconds): that is UP, with {@code answered: false}. Otherwise every large create
  * would take the instance out of its load balancer for the length of the batch.
+ *
+ * <p>The endpoint is unauthenticated, so a failed check shows a fixed reason, never the exception's
+ * text (which names hosts, ports, users and driver internals); the details go to the log, once
+ * per change of state rather than once per probe.
  */
 final class HealthRoutes {
+  private static final Logger LOG = LoggerFactory.getLogger(HealthRoutes.class);
+  /** The last logged failure of each check, so that a dependency that stays down is logged once. */
+  private static final Map<String, String> LAST_FAILURE = new ConcurrentHashMap<>();
   /** Bound of each dependency check. */
   private static final long CHECK_TIMEOUT_MS = 2000;
   /** The handler's own timeout of a procedure: later than the checks' bounds, so it never fires. */
@@ -48,8 +60,8 @@ final class HealthRoutes {
     HealthCheckHandler ready = HealthCheckHandler.create(vertx)
         .register("postgres", PROCEDURE_TIMEOUT_MS, promise -> pool.query("SELECT 1").execute()
             .timeout(CHECK_TIMEOUT_MS, TimeUnit.MILLISECONDS)
-            .onSuccess(rows -> promise.tryComplete(Status.OK()))
-            .onFailure(err -> promise.tryComplete(Status.KO(new JsonObject().put("error", String.valueOf(err.getMessage()))))))
+            .onSuccess(rows -> promise.tryComplete(ok("postgres", Status.OK())))
+            .onFailure(err -> promise.tryComplete(Status.KO(reason(failed("postgres", err), "database unavailable")))))
         .register("workers", PROCEDURE_TIMEOUT_MS, promise -> workersStatus(vertx, promise))
         .register("redis", PROCEDURE_TIMEOUT_MS, promise -> redisStatus(redis, promise));
     router.get("/health/live").handler(live);
@@ -59,7 +71,7 @@ final class HealthRoutes {
   private static void workersStatus(Vertx vertx, Promise<Status> promise) {
     vertx.eventBus()
         .request(ChunkWorkerVerticle.PING_ADDRESS, "ping", new DeliveryOptions().setSendTimeout(WORKER_PING_TIMEOUT_MS))
-        .onSuccess(reply -> promise.tryComplete(Status.OK(new JsonObject().put("answered", true))))
+        .onSuccess(reply -> promise.tryComplete(ok("workers", Status.OK(new JsonObject().put("answered", true)))))
         .onFailure(err -> {
           if (err instanceof ReplyException reply && reply.failureType() == ReplyFailure.TIMEOUT) {
             promise.tryComplete(Status.OK(new JsonObject().put("answered", false)
@@ -67,7 +79,7 @@ final class HealthRoutes {
           } else if (err instanceof ReplyException reply && reply.failureType() == ReplyFailure.NO_HANDLERS) {
             promise.tryComplete(Status.KO(new JsonObject().put("error", "no chunk worker is deployed")));
           } else {
-            promise.tryComplete(Status.KO(new JsonObject().put("error", String.valueOf(err.getMessage()))));
+            promise.tryComplete(Status.KO(reason(failed("workers", err), "chunk workers did not answer")));
           }
         });
   }
@@ -75,8 +87,29 @@ final class HealthRoutes {
   private static void redisStatus(Redis redis, Promise<Status> promise) {
     redis.send(Request.cmd(Command.PING))
         .timeout(CHECK_TIMEOUT_MS, TimeUnit.MILLISECONDS)
-        .onSuccess(pong -> promise.tryComplete(Status.OK(new JsonObject().put("available", true))))
-        .onFailure(err -> promise.tryComplete(Status.OK(new JsonObject().put("available", false)
-            .put("degraded", "lookups are served from PostgreSQL").put("error", String.valueOf(err.getMessage())))));
+        .onSuccess(pong -> promise.tryComplete(ok("redis", Status.OK(new JsonObject().put("available", true)))))
+        .onFailure(err -> promise.tryComplete(Status.OK(reason(failed("redis", err), "redis unavailable")
+            .put("available", false).put("degraded", "lookups are served from PostgreSQL"))));
+  }
+
+  /** A fixed reason for the caller: whether the dependency timed out or failed, nothing from the exception. */
+  private static JsonObject reason(boolean timedOut, String unavailable) {
+    return new JsonObject().put("error", timedOut ? "no answer within " + CHECK_TIMEOUT_MS + " ms" : unavailable);
+  }
+
+  /** Logs a check's failure when it differs from the last one logged; true when it was a timeout. */
+  private static boolean failed(String check, Throwable err) {
+    String detail = err.toString();
+    if (!detail.equals(LAST_FAILURE.put(check, detail))) {
+      LOG.warn("Readiness check {} failed: {}", check, detail);
+    }
+    return err instanceof TimeoutException;
+  }
+
+  private static Status ok(String check, Status status) {
+    if (LAST_FAILURE.remove(check) != null) {
+      LOG.info("Readiness check {} passes again", check);
+    }
+    return status;
   }
 }

@@ -14,9 +14,10 @@ import io.vertx.sqlclient.Tuple;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.security.GeneralSecurityException;
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.TreeSet;
@@ -33,11 +34,18 @@ import java.util.function.Supplier;
  * ran out (its instance died) can be taken over. A response that cannot be stored (the database
  * went away at the end) is still returned; the key then stays claimed until its lease ends.
  * The request hash ignores the order of JSON object members.
+ *
+ * <p>The request hash is an HMAC-SHA256 keyed with a server secret ({@link RequestHashKey}), never a
+ * plain digest: the body carries plaintext passwords, and a fast unkeyed hash of it in the table
+ * would let whoever reads the table test password guesses at SHA-256 speed. It is computed on a
+ * worker thread: canonicalising and hashing a body of up to MAX_BODY_BYTES is CPU work that must
+ * not hold an event loop.
  */
 public final class IdempotencyStore {
   private static final Logger LOG = LoggerFactory.getLogger(IdempotencyStore.class);
   public static final String HEADER = "Idempotency-Key";
   public static final int MAX_KEY_LENGTH = 255;
+  private static final String HMAC = "HmacSHA256";
 
   static final String CLAIM =
       "INSERT INTO idempotency_keys (actor, key, operation, request_hash, lease_until, expires_at) "
@@ -57,14 +65,16 @@ public final class IdempotencyStore {
           + "WHERE actor = $1 AND key = $2 AND status IS NULL";
   static final String RELEASE =
       "DELETE FROM idempotency_keys WHERE actor = $1 AND key = $2 AND status IS NULL";
-  static final String PURGE = "DELETE FROM idempotency_keys WHERE expires_at < now()";
-
+  private final Vertx vertx;
   private final Pool pool;
+  private final SecretKeySpec hmacKey;
   private final long retentionSeconds;
   private final long leaseSeconds;
 
-  public IdempotencyStore(Pool pool, long retentionSeconds, long leaseSeconds) {
+  public IdempotencyStore(Vertx vertx, Pool pool, String hmacKey, long retentionSeconds, long leaseSeconds) {
+    this.vertx = vertx;
     this.pool = pool;
+    this.hmacKey = new SecretKeySpec(hmacKey.getBytes(StandardCharsets.UTF_8), HMAC);
     this.retentionSeconds = retentionSeconds;
     this.leaseSeconds = leaseSeconds;
   }
@@ -80,13 +90,13 @@ public final class IdempotencyStore {
           HEADER + " must be 1 to " + MAX_KEY_LENGTH + " visible ASCII characters"));
     }
     String owner = actor == null ? "" : actor;
-    String hash = hash(operation, envelope);
-    return pool.preparedQuery(CLAIM)
-        .execute(Tuple.of(owner, key, operation, hash, leaseSeconds, retentionSeconds))
-        .recover(IdempotencyStore::unavailable)
-        .compose(claimed -> claimed.size() == 1
-            ? run(owner, key, work)
-            : existing(owner, key, operation, hash));
+    return vertx.executeBlocking(() -> hash(hmacKey, operation, envelope), false)
+        .compose(hash -> pool.preparedQuery(CLAIM)
+            .execute(Tuple.of(owner, key, operation, hash, leaseSeconds, retentionSeconds))
+            .recover(IdempotencyStore::unavailable)
+            .compose(claimed -> claimed.size() == 1
+                ? run(owner, key, work)
+                : existing(owner, key, operation, hash)));
   }
 
   /** Nothing was started: the key could not be claimed or read, so the database is unavailable (503). */
@@ -173,11 +183,6 @@ public final class IdempotencyStore {
     });
   }
 
-  /** Forgets responses older than the retention period. */
-  public Future<Integer> purgeExpired() {
-    return pool.query(PURGE).execute().map(rows -> rows.rowCount());
-  }
-
   /**
    * The envelope as JSON text with the members of every object in name order: a retry that sends
    * the same JSON with its members in another order (JSON objects are unordered) is the same request.
@@ -210,14 +215,15 @@ public final class IdempotencyStore {
     }
   }
 
-  static String hash(String operation, JsonObject envelope) {
+  static String hash(SecretKeySpec key, String operation, JsonObject envelope) {
     try {
-      MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      digest.update(operation.getBytes(StandardCharsets.UTF_8));
-      digest.update((byte) 0);
-      digest.update(canonical(envelope).getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(digest.digest());
-    } catch (NoSuchAlgorithmException e) {
+      Mac mac = Mac.getInstance(HMAC);
+      mac.init(key);
+      mac.update(operation.getBytes(StandardCharsets.UTF_8));
+      mac.update((byte) 0);
+      mac.update(canonical(envelope).getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(mac.doFinal());
+    } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }
   }

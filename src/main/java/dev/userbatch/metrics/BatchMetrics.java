@@ -100,6 +100,15 @@ public final class BatchMetrics {
         .increment();
   }
 
+  /** Imported password hashes below the configured floor, stored and flagged or refused. */
+  public void weakPasswordHashes(String action, int count) {
+    Counter.builder("batch.weak.password.hashes")
+        .description("Imported password hashes weaker than the configured floor, by action (flagged, refused)")
+        .tag("action", action)
+        .register(registry)
+        .increment(count);
+  }
+
   private Counter operations(String operation, String status) {
     return Counter.builder("batch.operations")
         .description("Batch operations by outcome")

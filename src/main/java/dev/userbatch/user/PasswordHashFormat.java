@@ -82,18 +82,44 @@ public final class PasswordHashFormat {
         return r.algorithm;
     }
 
+    /**
+     * Why a valid hash is weaker than the floor (bcrypt cost below {@code minBcryptCost}, pbkdf2 with
+     * fewer than {@code minPbkdf2Iterations} iterations), or empty when it is not (or not valid, or of
+     * a family without a floor: argon2 and scrypt). The message never echoes the hash.
+     */
+    public static Optional<String> weakness(String hash, int minBcryptCost, long minPbkdf2Iterations) {
+        Result r = check(hash);
+        if (r.problem != null) {
+            return Optional.empty();
+        }
+        if (r.algorithm.equals("bcrypt") && r.work < minBcryptCost) {
+            return Optional.of("passwordHash is a bcrypt hash of cost " + r.work + ", below the minimum cost "
+                    + minBcryptCost);
+        }
+        if (r.algorithm.startsWith("pbkdf2") && r.work < minPbkdf2Iterations) {
+            return Optional.of("passwordHash is a " + r.algorithm + " hash of " + r.work
+                    + " iterations, below the minimum of " + minPbkdf2Iterations);
+        }
+        return Optional.empty();
+    }
+
     /** Convenience: {@code problem(hash).isEmpty()}. */
     public static boolean isValid(String hash) {
         return check(hash).problem == null;
     }
 
-    private record Result(String algorithm, String problem) {
+    /** {@code work}: bcrypt's cost or pbkdf2's iterations (-1 for other families). */
+    private record Result(String algorithm, String problem, long work) {
         static Result ok(String algorithm) {
-            return new Result(algorithm, null);
+            return new Result(algorithm, null, -1);
         }
 
         static Result bad(String problem) {
-            return new Result(null, problem);
+            return new Result(null, problem, -1);
+        }
+
+        Result withWork(long value) {
+            return problem == null ? new Result(algorithm, null, value) : this;
         }
     }
 
@@ -186,7 +212,7 @@ public final class PasswordHashFormat {
             return Result.bad("bcrypt hash must have exactly 53 characters (22 salt + 31 hash) after the cost, found "
                     + body.length());
         }
-        return Result.ok("bcrypt");
+        return Result.ok("bcrypt").withWork(c);
     }
 
     // ---------------------------------------------------------------- argon2
@@ -275,7 +301,7 @@ public final class PasswordHashFormat {
         if (rounds > UINT32_MAX) {
             return Result.bad(name + " hash must have at most 4294967295 rounds");
         }
-        return saltAndHash(name, parts[3], parts[4], B64_PASSLIB, "[A-Za-z0-9./+]", name);
+        return saltAndHash(name, parts[3], parts[4], B64_PASSLIB, "[A-Za-z0-9./+]", name).withWork(rounds);
     }
 
     // ---------------------------------------------------------------- shared

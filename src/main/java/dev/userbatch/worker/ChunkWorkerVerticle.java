@@ -58,7 +58,7 @@ public final class ChunkWorkerVerticle extends VerticleBase {
     hashing = new PasswordHashing(vertx, hasher);
     UserCache cache = new UserCache(redis, config.cacheTtlSeconds(), config.cacheTimeoutMs(), metrics, cacheGeneration);
     Map<String, ChunkHandler> handlers = Map.of(
-        "create", new CreateChunkHandler(repository, cache, hashing),
+        "create", new CreateChunkHandler(repository, cache, hashing, config.storage(), metrics),
         "lookup", new LookupChunkHandler(repository, cache),
         "update", new UpdateChunkHandler(repository, cache),
         "last-login", new LastLoginChunkHandler(repository, cache),

@@ -1,6 +1,7 @@
 package dev.userbatch.worker;
 
 import dev.userbatch.batch.ErrorCode;
+import dev.userbatch.db.Transactions;
 import io.vertx.pgclient.PgException;
 
 import java.io.IOException;
@@ -19,6 +20,9 @@ final class SystemErrors {
   static ErrorCode codeOf(Throwable err) {
     if (err instanceof Deadline.Exceeded) {
       return ErrorCode.TIMEOUT;
+    }
+    if (err instanceof Transactions.CommitOutcomeUnknown) {
+      return ErrorCode.COMMIT_UNKNOWN;
     }
     for (Throwable t = err; t != null; t = t.getCause()) {
       if (t instanceof PgException pg) {
@@ -70,6 +74,8 @@ final class SystemErrors {
   static String messageOf(ErrorCode code, Throwable err) {
     return switch (code) {
       case DATABASE_UNAVAILABLE -> "Database unavailable: " + describe(err);
+      case COMMIT_UNKNOWN -> "Commit outcome unknown: the database connection broke during COMMIT, so the "
+          + "chunk's changes may or may not have been stored; look the items up before retrying them";
       case TIMEOUT -> err instanceof Deadline.Exceeded
           ? "Processing timeout: the chunk did not finish in time and was rolled back"
           : "Processing timeout: the database cancelled the statement";

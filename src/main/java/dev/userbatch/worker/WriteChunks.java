@@ -20,6 +20,10 @@ import java.util.function.Function;
  * The one way a write chunk runs: its work, and the ids it changed (for the batch's audit row and
  * event, see {@link BatchChanges}), in one transaction; then the cache. A dry run always rolls back (and leaves the cache alone); an
  * atomic chunk rolls back when any item failed. Both still answer what the run found.
+ *
+ * <p>When the COMMIT's outcome is unknown the chunk may have changed its users without their cache
+ * entries being replaced: the cache is invalidated as after a lost write-through before the chunk
+ * fails (COMMIT_UNKNOWN), so a user deleted by it is never served from the cache afterwards.
  */
 final class WriteChunks {
   private WriteChunks() {
@@ -66,6 +70,9 @@ final class WriteChunks {
             return Future.succeededFuture(rolledBack.reason == null
                 ? rolledBack.write.outcome().build()
                 : rolledBack.write.outcome().buildRolledBack(rolledBack.reason));
+          }
+          if (err instanceof Transactions.CommitOutcomeUnknown) {
+            return cache.invalidateAfterUnknownCommit(chunk.items().size()).transform(ignored -> Future.failedFuture(err));
           }
           return Future.failedFuture(err);
         });

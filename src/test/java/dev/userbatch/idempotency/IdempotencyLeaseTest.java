@@ -27,7 +27,7 @@ class IdempotencyLeaseTest extends ApiTest {
   @Test
   void aRequestRunningLongerThanItsLeaseIsNotRunTwice() {
     Vertx vertx = service.clientVertx;
-    IdempotencyStore store = new IdempotencyStore(service.pg, 3600, 1);
+    IdempotencyStore store = new IdempotencyStore(vertx, service.pg, "lease-test-hmac-key-0123456789abcdef", 3600, 1);
     String key = "lease-" + UUID.randomUUID();
     JsonObject envelope = new JsonObject().put("users", "whatever");
     AtomicInteger runs = new AtomicInteger();

@@ -214,4 +214,19 @@ class PasswordHashFormatTest {
         String phc = new PasswordHasher(64, 1, 1).hash("pw");
         assertThat(PasswordHashFormat.algorithm(phc)).isEqualTo("argon2id");
     }
+
+    @Test
+    void weaknessIsMeasuredAgainstTheFloorForBcryptAndPbkdf2Only() {
+        String tail = "$N2YMIWQsBWBMae09x1jrPQ$lEjTD4tvq5SOB5ctjdSxvnbzU5PQEfMComvCIxNEqq8";
+        assertThat(PasswordHashFormat.weakness("$2b$09$" + BCRYPT_BODY, 10, 100_000))
+                .contains("passwordHash is a bcrypt hash of cost 9, below the minimum cost 10");
+        assertThat(PasswordHashFormat.weakness("$2b$10$" + BCRYPT_BODY, 10, 100_000)).isEmpty();
+        assertThat(PasswordHashFormat.weakness("$pbkdf2-sha256$99999" + tail, 10, 100_000))
+                .contains("passwordHash is a pbkdf2-sha256 hash of 99999 iterations, below the minimum of 100000");
+        assertThat(PasswordHashFormat.weakness("$pbkdf2-sha512$i=100000" + tail, 10, 100_000)).isEmpty();
+        assertThat(PasswordHashFormat.weakness("$pbkdf2$1000" + tail, 10, 100_000)).isPresent();
+        assertThat(PasswordHashFormat.weakness("$argon2id$v=19$m=8,t=1,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA", 10, 100_000))
+                .as("argon2 has no floor").isEmpty();
+        assertThat(PasswordHashFormat.weakness("not a hash", 10, 100_000)).as("invalid: not judged").isEmpty();
+    }
 }

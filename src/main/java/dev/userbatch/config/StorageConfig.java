@@ -1,0 +1,90 @@
+package dev.userbatch.config;
+
+import io.vertx.core.json.JsonObject;
+
+import java.util.Locale;
+
+/**
+ * What the service keeps, for how long, and how imported password hashes are judged (part of
+ * {@link ServiceConfig}).
+ *
+ * @param idempotencyHmacKey        key of the HMAC over idempotent request bodies; null: generated once
+ *                                  under DATA_DIR. Every node of one deployment must use the same key.
+ * @param retentionAuditDays        audit rows kept this long after their batch finished (0: forever)
+ * @param retentionBatchChangesDays change records kept this long once their event is relayed (0: forever)
+ * @param retentionOutboxDays       relayed outbox events kept this long (0: forever)
+ * @param purgeIntervalMs           period of the purge job
+ * @param purgeBatchSize            rows deleted per statement by the purge job
+ * @param weakHashPolicy            what happens to an imported hash below the floor
+ * @param weakHashMinBcryptCost     bcrypt floor (cost)
+ * @param weakHashMinPbkdf2Iterations pbkdf2 floor (iterations)
+ */
+public record StorageConfig(
+    String idempotencyHmacKey,
+    int retentionAuditDays,
+    int retentionBatchChangesDays,
+    int retentionOutboxDays,
+    long purgeIntervalMs,
+    int purgeBatchSize,
+    WeakHashPolicy weakHashPolicy,
+    int weakHashMinBcryptCost,
+    long weakHashMinPbkdf2Iterations) {
+
+  /** An imported hash below the floor is stored and flagged {@code needs_rehash}, or refused. */
+  public enum WeakHashPolicy { FLAG, REFUSE }
+
+  /** HMAC-SHA256 keys shorter than this are refused: the key is what stops guessing. */
+  public static final int MIN_HMAC_KEY_LENGTH = 32;
+
+  public StorageConfig {
+    if (idempotencyHmacKey != null && idempotencyHmacKey.length() < MIN_HMAC_KEY_LENGTH) {
+      throw new IllegalArgumentException("Configuration idempotencyHmacKey (env IDEMPOTENCY_HMAC_KEY) must be at least "
+          + MIN_HMAC_KEY_LENGTH + " characters");
+    }
+    atLeast("retentionAuditDays", retentionAuditDays, 0);
+    atLeast("retentionBatchChangesDays", retentionBatchChangesDays, 0);
+    atLeast("retentionOutboxDays", retentionOutboxDays, 0);
+    atLeast("purgeIntervalMs", purgeIntervalMs, 1);
+    atLeast("purgeBatchSize", purgeBatchSize, 1);
+    if (weakHashMinBcryptCost < 4 || weakHashMinBcryptCost > 31) {
+      throw new IllegalArgumentException(
+          "Configuration weakHashMinBcryptCost (env WEAK_HASH_MIN_BCRYPT_COST) must be between 4 and 31");
+    }
+    atLeast("weakHashMinPbkdf2Iterations", weakHashMinPbkdf2Iterations, 1000);
+  }
+
+  public StorageConfig withIdempotencyHmacKey(String key) {
+    return new StorageConfig(key, retentionAuditDays, retentionBatchChangesDays, retentionOutboxDays,
+        purgeIntervalMs, purgeBatchSize, weakHashPolicy, weakHashMinBcryptCost, weakHashMinPbkdf2Iterations);
+  }
+
+  static StorageConfig fromJson(JsonObject json) {
+    Object key = json.getValue("idempotencyHmacKey");
+    return new StorageConfig(
+        key == null || String.valueOf(key).isBlank() ? null : String.valueOf(key),
+        (int) ServiceConfig.longField(json, "retentionAuditDays"),
+        (int) ServiceConfig.longField(json, "retentionBatchChangesDays"),
+        (int) ServiceConfig.longField(json, "retentionOutboxDays"),
+        ServiceConfig.longField(json, "purgeIntervalMs"),
+        (int) ServiceConfig.longField(json, "purgeBatchSize"),
+        policy(String.valueOf(json.getValue("weakHashPolicy"))),
+        (int) ServiceConfig.longField(json, "weakHashMinBcryptCost"),
+        ServiceConfig.longField(json, "weakHashMinPbkdf2Iterations"));
+  }
+
+  private static WeakHashPolicy policy(String value) {
+    try {
+      return WeakHashPolicy.valueOf(value.trim().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "Configuration weakHashPolicy (env WEAK_HASH_POLICY) must be flag or refuse, got '" + value + "'");
+    }
+  }
+
+  private static void atLeast(String field, long value, long min) {
+    if (value < min) {
+      throw new IllegalArgumentException("Configuration " + field + " (env " + ServiceConfig.envName(field)
+          + ") must be at least " + min + ", got " + value);
+    }
+  }
+}
