@@ -1,10 +1,13 @@
 package dev.userbatch.http;
 
+import dev.userbatch.metrics.ResponseStreamMetrics;
+import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
 
 import java.util.Map;
 
@@ -21,7 +24,19 @@ final class JsonResponses {
   private JsonResponses() {
   }
 
-  static void send(HttpServerResponse response, int status, JsonObject body) {
+  static final String METRICS = "responseStreamMetrics";
+
+  static Handler<RoutingContext> accountingTo(ResponseStreamMetrics metrics) {
+    return ctx -> {
+      ctx.put(METRICS, metrics);
+      ctx.next();
+    };
+  }
+
+  static void send(RoutingContext ctx, int status, JsonObject body) {
+    HttpServerResponse response = ctx.response();
+    ResponseStreamMetrics metrics = ctx.get(METRICS);
+    ResponseStreamMetrics.Stream stream = (metrics != null ? metrics : ResponseStreamMetrics.unregistered()).open();
     if (response.ended()) {
       return;
     }
@@ -46,7 +61,9 @@ final class JsonResponses {
           Buffer slice = new JsonArray(array.getList().subList(from, Math.min(array.size(), from + ELEMENTS_PER_WRITE)))
               .toBuffer();
           piece.appendString(from > 0 ? "," : "").appendBuffer(slice, 1, slice.length() - 2);
-          response.write(piece);
+          int length = piece.length();
+          stream.encoded(length);
+          response.write(piece).onComplete(done -> stream.released(length));
           piece = Buffer.buffer();
         }
         piece.appendString("]");
@@ -55,6 +72,7 @@ final class JsonResponses {
       }
     }
     response.end(piece.appendString("}"));
+    stream.completed();
   }
 
   private static boolean hasLargeArray(JsonObject body) {
