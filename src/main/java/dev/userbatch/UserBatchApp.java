@@ -90,15 +90,18 @@ public final class UserBatchApp implements AutoCloseable {
                                             Operations operations, PasswordHasher hasher,
                                             CacheGeneration cacheGeneration) {
     int eventLoops = Math.max(1, Runtime.getRuntime().availableProcessors());
-    return vertx.deployVerticle(() -> new ChunkWorkerVerticle(config, hasher, telemetry.batchMetrics(), cacheGeneration),
-            new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER).setInstances(config.workerInstances()))
-        .compose(workers -> vertx.deployVerticle(new OutboxRelayVerticle(config))
-        .compose(relay -> vertx.deployVerticle(new EventBusApiVerticle(config, operations, telemetry.batchMetrics()))
-        .compose(eventBusApi -> (config.bridgePort() > 0
-            ? vertx.deployVerticle(new TcpBridgeVerticle(config)) : Future.<String>succeededFuture(null))
-        .compose(bridge -> vertx.deployVerticle(() -> new ApiVerticle(config, operations, telemetry),
-            new DeploymentOptions().setInstances(eventLoops))
-        .map(api -> new Deployments(api, eventBusApi, bridge, workers, relay))))));
+    Future<String> workers = vertx.deployVerticle(
+        () -> new ChunkWorkerVerticle(config, hasher, telemetry.batchMetrics(), cacheGeneration),
+        new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER).setInstances(config.workerInstances()));
+    Future<String> relay = workers.compose(ignored -> vertx.deployVerticle(new OutboxRelayVerticle(config)));
+    Future<String> eventBusApi = relay.compose(ignored ->
+        vertx.deployVerticle(new EventBusApiVerticle(config, operations, telemetry.batchMetrics())));
+    Future<String> bridge = eventBusApi.compose(ignored -> config.bridgePort() > 0
+        ? vertx.deployVerticle(new TcpBridgeVerticle(config)) : Future.succeededFuture(null));
+    Future<String> api = bridge.compose(ignored -> vertx.deployVerticle(
+        () -> new ApiVerticle(config, operations, telemetry), new DeploymentOptions().setInstances(eventLoops)));
+    return api.map(ignored -> new Deployments(api.result(), eventBusApi.result(), bridge.result(),
+        workers.result(), relay.result()));
   }
 
   public ServiceConfig config() {

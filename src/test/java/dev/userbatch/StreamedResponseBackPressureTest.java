@@ -93,6 +93,8 @@ class StreamedResponseBackPressureTest {
     assertThat(json.getJsonArray("data")).isEmpty();
 
     PrometheusText after = awaitStreams(before, "completed", 1);
+    System.out.printf("slow reader of %d bytes: at most %.0f bytes held encoded and unwritten%n", response.length(),
+        delta(before, after, "batch_response_stream_peak_pending_bytes_sum"));
     assertThat(delta(before, after, "batch_response_stream_peak_pending_bytes_count")).isEqualTo(1);
     assertThat(delta(before, after, "batch_response_stream_encoded_bytes_sum")).isGreaterThan(MISSING_BYTES);
     assertThat(delta(before, after, "batch_response_stream_peak_pending_bytes_sum"))
@@ -115,6 +117,8 @@ class StreamedResponseBackPressureTest {
       }
     }
     PrometheusText after = awaitStreams(before, "abandoned", 1);
+    System.out.printf("client gone after 16 KB: %.0f bytes encoded%n",
+        delta(before, after, "batch_response_stream_encoded_bytes_sum"));
     assertThat(delta(before, after, "batch_response_stream_encoded_bytes_sum"))
         .as("bytes encoded for a client that left after 16 KB")
         .isLessThan(MISSING_BYTES / 4.0);
