@@ -33,7 +33,7 @@ public final class ResponseStreamMetrics {
         .baseUnit("bytes")
         .register(registry);
     encoded = DistributionSummary.builder("batch.response.stream.encoded")
-        .description("Bytes encoded per streamed response (less than its size when the client left early)")
+        .description("Bytes of each streamed response handed to its connection (less than its size when the client left early)")
         .baseUnit("bytes")
         .register(registry);
     completed = streams(registry, "completed");
