@@ -40,14 +40,23 @@ public final class UserBatchApp implements AutoCloseable {
   private final InfrastructureEndpoints infrastructure;
   private final Vertx vertx;
 
-  private final String apiDeployment;
+  private final Deployments deployments;
+
+  /**
+   * The deployment ids of each group, in the order they are stopped: the entry points (HTTP, the
+   * event-bus API), the TCP bridge, the chunk workers, the outbox relay. The bridge has none when
+   * it is off.
+   */
+  private record Deployments(String api, String eventBusApi, String bridge, String workers, String relay,
+                             String purge) {
+  }
 
   private UserBatchApp(ServiceConfig config, InfrastructureEndpoints infrastructure, Vertx vertx,
-                       String apiDeployment) {
+                       Deployments deployments) {
     this.config = config;
     this.infrastructure = infrastructure;
     this.vertx = vertx;
-    this.apiDeployment = apiDeployment;
+    this.deployments = deployments;
   }
 
   /** Starts everything; blocks until the HTTP server listens. */
@@ -72,11 +81,11 @@ public final class UserBatchApp implements AutoCloseable {
       Operations operations = Operations.create(validator, config.security().passwordMinLength());
       PasswordHasher hasher = PasswordHasher.owaspDefault();
       CacheGeneration cacheGeneration = new CacheGeneration();
-      String apiDeployment = deploy(vertx, config, telemetry, operations, hasher, cacheGeneration)
+      Deployments deployments = deploy(vertx, config, telemetry, operations, hasher, cacheGeneration)
           .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
       LOG.info("user-batch-service listening on port {} (PostgreSQL: {}; Redis: {})",
           config.httpPort(), infrastructure.pgMode(), infrastructure.redisMode());
-      return new UserBatchApp(config, infrastructure, vertx, apiDeployment);
+      return new UserBatchApp(config, infrastructure, vertx, deployments);
     } catch (Exception | Error e) {
       if (vertx != null) {
         vertx.close();
@@ -86,22 +95,24 @@ public final class UserBatchApp implements AutoCloseable {
     }
   }
 
-  /**
-   * Workers first, the HTTP verticles last (they are stopped first, see {@link #close()}).
-   * Returns the deployment id of the HTTP verticles.
-   */
-  private static Future<String> deploy(Vertx vertx, ServiceConfig config, Telemetry telemetry, Operations operations,
-                                       PasswordHasher hasher, CacheGeneration cacheGeneration) {
+  /** Workers first, the entry points last: nothing is accepted before what it needs runs. */
+  private static Future<Deployments> deploy(Vertx vertx, ServiceConfig config, Telemetry telemetry,
+                                            Operations operations, PasswordHasher hasher,
+                                            CacheGeneration cacheGeneration) {
     int eventLoops = Math.max(1, Runtime.getRuntime().availableProcessors());
-    return vertx.deployVerticle(() -> new ChunkWorkerVerticle(config, hasher, telemetry.batchMetrics(), cacheGeneration),
-            new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER).setInstances(config.workerInstances()))
-        .compose(ignored -> vertx.deployVerticle(new OutboxRelayVerticle(config)))
-        .compose(ignored -> vertx.deployVerticle(new RetentionPurgeVerticle(config)))
-        .compose(ignored -> vertx.deployVerticle(new EventBusApiVerticle(config, operations, telemetry.batchMetrics())))
-        .compose(ignored -> config.bridgePort() > 0
-            ? vertx.deployVerticle(new TcpBridgeVerticle(config)) : Future.succeededFuture(""))
-        .compose(ignored -> vertx.deployVerticle(() -> new ApiVerticle(config, operations, telemetry),
-            new DeploymentOptions().setInstances(eventLoops)));
+    Future<String> workers = vertx.deployVerticle(
+        () -> new ChunkWorkerVerticle(config, hasher, telemetry.batchMetrics(), cacheGeneration),
+        new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER).setInstances(config.workerInstances()));
+    Future<String> relay = workers.compose(ignored -> vertx.deployVerticle(new OutboxRelayVerticle(config)));
+    Future<String> purge = relay.compose(ignored -> vertx.deployVerticle(new RetentionPurgeVerticle(config)));
+    Future<String> eventBusApi = purge.compose(ignored ->
+        vertx.deployVerticle(new EventBusApiVerticle(config, operations, telemetry.batchMetrics())));
+    Future<String> bridge = eventBusApi.compose(ignored -> config.bridgePort() > 0
+        ? vertx.deployVerticle(new TcpBridgeVerticle(config)) : Future.succeededFuture(null));
+    Future<String> api = bridge.compose(ignored -> vertx.deployVerticle(
+        () -> new ApiVerticle(config, operations, telemetry), new DeploymentOptions().setInstances(eventLoops)));
+    return api.map(ignored -> new Deployments(api.result(), eventBusApi.result(), bridge.result(),
+        workers.result(), relay.result(), purge.result()));
   }
 
   public ServiceConfig config() {
@@ -113,28 +124,51 @@ public final class UserBatchApp implements AutoCloseable {
   }
 
   /**
-   * Graceful stop, within SHUTDOWN_TIMEOUT_MS: first the HTTP verticles (no new requests; the ones
-   * in flight are answered while the chunk workers still run), then everything else, then any
-   * embedded servers. A chunk cut short by the end of the grace period rolls back as a whole.
+   * Graceful stop, within SHUTDOWN_TIMEOUT_MS, in an order that lets every batch in flight finish:
+   * <ol>
+   *   <li>the entry points stop accepting and drain, together: the HTTP server refuses new
+   *   connections and answers the requests it has; the event-bus API unregisters its consumers
+   *   (a new request fails with NO_HANDLERS, also through the bridge) and finishes its batches;</li>
+   *   <li>the TCP bridge closes, once the replies to its clients' batches have gone out;</li>
+   *   <li>the chunk workers, which every batch above needed until its end;</li>
+   *   <li>the outbox relay, after a last pass over the events those chunks wrote, and the
+   *   retention purge;</li>
+   * </ol>
+   * then Vert.x and any embedded servers. A chunk cut short by the end of the grace period rolls
+   * back as a whole.
    */
   @Override
   public void close() {
     LOG.info("Shutting down: refusing new requests, answering those in flight (grace period {} ms)",
         config.shutdownTimeoutMs());
+    long deadline = System.currentTimeMillis() + config.shutdownTimeoutMs() + 5_000;
+    await("the entry points", Future.join(undeploy(deployments.api()), undeploy(deployments.eventBusApi())), deadline);
+    await("the TCP bridge", undeploy(deployments.bridge()), deadline);
+    await("the chunk workers", undeploy(deployments.workers()), deadline);
+    await("the outbox relay and the retention purge",
+        Future.join(undeploy(deployments.relay()), undeploy(deployments.purge())), deadline);
     try {
-      vertx.undeploy(apiDeployment).toCompletionStage().toCompletableFuture()
-          .get(config.shutdownTimeoutMs() + 5_000, TimeUnit.MILLISECONDS);
-    } catch (Exception e) {
-      LOG.warn("The HTTP verticles did not stop within the grace period", e);
-    }
-    try {
-      vertx.close().toCompletionStage().toCompletableFuture()
-          .get(config.shutdownTimeoutMs() + 5_000, TimeUnit.MILLISECONDS);
+      await("Vert.x", vertx.close(), Math.max(deadline, System.currentTimeMillis() + 5_000));
       LOG.info("Stopped");
-    } catch (Exception e) {
-      LOG.warn("Vert.x did not close cleanly", e);
     } finally {
       infrastructure.close();
+    }
+  }
+
+  private Future<Void> undeploy(String deployment) {
+    return deployment == null ? Future.succeededFuture() : vertx.undeploy(deployment);
+  }
+
+  /** Waits for one step of the shutdown; a step that fails or overruns is logged, and the next one runs. */
+  private static void await(String step, Future<?> stopped, long deadline) {
+    try {
+      stopped.toCompletionStage().toCompletableFuture()
+          .get(Math.max(0, deadline - System.currentTimeMillis()), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      LOG.warn("Interrupted while stopping {}", step);
+    } catch (Exception e) {
+      LOG.warn("{} did not stop cleanly within the grace period", step, e);
     }
   }
 }

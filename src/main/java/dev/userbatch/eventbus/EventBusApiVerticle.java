@@ -13,6 +13,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -42,6 +43,7 @@ public final class EventBusApiVerticle extends VerticleBase {
   private final BatchMetrics metrics;
   private Pool pool;
   private BatchRunner runner;
+  private final List<MessageConsumer<Object>> consumers = new ArrayList<>();
 
   public EventBusApiVerticle(ServiceConfig config, Operations operations, BatchMetrics metrics) {
     this.config = config;
@@ -59,8 +61,10 @@ public final class EventBusApiVerticle extends VerticleBase {
     runner = BatchRunner.create(vertx, config, operations.validator(), metrics, pool);
     List<Future<Void>> registrations = new ArrayList<>();
     for (BatchOperation operation : operations.all()) {
-      registrations.add(vertx.eventBus().<Object>consumer(address(operation), message -> handle(runner, operation, message))
-          .completion());
+      MessageConsumer<Object> consumer = vertx.eventBus()
+          .consumer(address(operation), message -> handle(runner, operation, message));
+      consumers.add(consumer);
+      registrations.add(consumer.completion());
     }
     return Future.all(registrations);
   }
@@ -98,9 +102,15 @@ public final class EventBusApiVerticle extends VerticleBase {
         .put("message", rejected.getMessage()).put("errors", errors).encode());
   }
 
-  /** Batches in flight are finished (within the grace period) before the pool closes. */
+  /**
+   * Stops accepting first (a request sent from now on fails with NO_HANDLERS, instead of being
+   * taken while the service goes away), then finishes the batches in flight (within the grace
+   * period), then closes the pool. Vert.x would unregister the consumers itself only after this.
+   */
   @Override
   public Future<?> stop() {
-    return runner.drained(config.shutdownTimeoutMs()).eventually(() -> pool.close());
+    return Future.join(consumers.stream().map(MessageConsumer::unregister).toList())
+        .eventually(() -> runner.drained(config.shutdownTimeoutMs()))
+        .eventually(() -> pool.close());
   }
 }

@@ -90,6 +90,11 @@ public final class TcpBridgeVerticle extends VerticleBase {
     });
   }
 
+  /**
+   * Closes the bridge and its sockets. The service stops it after the event-bus API drained: by
+   * then a batch sent through the bridge fails with NO_HANDLERS, and the replies to the batches
+   * its clients sent before have been written to them.
+   */
   @Override
   public Future<?> stop() {
     return bridge.close();

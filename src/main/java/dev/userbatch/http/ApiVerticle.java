@@ -67,6 +67,7 @@ public final class ApiVerticle extends VerticleBase {
 
     Router router = Router.router(vertx);
     router.route().handler(CorrelationId::assign);
+    router.route().handler(JsonResponses.accountingTo(telemetry.responseStreams()));
     // Authentication comes before the body is read: an unknown caller cannot make us buffer 16 MiB.
     BodyHandler body = BodyHandler.create(false).setBodyLimit(config.maxBodyBytes());
     router.post("/batch/users/create").handler(requires(Scopes.WRITE)).handler(body).handler(create::handleBody);

@@ -74,6 +74,6 @@ final class ErrorResponses {
   }
 
   static void send(RoutingContext ctx, int status, JsonObject body) {
-    JsonResponses.send(ctx.response(), status, body);
+    JsonResponses.send(ctx, status, body);
   }
 }

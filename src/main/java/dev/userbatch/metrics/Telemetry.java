@@ -27,6 +27,7 @@ public final class Telemetry {
       Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final BatchMetrics batchMetrics;
+  private final ResponseStreamMetrics responseStreams;
   private final String registryName = "user-batch-" + UUID.randomUUID();
 
   public Telemetry() {
@@ -56,6 +57,7 @@ public final class Telemetry {
       }
     });
     batchMetrics = new BatchMetrics(registry);
+    responseStreams = new ResponseStreamMetrics(registry);
   }
 
   public PrometheusMeterRegistry registry() {
@@ -64,6 +66,10 @@ public final class Telemetry {
 
   public BatchMetrics batchMetrics() {
     return batchMetrics;
+  }
+
+  public ResponseStreamMetrics responseStreams() {
+    return responseStreams;
   }
 
   public Vertx newVertx(VertxOptions options) {
