@@ -41,13 +41,17 @@ public record ServiceConfig(
     long eventRelayIntervalMs,
     long eventStreamMaxLength,
     Set<String> trustedProxies,
-    SecurityConfig security) {
+    SecurityConfig security,
+    BridgeConfig bridge,
+    PasswordWorkConfig passwordWork) {
 
   static final String CONFIG_RESOURCE = "conf/application.json";
 
   public ServiceConfig {
     Objects.requireNonNull(dataDir, "dataDir");
     Objects.requireNonNull(embedded, "embedded");
+    Objects.requireNonNull(bridge, "bridge");
+    Objects.requireNonNull(passwordWork, "passwordWork");
     requirePositive("httpPort", httpPort, true);
     requirePositive("bridgePort", bridgePort, true);
     requirePositive("maxItemsPerRequest", maxItemsPerRequest, false);
@@ -105,7 +109,9 @@ public record ServiceConfig(
         longField(json, "eventRelayIntervalMs"),
         longField(json, "eventStreamMaxLength"),
         csv(json.getValue("trustedProxies")),
-        SecurityConfig.fromJson(json));
+        SecurityConfig.fromJson(json),
+        BridgeConfig.fromJson(json),
+        PasswordWorkConfig.fromJson(json));
   }
 
   public ServiceConfig withEndpoints(String newPgUrl, String newRedisUrl) {
@@ -130,7 +136,8 @@ public record ServiceConfig(
     return new ServiceConfig(newHttpPort, newBridgePort, newPgUrl, newRedisUrl, dataDir, embedded,
         maxItemsPerRequest, atomicMaxItems, maxBodyBytes, cacheTtlSeconds, restoreWindowDays,
         idempotencyRetentionHours, workerInstances, pgPoolSize, chunkTimeoutMs, dbTimeoutMs, cacheTimeoutMs,
-        shutdownTimeoutMs, eventRelayIntervalMs, eventStreamMaxLength, trustedProxies, newSecurity);
+        shutdownTimeoutMs, eventRelayIntervalMs, eventStreamMaxLength, trustedProxies, newSecurity, bridge,
+        passwordWork);
   }
 
   /** camelCase field name to the environment variable that overrides it: pgUrl → PG_URL. */
