@@ -34,6 +34,8 @@ public final class EventBusApiVerticle extends VerticleBase {
   public static final String PREFIX = "users.batch.";
   public static final String CORRELATION_ID = "correlationId";
   public static final String ACTOR = "actor";
+  /** Set by the TCP bridge to the client's address: the rate limit's per-IP budget. */
+  public static final String CLIENT_IP = "clientIp";
   public static final String IDEMPOTENCY_KEY = "idempotencyKey";
   public static final String STATUS = "status";
 
