@@ -31,7 +31,15 @@ public final class BridgeSocket implements AutoCloseable {
   }
 
   public static BridgeSocket connect(String host, int port) throws IOException {
+    return connect(host, port, null);
+  }
+
+  /** A connection from {@code localAddress} (e.g. 127.1.2.3), or from any address when null. */
+  public static BridgeSocket connect(String host, int port, String localAddress) throws IOException {
     Socket socket = new Socket();
+    if (localAddress != null) {
+      socket.bind(new InetSocketAddress(localAddress, 0));
+    }
     socket.connect(new InetSocketAddress(host, port), 5_000);
     return new BridgeSocket(socket);
   }
