@@ -20,7 +20,9 @@ public enum ErrorCode {
   /** Restore of a user that is not deleted. */
   NOT_DELETED(false),
   /** Restore of a user deleted longer ago than the restore window. */
-  RESTORE_WINDOW_EXPIRED(false);
+  RESTORE_WINDOW_EXPIRED(false),
+  /** The chunk's plaintext passwords did not fit in the bounded hashing queue; nothing was written. */
+  OVERLOADED(true);
 
   private final boolean system;
 

@@ -58,7 +58,7 @@ public final class ApiVerticle extends VerticleBase {
     redis = Clients.redis(vertx, config);
     runner = BatchRunner.create(vertx, config, operations.validator(), telemetry.batchMetrics(), pool);
     vertx.setPeriodic(PURGE_INTERVAL_MS, timer -> runner.idempotency().purgeExpired());
-    rateLimiter = new RateLimiter(redis, config.security(), telemetry.batchMetrics(), config.cacheTimeoutMs());
+    rateLimiter = new RateLimiter(redis, config, telemetry.batchMetrics());
     auth = new BearerAuth(JwtSetup.create(vertx, config.security()));
     BatchEndpoint create = endpoint(operations.create(), runner);
     BatchEndpoint lookup = endpoint(operations.lookup(), runner);

@@ -53,7 +53,7 @@ final class CreateChunkHandler implements ChunkHandler {
     }
     Future<List<String>> hashes = chunk.options().dryRun()
         ? Future.succeededFuture(Collections.nCopies(plaintexts.size(), DRY_RUN_HASH))
-        : hashing.hashAll(plaintexts);
+        : hashing.hashAll(plaintexts, deadline);
     return hashes.compose(hashed -> insert(chunk, deadline, users(chunk, hashed)));
   }
 
