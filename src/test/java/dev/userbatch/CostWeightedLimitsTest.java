@@ -1,5 +1,6 @@
 package dev.userbatch;
 
+import dev.userbatch.config.ServiceConfig;
 import dev.userbatch.security.Scopes;
 import dev.userbatch.support.ApiTest;
 import dev.userbatch.support.BridgeSocket;
@@ -30,6 +31,7 @@ import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Issue 12, item 6: the event-bus API and the TCP bridge are charged by the same rate limiter as
@@ -91,6 +93,15 @@ class CostWeightedLimitsTest extends ApiTest {
           .put("password", "correct-horse-" + UUID.randomUUID()));
     }
     return users;
+  }
+
+  @Test
+  void badSettingsFailStartUpNamingTheVariable() {
+    assertThatThrownBy(() -> ServiceConfig.load(Map.of("RATE_LIMIT_PASSWORD_WEIGHT", "0")))
+        .hasMessageContaining("RATE_LIMIT_PASSWORD_WEIGHT");
+    assertThatThrownBy(() -> ServiceConfig.load(Map.of("PASSWORD_HASH_QUEUE_MAX", "999")))
+        .hasMessageContaining("PASSWORD_HASH_QUEUE_MAX");
+    assertThat(ServiceConfig.load(Map.of()).passwordWork().rateLimitPasswordWeight()).isEqualTo(50);
   }
 
   @Test

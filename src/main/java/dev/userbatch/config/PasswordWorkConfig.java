@@ -12,6 +12,8 @@ import io.vertx.core.json.JsonObject;
  *                                of queueing
  */
 public record PasswordWorkConfig(long rateLimitPasswordWeight, int passwordHashQueueMax) {
+  /** The {@code maximum} of {@code chunkSize} in schemas/options.json. */
+  static final int MAX_CHUNK_SIZE = 1000;
 
   public PasswordWorkConfig {
     if (rateLimitPasswordWeight < 1) {
@@ -19,10 +21,10 @@ public record PasswordWorkConfig(long rateLimitPasswordWeight, int passwordHashQ
           "Configuration rateLimitPasswordWeight (env RATE_LIMIT_PASSWORD_WEIGHT) must be at least 1, got "
               + rateLimitPasswordWeight);
     }
-    if (passwordHashQueueMax < 1) {
-      throw new IllegalArgumentException(
-          "Configuration passwordHashQueueMax (env PASSWORD_HASH_QUEUE_MAX) must be at least 1, got "
-              + passwordHashQueueMax);
+    // A chunk's passwords are admitted together: below the largest chunkSize, such a chunk could never run.
+    if (passwordHashQueueMax < MAX_CHUNK_SIZE) {
+      throw new IllegalArgumentException("Configuration passwordHashQueueMax (env PASSWORD_HASH_QUEUE_MAX) must be "
+          + "at least " + MAX_CHUNK_SIZE + " (the largest chunkSize), got " + passwordHashQueueMax);
     }
   }
 
