@@ -25,7 +25,9 @@ public enum ErrorCode {
    * The connection to PostgreSQL broke while the chunk's COMMIT ran: its changes may or may not be
    * stored. Read the items back (lookup) before retrying them.
    */
-  COMMIT_UNKNOWN(true);
+  COMMIT_UNKNOWN(true),
+  /** The chunk's plaintext passwords did not fit in the bounded hashing queue; nothing was written. */
+  OVERLOADED(true);
 
   private final boolean system;
 

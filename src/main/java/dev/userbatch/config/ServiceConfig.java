@@ -42,7 +42,9 @@ public record ServiceConfig(
     long eventStreamMaxLength,
     Set<String> trustedProxies,
     SecurityConfig security,
-    StorageConfig storage) {
+    StorageConfig storage,
+    BridgeConfig bridge,
+    PasswordWorkConfig passwordWork) {
 
   static final String CONFIG_RESOURCE = "conf/application.json";
 
@@ -50,6 +52,8 @@ public record ServiceConfig(
     Objects.requireNonNull(dataDir, "dataDir");
     Objects.requireNonNull(embedded, "embedded");
     Objects.requireNonNull(storage, "storage");
+    Objects.requireNonNull(bridge, "bridge");
+    Objects.requireNonNull(passwordWork, "passwordWork");
     requirePositive("httpPort", httpPort, true);
     requirePositive("bridgePort", bridgePort, true);
     requirePositive("maxItemsPerRequest", maxItemsPerRequest, false);
@@ -108,7 +112,9 @@ public record ServiceConfig(
         longField(json, "eventStreamMaxLength"),
         csv(json.getValue("trustedProxies")),
         SecurityConfig.fromJson(json),
-        StorageConfig.fromJson(json));
+        StorageConfig.fromJson(json),
+        BridgeConfig.fromJson(json),
+        PasswordWorkConfig.fromJson(json));
   }
 
   public ServiceConfig withEndpoints(String newPgUrl, String newRedisUrl) {
@@ -123,7 +129,8 @@ public record ServiceConfig(
     return new ServiceConfig(httpPort, bridgePort, pgUrl, redisUrl, dataDir, embedded,
         maxItemsPerRequest, atomicMaxItems, maxBodyBytes, cacheTtlSeconds, restoreWindowDays,
         idempotencyRetentionHours, workerInstances, pgPoolSize, chunkTimeoutMs, dbTimeoutMs, cacheTimeoutMs,
-        shutdownTimeoutMs, eventRelayIntervalMs, eventStreamMaxLength, trustedProxies, security, newStorage);
+        shutdownTimeoutMs, eventRelayIntervalMs, eventStreamMaxLength, trustedProxies, security, newStorage,
+        bridge, passwordWork);
   }
 
   public ServiceConfig withBridgePort(int port) {
@@ -140,7 +147,8 @@ public record ServiceConfig(
     return new ServiceConfig(newHttpPort, newBridgePort, newPgUrl, newRedisUrl, dataDir, embedded,
         maxItemsPerRequest, atomicMaxItems, maxBodyBytes, cacheTtlSeconds, restoreWindowDays,
         idempotencyRetentionHours, workerInstances, pgPoolSize, chunkTimeoutMs, dbTimeoutMs, cacheTimeoutMs,
-        shutdownTimeoutMs, eventRelayIntervalMs, eventStreamMaxLength, trustedProxies, newSecurity, storage);
+        shutdownTimeoutMs, eventRelayIntervalMs, eventStreamMaxLength, trustedProxies, newSecurity, storage,
+        bridge, passwordWork);
   }
 
   /** camelCase field name to the environment variable that overrides it: pgUrl → PG_URL. */

@@ -9,6 +9,7 @@ import dev.userbatch.config.ServiceConfig;
 import dev.userbatch.db.Clients;
 import dev.userbatch.metrics.BatchMetrics;
 import dev.userbatch.operation.Operations;
+import dev.userbatch.security.RateLimiter;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -16,6 +17,7 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Redis;
 import io.vertx.sqlclient.Pool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,13 +30,17 @@ import java.util.List;
  * replies with the same result JSON (header {@code status} carries the HTTP-equivalent status).
  * A refused request is a failed reply whose code is that status and whose message is the JSON
  * error body ({@code code}, {@code message}, {@code errors}). Headers: {@code correlationId},
- * {@code actor}, {@code idempotencyKey}.
+ * {@code actor}, {@code idempotencyKey}, {@code clientIp} (set by the TCP bridge). Requests are
+ * charged to the same rate limits as HTTP ones, by actor and (when known) client address; a
+ * refused one fails with 429 and code {@code RATE_LIMITED}.
  */
 public final class EventBusApiVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(EventBusApiVerticle.class);
   public static final String PREFIX = "users.batch.";
   public static final String CORRELATION_ID = "correlationId";
   public static final String ACTOR = "actor";
+  /** Set by the TCP bridge to the client's address: the rate limit's per-IP budget. */
+  public static final String CLIENT_IP = "clientIp";
   public static final String IDEMPOTENCY_KEY = "idempotencyKey";
   public static final String STATUS = "status";
 
@@ -42,8 +48,10 @@ public final class EventBusApiVerticle extends VerticleBase {
   private final Operations operations;
   private final BatchMetrics metrics;
   private Pool pool;
+  private Redis redis;
   private BatchRunner runner;
   private final List<MessageConsumer<Object>> consumers = new ArrayList<>();
+  private RateLimiter rateLimiter;
 
   public EventBusApiVerticle(ServiceConfig config, Operations operations, BatchMetrics metrics) {
     this.config = config;
@@ -59,6 +67,8 @@ public final class EventBusApiVerticle extends VerticleBase {
   public Future<?> start() {
     pool = Clients.pgPool(vertx, config);
     runner = BatchRunner.create(vertx, config, operations.validator(), metrics, pool);
+    redis = Clients.redis(vertx, config);
+    rateLimiter = new RateLimiter(redis, config, metrics);
     List<Future<Void>> registrations = new ArrayList<>();
     for (BatchOperation operation : operations.all()) {
       MessageConsumer<Object> consumer = vertx.eventBus()
@@ -75,9 +85,10 @@ public final class EventBusApiVerticle extends VerticleBase {
       return;
     }
     String correlationId = message.headers().get(CORRELATION_ID);
-    AuditContext context = new AuditContext(message.headers().get(ACTOR), null, "event-bus",
-        CorrelationIds.orNew(correlationId));
-    runner.run(operation, envelope, context, message.headers().get(IDEMPOTENCY_KEY))
+    AuditContext context = new AuditContext(message.headers().get(ACTOR), message.headers().get(CLIENT_IP),
+        "event-bus", CorrelationIds.orNew(correlationId));
+    admit(operation, envelope, context)
+        .compose(admitted -> runner.run(operation, envelope, context, message.headers().get(IDEMPOTENCY_KEY)))
         .onSuccess(result -> message.reply(result.response().body(), new DeliveryOptions()
             .addHeader(STATUS, String.valueOf(result.response().status()))
             .addHeader(CORRELATION_ID, context.correlationId())
@@ -92,6 +103,23 @@ public final class EventBusApiVerticle extends VerticleBase {
                 .put("message", "Internal error; the server log has the details under correlation id "
                     + context.correlationId()).encode());
           }
+        });
+  }
+
+  /** Charges the request to the rate limit; fails with the 429 (or 503) refusal. */
+  private Future<Void> admit(BatchOperation operation, JsonObject envelope, AuditContext context) {
+    String actor = context.actor() != null ? context.actor() : "event-bus";
+    return rateLimiter.check(operation, envelope, actor, context.clientIp())
+        .recover(err -> Future.failedFuture(err instanceof RateLimiter.RateLimitUnavailable
+            ? new RequestException(503, "RATE_LIMIT_UNAVAILABLE",
+                "The rate limiter cannot be checked right now and is configured to refuse; retry shortly")
+            : err))
+        .compose(decision -> {
+          if (decision.allowed()) {
+            return Future.succeededFuture();
+          }
+          metrics.rateLimited(operation.name());
+          return Future.failedFuture(new RequestException(429, "RATE_LIMITED", decision.refusalMessage(operation.name())));
         });
   }
 
@@ -111,6 +139,7 @@ public final class EventBusApiVerticle extends VerticleBase {
   public Future<?> stop() {
     return Future.join(consumers.stream().map(MessageConsumer::unregister).toList())
         .eventually(() -> runner.drained(config.shutdownTimeoutMs()))
-        .eventually(() -> pool.close());
+        .eventually(() -> pool.close())
+        .eventually(redis::close);
   }
 }

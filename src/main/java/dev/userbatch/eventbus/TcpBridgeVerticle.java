@@ -1,27 +1,39 @@
 package dev.userbatch.eventbus;
 
+import dev.userbatch.config.BridgeConfig;
 import dev.userbatch.config.ServiceConfig;
 import dev.userbatch.events.OutboxRelayVerticle;
+import dev.userbatch.eventbus.BridgeConnection.Grant;
 import dev.userbatch.security.BearerAuth;
 import dev.userbatch.security.JwtSetup;
 import dev.userbatch.security.Scopes;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
-import io.vertx.ext.bridge.BridgeOptions;
-import io.vertx.ext.bridge.PermittedOptions;
-import io.vertx.ext.eventbus.bridge.tcp.BridgeEvent;
-import io.vertx.ext.eventbus.bridge.tcp.TcpEventBusBridge;
+import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.PemKeyCertOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.concurrent.TimeUnit;
+
 /**
  * The optional TCP event-bus bridge for clients in other languages (off unless BRIDGE_PORT is
- * set). Only the {@code users.batch.*} API addresses can be sent to, and only {@code users.events}
- * listened to; every frame must carry a valid JWT with the right scope in its
- * {@code authorization} header. The token's subject becomes the {@code actor} header, and the token
- * itself is not passed on.
+ * set), speaking the vertx-tcp-eventbus-bridge protocol. Only the {@code users.batch.*} API
+ * addresses can be sent to, and only {@code users.events} listened to; every frame must carry a
+ * valid JWT with the right scope in its {@code authorization} header. The token's subject becomes
+ * the {@code actor} header and the peer's address the {@code clientIp} header (so the event-bus
+ * API rate-limits bridge clients as HTTP ones), and the token itself is not passed on.
+ *
+ * <p>The connections are served by {@link BridgeConnection} rather than by the library's bridge:
+ * its frame parser (5.0.7) buffers whatever length a client announces, and it offers no way to
+ * hand it a socket we have checked first. Here a frame longer than {@code BRIDGE_MAX_FRAME_BYTES}
+ * closes the connection before it is buffered, connections beyond {@code BRIDGE_MAX_CONNECTIONS}
+ * are refused, idle ones are closed, and the bind address is loopback unless configured.
  */
 public final class TcpBridgeVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(TcpBridgeVerticle.class);
@@ -29,7 +41,9 @@ public final class TcpBridgeVerticle extends VerticleBase {
   private static final String AUTHORIZATION = "authorization";
 
   private final ServiceConfig config;
-  private TcpEventBusBridge bridge;
+  private NetServer bridge;
+  private BearerAuth auth;
+  private int open;
 
   public TcpBridgeVerticle(ServiceConfig config) {
     this.config = config;
@@ -37,29 +51,47 @@ public final class TcpBridgeVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    BearerAuth auth = new BearerAuth(JwtSetup.create(vertx, config.security()));
-    BridgeOptions options = new BridgeOptions()
-        .addInboundPermitted(new PermittedOptions().setAddressRegex("users\\.batch\\.[a-z-]+"))
-        .addOutboundPermitted(new PermittedOptions().setAddress(OutboxRelayVerticle.ADDRESS));
-    bridge = TcpEventBusBridge.create(vertx, options, new NetServerOptions(), event -> guard(auth, event));
-    return bridge.listen(config.bridgePort(), "0.0.0.0")
-        .onSuccess(b -> LOG.info("TCP event-bus bridge listening on port {}", config.bridgePort()));
-  }
-
-  private void guard(BearerAuth auth, BridgeEvent event) {
-    switch (event.type()) {
-      case SEND, PUBLISH, REGISTER -> authorize(auth, event);
-      default -> event.complete(true);
+    auth = new BearerAuth(JwtSetup.create(vertx, config.security()));
+    BridgeConfig limits = config.bridge();
+    NetServerOptions options = new NetServerOptions()
+        .setIdleTimeout(limits.bridgeIdleTimeoutSeconds()).setIdleTimeoutUnit(TimeUnit.SECONDS);
+    if (limits.tls()) {
+      options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
+          .setCertPath(limits.bridgeTlsCertFile()).setKeyPath(limits.bridgeTlsKeyFile()));
     }
+    bridge = vertx.createNetServer(options).connectHandler(this::admit);
+    return bridge.listen(config.bridgePort(), limits.bridgeHost())
+        .onSuccess(server -> LOG.info("TCP event-bus bridge listening on {}:{}{}", limits.bridgeHost(),
+            config.bridgePort(), limits.tls() ? " (TLS)" : ""));
   }
 
-  private void authorize(BearerAuth auth, BridgeEvent event) {
-    JsonObject frame = event.getRawMessage();
-    String address = frame.getValue("address") instanceof String a ? a : "";
+  /** One more connection, unless as many as allowed are open already. */
+  private void admit(NetSocket socket) {
+    if (open >= config.bridge().bridgeMaxConnections()) {
+      socket.end(BridgeFrames.encode(BridgeFrames.error("too_many_connections")));
+      return;
+    }
+    open++;
+    BridgeConnection connection = new BridgeConnection(vertx, socket, config.bridge().bridgeMaxFrameBytes(),
+        this::authorize);
+    socket.exceptionHandler(err -> {
+      LOG.debug("bridge connection from {} failed: {}", socket.remoteAddress(), err.toString());
+      socket.close();
+    });
+    socket.closeHandler(closed -> {
+      open--;
+      connection.closed();
+    });
+  }
+
+  /**
+   * Checks the frame's token for the scope its address needs; the headers to forward (the
+   * client's, minus those the bridge owns, plus the actor and client address).
+   */
+  private Future<Grant> authorize(JsonObject frame, String address, NetSocket socket) {
     Object rawHeaders = frame.getValue("headers");
     if (rawHeaders != null && !(rawHeaders instanceof JsonObject)) {
-      event.complete(false);
-      return;
+      return Future.failedFuture("invalid_headers");
     }
     JsonObject headers = rawHeaders == null ? new JsonObject() : (JsonObject) rawHeaders;
     String token = null;
@@ -68,26 +100,49 @@ public final class TcpBridgeVerticle extends VerticleBase {
         token = value;
       }
     }
+    if (token == null) {
+      return Future.failedFuture("unauthorized");
+    }
     String scope = address.equals(OutboxRelayVerticle.ADDRESS) || address.endsWith(".lookup")
         ? Scopes.READ : Scopes.WRITE;
-    if (token == null) {
-      event.complete(false);
-      return;
+    String bearer = token.regionMatches(true, 0, "Bearer ", 0, 7) ? token : "Bearer " + token;
+    return auth.authorize(bearer, scope)
+        .recover(refused -> Future.failedFuture(refused instanceof BearerAuth.Refused r && r.status() == 403
+            ? "forbidden" : "unauthorized"))
+        .map(caller -> {
+          // Event-bus headers are case-insensitive: drop every spelling of the headers the bridge owns
+          // (a client's "Actor" would otherwise be read as the actor), the client's codec choice and
+          // anything that is not a string.
+          JsonObject forwarded = new JsonObject();
+          headers.forEach(header -> {
+            String name = header.getKey();
+            if (header.getValue() instanceof String value && !name.equalsIgnoreCase(AUTHORIZATION)
+                && !name.equalsIgnoreCase(EventBusApiVerticle.ACTOR)
+                && !name.equalsIgnoreCase(EventBusApiVerticle.CLIENT_IP) && !name.equalsIgnoreCase("codecName")) {
+              forwarded.put(name, value);
+            }
+          });
+          forwarded.put(EventBusApiVerticle.ACTOR, caller.actor());
+          forwarded.put(EventBusApiVerticle.CLIENT_IP, socket.remoteAddress().hostAddress());
+          return new Grant(forwarded, expiresAtMillis(bearer.substring(7).trim()));
+        });
+  }
+
+  /**
+   * The {@code exp} of a token the JWT provider has just verified, in epoch milliseconds
+   * (Long.MAX_VALUE without one): the caller it returns does not carry it.
+   */
+  static long expiresAtMillis(String verifiedToken) {
+    String[] parts = verifiedToken.split("\\.");
+    if (parts.length < 2) {
+      return Long.MAX_VALUE;
     }
-    String header = token.regionMatches(true, 0, "Bearer ", 0, 7) ? token : "Bearer " + token;
-    auth.authorize(header, scope).onComplete(result -> {
-      if (result.failed()) {
-        event.complete(false);
-        return;
-      }
-      // Event-bus headers are case-insensitive: drop every spelling of the headers the bridge owns
-      // (a client's "Actor" would otherwise be read as the actor), and the client's codec choice.
-      headers.fieldNames().removeIf(name -> name.equalsIgnoreCase(AUTHORIZATION)
-          || name.equalsIgnoreCase(EventBusApiVerticle.ACTOR) || name.equalsIgnoreCase("codecName"));
-      headers.put(EventBusApiVerticle.ACTOR, result.result().actor());
-      event.setRawMessage(frame.put("headers", headers));
-      event.complete(true);
-    });
+    try {
+      JsonObject claims = new JsonObject(new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8));
+      return claims.getValue("exp") instanceof Number exp ? exp.longValue() * 1000 : Long.MAX_VALUE;
+    } catch (RuntimeException unreadable) {
+      return Long.MAX_VALUE;
+    }
   }
 
   /**

@@ -56,7 +56,7 @@ public final class ApiVerticle extends VerticleBase {
     pool = Clients.pgPool(vertx, config);
     redis = Clients.redis(vertx, config);
     runner = BatchRunner.create(vertx, config, operations.validator(), telemetry.batchMetrics(), pool);
-    rateLimiter = new RateLimiter(redis, config.security(), telemetry.batchMetrics(), config.cacheTimeoutMs());
+    rateLimiter = new RateLimiter(redis, config, telemetry.batchMetrics());
     auth = new BearerAuth(JwtSetup.create(vertx, config.security()));
     BatchEndpoint create = endpoint(operations.create(), runner);
     BatchEndpoint lookup = endpoint(operations.lookup(), runner);

@@ -10,7 +10,6 @@ import dev.userbatch.security.BearerAuth;
 import dev.userbatch.security.RateLimiter;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
@@ -65,7 +64,7 @@ final class BatchEndpoint {
     BearerAuth.Caller caller = ctx.get(CALLER);
     AuditContext context = new AuditContext(caller.actor(), ClientAddress.of(ctx, trustedProxies),
         ctx.request().getHeader("User-Agent"), ctx.get(CorrelationId.KEY));
-    rateLimiter.check(operation.name(), caller.actor(), context.clientIp(), cost(envelope))
+    rateLimiter.check(operation, envelope, caller.actor(), context.clientIp())
         .onFailure(ctx::fail)
         .onSuccess(decision -> {
           RateLimitHeaders.put(ctx, decision);
@@ -87,11 +86,5 @@ final class BatchEndpoint {
           ErrorResponses.send(ctx, result.response().status(), result.response().body());
         })
         .onFailure(ctx::fail);
-  }
-
-  /** Items cost one each; an envelope without an item array costs one (it will be refused anyway). */
-  private long cost(JsonObject envelope) {
-    Object items = envelope.getValue(operation.itemsField());
-    return items instanceof JsonArray array ? Math.max(1, array.size()) : 1;
   }
 }

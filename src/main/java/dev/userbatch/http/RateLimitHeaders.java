@@ -21,13 +21,7 @@ final class RateLimitHeaders {
 
   static void refuse(RoutingContext ctx, String operation, Decision decision) {
     ctx.response().putHeader("Retry-After", String.valueOf(Math.max(1, decision.resetSeconds())));
-    String message = decision.cost() > decision.limit()
-        ? "Rate limit: this request has " + decision.cost() + " items, more than the " + decision.limit()
-            + " items per minute allowed for " + operation + "; split it into smaller requests"
-        : "Rate limit exceeded for " + operation + ": this request has " + decision.cost() + " items and "
-            + decision.remaining() + " of " + decision.limit() + " items per minute remain; retry in "
-            + decision.resetSeconds() + " s";
     ErrorResponses.send(ctx, 429, new JsonObject().put("success", false).put("code", "RATE_LIMITED")
-        .put("message", message));
+        .put("message", decision.refusalMessage(operation)));
   }
 }

@@ -1,8 +1,11 @@
 package dev.userbatch.security;
 
+import dev.userbatch.batch.BatchOperation;
 import dev.userbatch.config.SecurityConfig;
+import dev.userbatch.config.ServiceConfig;
 import dev.userbatch.metrics.BatchMetrics;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
@@ -13,10 +16,12 @@ import org.slf4j.LoggerFactory;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Item-weighted rate limits shared by every instance: a 1,000-user batch costs 1,000. Each
- * operation has a budget of items per minute per actor and per client IP, kept in Redis and
- * checked and charged by one atomic script, so concurrent requests on several instances cannot
- * overspend it. A refused request is not charged.
+ * Item-weighted rate limits shared by every instance and every entry point (HTTP, event bus, TCP
+ * bridge): a 1,000-id lookup costs 1,000, and a plaintext password its weight ({@link RequestCost}).
+ * Each operation has a budget of items per minute per actor and per client IP (when the caller
+ * has one: in-process event-bus callers do not), kept in Redis and checked and charged by one
+ * atomic script, so concurrent requests on several instances cannot overspend it. A refused
+ * request is not charged.
  */
 public final class RateLimiter {
   private static final Logger LOG = LoggerFactory.getLogger(RateLimiter.class);
@@ -54,30 +59,52 @@ public final class RateLimiter {
   private final SecurityConfig config;
   private final BatchMetrics metrics;
   private final long timeoutMs;
+  private final long passwordWeight;
 
-  public RateLimiter(Redis redis, SecurityConfig config, BatchMetrics metrics, long timeoutMs) {
+  public RateLimiter(Redis redis, ServiceConfig config, BatchMetrics metrics) {
     this.redis = redis;
-    this.config = config;
+    this.config = config.security();
     this.metrics = metrics;
-    this.timeoutMs = timeoutMs;
+    this.timeoutMs = config.cacheTimeoutMs();
+    this.passwordWeight = config.passwordWork().rateLimitPasswordWeight();
   }
 
   /** The answer: allowed or not, and what the RateLimit headers say. Limit 0 means unlimited. */
-  public record Decision(boolean allowed, long limit, long remaining, long resetSeconds, long cost) {
-    static Decision unlimited(long cost) {
+  public record Decision(boolean allowed, long limit, long remaining, long resetSeconds, RequestCost cost) {
+    static Decision unlimited(RequestCost cost) {
       return new Decision(true, 0, 0, 0, cost);
+    }
+
+    /** Why a request was refused, for every entry point alike. */
+    public String refusalMessage(String operation) {
+      return cost.total() > limit
+          ? "Rate limit: this request has " + cost.describe() + ", more than the " + limit
+              + " items per minute allowed for " + operation + "; split it into smaller requests"
+          : "Rate limit exceeded for " + operation + ": this request has " + cost.describe() + " and "
+              + remaining + " of " + limit + " items per minute remain; retry in " + resetSeconds + " s";
     }
   }
 
-  public Future<Decision> check(String operation, String actor, String clientIp, long cost) {
-    long limit = config.rateLimitFor(operation);
+  /**
+   * Checks and charges the cost of {@code envelope} to {@code actor} and {@code clientIp} (null:
+   * the actor alone).
+   */
+  public Future<Decision> check(BatchOperation operation, JsonObject envelope, String actor, String clientIp) {
+    RequestCost cost = RequestCost.of(operation, envelope, passwordWeight);
+    long limit = config.rateLimitFor(operation.name());
     if (limit <= 0) {
       return Future.succeededFuture(Decision.unlimited(cost));
     }
-    Request script = Request.cmd(Command.EVAL).arg(CHECK_AND_CHARGE).arg(2)
-        .arg("ratelimit:" + operation + ":actor:" + actor)
-        .arg("ratelimit:" + operation + ":ip:" + clientIp)
-        .arg(cost).arg(WINDOW_MS).arg(limit).arg(limit);
+    String prefix = "ratelimit:" + operation.name();
+    Request script = Request.cmd(Command.EVAL).arg(CHECK_AND_CHARGE).arg(clientIp == null ? 1 : 2)
+        .arg(prefix + ":actor:" + actor);
+    if (clientIp != null) {
+      script.arg(prefix + ":ip:" + clientIp);
+    }
+    script.arg(cost.total()).arg(WINDOW_MS).arg(limit);
+    if (clientIp != null) {
+      script.arg(limit);
+    }
     return redis.send(script)
         .timeout(timeoutMs, TimeUnit.MILLISECONDS)
         .map(reply -> decision(reply, cost))
@@ -94,7 +121,7 @@ public final class RateLimiter {
         });
   }
 
-  private static Decision decision(Response reply, long cost) {
+  private static Decision decision(Response reply, RequestCost cost) {
     return new Decision(reply.get(0).toInteger() == 1, reply.get(1).toLong(), reply.get(2).toLong(),
         (reply.get(3).toLong() + 999) / 1000, cost);
   }

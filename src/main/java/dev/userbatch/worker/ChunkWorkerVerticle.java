@@ -55,7 +55,7 @@ public final class ChunkWorkerVerticle extends VerticleBase {
     pool = Clients.pgPool(vertx, config);
     redis = Clients.redis(vertx, config);
     UserRepository repository = new UserRepository(pool);
-    hashing = new PasswordHashing(vertx, hasher);
+    hashing = new PasswordHashing(vertx, hasher, config.passwordWork().passwordHashQueueMax());
     UserCache cache = new UserCache(redis, config.cacheTtlSeconds(), config.cacheTimeoutMs(), metrics, cacheGeneration);
     Map<String, ChunkHandler> handlers = Map.of(
         "create", new CreateChunkHandler(repository, cache, hashing, config.storage(), metrics),

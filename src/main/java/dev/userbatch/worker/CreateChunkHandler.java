@@ -81,7 +81,7 @@ final class CreateChunkHandler implements ChunkHandler {
     }
     Future<List<String>> hashes = chunk.options().dryRun()
         ? Future.succeededFuture(Collections.nCopies(plaintexts.size(), DRY_RUN_HASH))
-        : hashing.hashAll(plaintexts);
+        : hashing.hashAll(plaintexts, deadline);
     return hashes.compose(hashed -> {
       List<NewUser> users = users(chunk, hashed);
       Map<UUID, String> weak = weakHashes(users, chunk);

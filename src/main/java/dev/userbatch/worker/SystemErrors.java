@@ -24,6 +24,9 @@ final class SystemErrors {
     if (err instanceof Transactions.CommitOutcomeUnknown) {
       return ErrorCode.COMMIT_UNKNOWN;
     }
+    if (err instanceof PasswordHashing.QueueFull) {
+      return ErrorCode.OVERLOADED;
+    }
     for (Throwable t = err; t != null; t = t.getCause()) {
       if (t instanceof PgException pg) {
         String state = pg.getSqlState() == null ? "" : pg.getSqlState();
@@ -79,6 +82,7 @@ final class SystemErrors {
       case TIMEOUT -> err instanceof Deadline.Exceeded
           ? "Processing timeout: the chunk did not finish in time and was rolled back"
           : "Processing timeout: the database cancelled the statement";
+      case OVERLOADED -> err.getMessage();
       default -> "Internal error while processing the chunk";
     };
   }
