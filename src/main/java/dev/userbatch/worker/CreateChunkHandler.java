@@ -42,34 +42,52 @@ final class CreateChunkHandler implements ChunkHandler {
     this.hashing = hashing;
   }
 
+  /** One prepared user as the worker reads it: exactly one of password and passwordHash is set. */
+  private record Candidate(UUID id, String email, String name, String password, String passwordHash) {
+    static Candidate of(PreparedItem item) {
+      JsonObject u = (JsonObject) item.value();
+      String password = ReadItems.string(u, "password", true);
+      String passwordHash = ReadItems.string(u, "passwordHash", true);
+      if ((password == null) == (passwordHash == null)) {
+        throw new ReadItems.Unreadable("password", "Exactly one of password or passwordHash is required");
+      }
+      return new Candidate(ReadItems.userId(u.getValue("id"), "id"), ReadItems.string(u, "email", false),
+          ReadItems.string(u, "name", false), password, passwordHash);
+    }
+  }
+
   @Override
   public Future<ChunkResult> process(ChunkRequest chunk, Deadline deadline) {
+    ReadItems<Candidate> items = ReadItems.of(chunk, Candidate::of);
+    if (items.noneReadable()) {
+      return Future.succeededFuture(items.outcome().build());
+    }
     List<String> plaintexts = new ArrayList<>();
-    for (PreparedItem item : chunk.items()) {
-      JsonObject u = (JsonObject) item.value();
-      if (u.containsKey("password")) {
-        plaintexts.add(u.getString("password"));
+    for (ReadItems.Read<Candidate> read : items.readable()) {
+      if (read.value().password() != null) {
+        plaintexts.add(read.value().password());
       }
     }
     Future<List<String>> hashes = chunk.options().dryRun()
         ? Future.succeededFuture(Collections.nCopies(plaintexts.size(), DRY_RUN_HASH))
         : hashing.hashAll(plaintexts);
-    return hashes.compose(hashed -> insert(chunk, deadline, users(chunk, hashed)));
+    return hashes.compose(hashed -> insert(items, deadline, users(items, hashed)));
   }
 
-  /** The chunk's users, with {@code hashes} (in item order) for the plaintext passwords. */
-  private static List<NewUser> users(ChunkRequest chunk, List<String> hashes) {
-    List<NewUser> users = new ArrayList<>(chunk.items().size());
+  /** The chunk's readable users, with {@code hashes} (in item order) for the plaintext passwords. */
+  private static List<NewUser> users(ReadItems<Candidate> items, List<String> hashes) {
+    List<NewUser> users = new ArrayList<>(items.readable().size());
     int next = 0;
-    for (PreparedItem item : chunk.items()) {
-      JsonObject u = (JsonObject) item.value();
-      String hash = u.containsKey("password") ? hashes.get(next++) : u.getString("passwordHash");
-      users.add(new NewUser(UUID.fromString(u.getString("id")), u.getString("email"), u.getString("name"), hash));
+    for (ReadItems.Read<Candidate> read : items.readable()) {
+      Candidate u = read.value();
+      String hash = u.password() != null ? hashes.get(next++) : u.passwordHash();
+      users.add(new NewUser(u.id(), u.email(), u.name(), hash));
     }
     return users;
   }
 
-  private Future<ChunkResult> insert(ChunkRequest chunk, Deadline deadline, List<NewUser> users) {
+  private Future<ChunkResult> insert(ReadItems<Candidate> items, Deadline deadline, List<NewUser> users) {
+    ChunkRequest chunk = items.chunk();
     // Inserted in email order: concurrent batches with overlapping emails then wait for each other
     // on the unique email index in one order, and cannot deadlock (each waits for one that is ahead).
     List<NewUser> inEmailOrder = users.stream().sorted(Comparator.comparing(NewUser::email)).toList();
@@ -80,7 +98,7 @@ final class CreateChunkHandler implements ChunkHandler {
         .insertAll(conn, inEmailOrder, conflictSeen.get())
         .onFailure(err -> conflictSeen.compareAndSet(false, SystemErrors.isUniqueViolation(err)))
         .compose(inserted -> settleConflicts(conn, users, inserted))
-        .map(created -> write(chunk, users, created)));
+        .map(created -> write(items, users, created)));
   }
 
   /**
@@ -108,12 +126,12 @@ final class CreateChunkHandler implements ChunkHandler {
     });
   }
 
-  private static ChunkWrite write(ChunkRequest chunk, List<NewUser> users, Map<UUID, JsonObject> created) {
-    ChunkOutcome outcome = new ChunkOutcome(chunk);
-    boolean skipConflicts = chunk.options().onConflict() == BatchOptions.OnConflict.SKIP;
+  private static ChunkWrite write(ReadItems<Candidate> items, List<NewUser> users, Map<UUID, JsonObject> created) {
+    ChunkOutcome outcome = items.outcome();
+    boolean skipConflicts = items.chunk().options().onConflict() == BatchOptions.OnConflict.SKIP;
     List<JsonObject> changed = new ArrayList<>();
     for (int i = 0; i < users.size(); i++) {
-      PreparedItem item = chunk.items().get(i);
+      PreparedItem item = items.readable().get(i).item();
       JsonObject user = created.get(users.get(i).id());
       String path = "$.users[" + item.index() + "].email";
       if (user != null) {
