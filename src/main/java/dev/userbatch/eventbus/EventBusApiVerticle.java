@@ -36,6 +36,8 @@ public final class EventBusApiVerticle extends VerticleBase {
   public static final String ACTOR = "actor";
   public static final String IDEMPOTENCY_KEY = "idempotencyKey";
   public static final String STATUS = "status";
+  /** Set by the TCP bridge on every frame it passes on: the caller is in another process. */
+  public static final String VIA = "via";
 
   private final ServiceConfig config;
   private final Operations operations;
@@ -74,7 +76,8 @@ public final class EventBusApiVerticle extends VerticleBase {
     AuditContext context = new AuditContext(message.headers().get(ACTOR), null, "event-bus",
         correlationId != null ? correlationId : UUID.randomUUID().toString());
     runner.run(operation, envelope, context, message.headers().get(IDEMPOTENCY_KEY))
-        .onSuccess(result -> message.reply(result.response().body(), new DeliveryOptions()
+        .onSuccess(result -> message.reply(responseBody(message, operation, envelope, result.response().body()),
+            new DeliveryOptions()
             .addHeader(STATUS, String.valueOf(result.response().status()))
             .addHeader(CORRELATION_ID, context.correlationId())
             .addHeader("replayed", String.valueOf(result.replayed()))))
@@ -89,6 +92,16 @@ public final class EventBusApiVerticle extends VerticleBase {
                     + context.correlationId()).encode());
           }
         });
+  }
+
+  /**
+   * In-process callers get their own failed items back as sent ({@link CallerItems}); callers
+   * through the bridge get the redacted response, as over HTTP.
+   */
+  private static JsonObject responseBody(Message<Object> message, BatchOperation operation, JsonObject envelope,
+                                         JsonObject body) {
+    return message.headers().contains(VIA) ? body
+        : CallerItems.restore(body, envelope.getJsonArray(operation.itemsField()));
   }
 
   private static void fail(Message<Object> message, RequestException rejected) {

@@ -83,8 +83,11 @@ public final class TcpBridgeVerticle extends VerticleBase {
       // Event-bus headers are case-insensitive: drop every spelling of the headers the bridge owns
       // (a client's "Actor" would otherwise be read as the actor), and the client's codec choice.
       headers.fieldNames().removeIf(name -> name.equalsIgnoreCase(AUTHORIZATION)
-          || name.equalsIgnoreCase(EventBusApiVerticle.ACTOR) || name.equalsIgnoreCase("codecName"));
+          || name.equalsIgnoreCase(EventBusApiVerticle.ACTOR) || name.equalsIgnoreCase(EventBusApiVerticle.VIA)
+          || name.equalsIgnoreCase("codecName"));
       headers.put(EventBusApiVerticle.ACTOR, result.result().actor());
+      // Marks the caller as remote: the event-bus API then answers with redacted items, as HTTP does.
+      headers.put(EventBusApiVerticle.VIA, "tcp-bridge");
       event.setRawMessage(frame.put("headers", headers));
       event.complete(true);
     });
