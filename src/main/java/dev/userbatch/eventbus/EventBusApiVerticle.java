@@ -27,7 +27,8 @@ import java.util.UUID;
  * replies with the same result JSON (header {@code status} carries the HTTP-equivalent status).
  * A refused request is a failed reply whose code is that status and whose message is the JSON
  * error body ({@code code}, {@code message}, {@code errors}). Headers: {@code correlationId},
- * {@code actor}, {@code idempotencyKey}.
+ * {@code actor}, {@code idempotencyKey}. In-process callers get their failed items back as sent;
+ * frames from the TCP bridge ({@code via} header) get them redacted, as over HTTP.
  */
 public final class EventBusApiVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(EventBusApiVerticle.class);

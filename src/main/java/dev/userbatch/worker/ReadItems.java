@@ -8,6 +8,8 @@ import dev.userbatch.batch.PreparedItem;
 import dev.userbatch.operation.LookupUsers;
 import dev.userbatch.validation.UserIds;
 import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +23,8 @@ import java.util.function.Function;
  * therefore never throw past this class.
  */
 final class ReadItems<T> {
+  private static final Logger LOG = LoggerFactory.getLogger(ReadItems.class);
+
   /** Thrown by a reader: the item cannot be used, because of {@code field} (relative to the item). */
   static final class Unreadable extends RuntimeException {
     private final String field;
@@ -54,7 +58,9 @@ final class ReadItems<T> {
         readable.add(new Read<>(item, reader.apply(item)));
       } catch (Unreadable e) {
         unreadable.add(failure(item, itemsPath, e.field, e.getMessage()));
+        logUnreadable(chunk, item, e.field);
       } catch (RuntimeException e) {
+        logUnreadable(chunk, item, e.getClass().getSimpleName());
         // A value of the wrong type (ClassCastException) or a missing one (NullPointerException).
         unreadable.add(failure(item, itemsPath, "", "Invalid item: it could not be read"));
       }
@@ -116,6 +122,15 @@ final class ReadItems<T> {
       }
     }
     return outcome;
+  }
+
+  /**
+   * Validation should have stopped such an item before any chunk was sent: say so, without the
+   * item's values (they may hold a password).
+   */
+  private static void logUnreadable(ChunkRequest chunk, PreparedItem item, String what) {
+    LOG.atWarn().addKeyValue("operation", chunk.operation()).addKeyValue("chunk", chunk.chunkNumber())
+        .addKeyValue("index", item.index()).addKeyValue("problem", what).log("item the worker cannot read");
   }
 
   private static ItemFailure failure(PreparedItem item, String itemsPath, String field, String message) {
