@@ -273,7 +273,8 @@ class FaultToleranceTest extends ApiTest {
   private static JsonObject lookup(TestService service, List<String> ids) {
     HttpResponse<Buffer> response = await(service.http.post("/batch/users/lookup")
         .sendJsonObject(new JsonObject().put("ids", new JsonArray(new ArrayList<>(ids)))), 30);
-    assertThat(response.statusCode()).as(response.bodyAsString()).isIn(200, 207);
+    // Valid ids never fail a lookup (unknown ones are "missing"), with or without Redis.
+    assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(200);
     return response.bodyAsJsonObject();
   }
 
@@ -475,7 +476,10 @@ class FaultToleranceTest extends ApiTest {
     for (Future<HttpResponse<Buffer>> future : pending) {
       HttpResponse<Buffer> response = await(future, 60);
       JsonObject json = response.bodyAsJsonObject();
-      assertThat(response.statusCode()).as(json.getJsonObject("stats", new JsonObject()).encode()).isIn(200, 207, 422);
+      // How many emails each batch loses to the others varies; the status must match its counts exactly.
+      JsonObject stats = json.getJsonObject("stats", new JsonObject());
+      int expectedStatus = stats.getInteger("failed") == 0 ? 200 : stats.getInteger("successful") == 0 ? 422 : 207;
+      assertThat(response.statusCode()).as(stats.encode()).isEqualTo(expectedStatus);
       assertAccountedFor(json, 200);
       json.getJsonArray("failed").forEach(f -> assertThat(((JsonObject) f).getString("code"))
           .as(((JsonObject) f).encode()).isEqualTo("DUPLICATE_EMAIL"));
