@@ -11,6 +11,8 @@ import io.vertx.redis.client.Command;
 import io.vertx.sqlclient.Row;
 import org.junit.jupiter.api.Test;
 
+import java.util.HashMap;
+import java.util.Map;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -273,11 +275,18 @@ class CreateUsersTest extends ApiTest {
           for (int i = 0; i < users.size(); i++) {
             assertThat(data.getJsonObject(i).getString("email")).isEqualTo(users.getJsonObject(i).getString("email"));
           }
-          return sql("SELECT count(*) FROM users WHERE id = ANY($1::uuid[])", (Object) ids(data));
-        })
-        .map(rows -> {
-          assertThat(rows.iterator().next().getLong(0)).isEqualTo((long) users.size());
-          return null;
+          return sql("SELECT id, email, name FROM users WHERE id = ANY($1::uuid[])", (Object) ids(data))
+              .map(rows -> {
+                // Every created user is stored as answered: the same id, email and name.
+                Map<String, String> stored = new HashMap<>();
+                rows.forEach(row -> stored.put(row.getUUID("id").toString(),
+                    row.getString("email") + " " + row.getString("name")));
+                Map<String, String> answered = new HashMap<>();
+                data.forEach(u -> answered.put(((JsonObject) u).getString("id"),
+                    ((JsonObject) u).getString("email") + " " + ((JsonObject) u).getString("name")));
+                assertThat(stored).isEqualTo(answered);
+                return null;
+              });
         });
   }
 

@@ -98,6 +98,21 @@ class EventsTest extends ApiTest {
     return event;
   }
 
+  /**
+   * Runs one more create on {@code target} and waits until its event is out on both channels: the
+   * relay publishes in order, so anything it would have published for earlier batches is out by
+   * then. Tests use it before asserting that something was NOT published (instead of sleeping).
+   */
+  private static void sentinelEvent(TestService target, Recorder events) {
+    String correlationId = "ev-sentinel-" + UUID.randomUUID();
+    HttpResponse<Buffer> created = call(target, HttpMethod.POST, CREATE, correlationId,
+        TestData.createRequest(TestData.usersWithHash("events-sentinel", 1), null));
+    assertThat(created.statusCode()).as(created.bodyAsString()).isEqualTo(200);
+    String eventId = auditId(target.pg, correlationId);
+    assertThat(waitFor(10_000, () -> !events.withEventId(eventId).isEmpty() && published(target.pg, eventId)))
+        .as("sentinel event %s published", eventId).isTrue();
+  }
+
   private static boolean published(Pool pg, String eventId) {
     Row row = outboxRow(pg, eventId);
     return row != null && row.getOffsetDateTime("bus_published_at") != null
@@ -158,8 +173,8 @@ class EventsTest extends ApiTest {
     expectEvent(service, recorder, restore, "USERS_BATCH_RESTORED", deleted, 3, 0, before);
     batches.put(restore, "USERS_BATCH_RESTORED");
 
-    // exactly one event per batch, even a while later (the relay must not repeat them)
-    FaultSupport.sleep(1_000);
+    // exactly one event per batch, even after a later batch's event is out (the relay must not repeat them)
+    sentinelEvent(service, recorder);
     for (String correlationId : batches.keySet()) {
       String eventId = auditId(service.pg, correlationId);
       assertThat(recorder.withEventId(eventId)).as("bus events of %s", batches.get(correlationId)).hasSize(1);
@@ -203,7 +218,6 @@ class EventsTest extends ApiTest {
     assertThat(call(service, HttpMethod.PATCH, "/batch/users/last-login", sentinel, userIds(existingIds, null))
         .statusCode()).isEqualTo(200);
     expectEvent(service, recorder, sentinel, "USERS_BATCH_LAST_LOGIN", existingIds, 2, 0, before);
-    FaultSupport.sleep(600);
 
     for (String correlationId : List.of(dry, dryUpdate, failed, lookup)) {
       String eventId = auditId(service.pg, correlationId);
@@ -256,7 +270,9 @@ class EventsTest extends ApiTest {
           .as("every event on the bus of the instance that ran its batch").isTrue();
       assertThat(waitFor(10_000, () -> mine.stream().allMatch(id -> published(service.pg, id))
           && theirs.stream().allMatch(id -> published(service.pg, id)))).isTrue();
-      FaultSupport.sleep(300);
+      // Later events out on both buses: a stray delivery of the batches above would have arrived.
+      sentinelEvent(service, recorder);
+      sentinelEvent(other, otherEvents);
       for (String id : mine) {
         assertThat(recorder.withEventId(id)).hasSize(1);
         assertThat(otherEvents.withEventId(id)).as("event of the shared instance's batch on the other bus").isEmpty();
@@ -311,7 +327,12 @@ class EventsTest extends ApiTest {
         assertThat(busEvent.getJsonArray("userIds").getList()).containsExactlyInAnyOrderElementsOf(ids);
         assertThat(waitFor(5_000, () -> outboxRow(target.pg, eventId).getOffsetDateTime("bus_published_at") != null))
             .isTrue();
-        FaultSupport.sleep(1_500);
+        // A later batch's bus event: the relay has run passes since, and the stream is still pending.
+        String afterDown = "ev-down-later-" + UUID.randomUUID();
+        assertThat(call(own, HttpMethod.POST, CREATE, afterDown,
+            TestData.createRequest(TestData.usersWithHash("events-down-later", 1), null)).statusCode()).isEqualTo(200);
+        String laterEventId = auditId(own.pg, afterDown);
+        assertThat(waitFor(10_000, () -> !events.withEventId(laterEventId).isEmpty())).isTrue();
         Row pending = outboxRow(own.pg, eventId);
         assertThat(pending.getOffsetDateTime("stream_published_at")).as("stream pending while Redis is down").isNull();
 
@@ -322,7 +343,7 @@ class EventsTest extends ApiTest {
         List<JsonObject> inStream = streamEntriesOf(own.redis, 0, eventId);
         assertThat(inStream).hasSize(1);
         assertThat(inStream.get(0).getJsonObject("event")).isEqualTo(busEvent);
-        FaultSupport.sleep(500);
+        sentinelEvent(own, events);
         assertThat(streamEntriesOf(own.redis, 0, eventId)).as("exactly once in the stream").hasSize(1);
         assertThat(events.withEventId(eventId)).as("the bus event is not repeated").hasSize(1);
 
@@ -385,7 +406,8 @@ class EventsTest extends ApiTest {
         assertThat(streamEntriesOf(own.redis, 0, finishedLongAgo)).hasSize(1);
         assertThat(streamEntriesOf(own.redis, 0, neverFinished)).hasSize(1);
 
-        FaultSupport.sleep(1_000);
+        // One relay query covers local and orphaned rows: once a later event is out, the rows below were passed over.
+        sentinelEvent(own, events);
         for (String left : List.of(otherInstanceJustNow, neverFinishedRecently)) {
           Row row = outboxRow(own.pg, left);
           assertThat(row.getOffsetDateTime("bus_published_at")).as("left to its instance: " + left).isNull();

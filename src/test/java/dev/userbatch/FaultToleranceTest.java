@@ -273,7 +273,8 @@ class FaultToleranceTest extends ApiTest {
   private static JsonObject lookup(TestService service, List<String> ids) {
     HttpResponse<Buffer> response = await(service.http.post("/batch/users/lookup")
         .sendJsonObject(new JsonObject().put("ids", new JsonArray(new ArrayList<>(ids)))), 30);
-    assertThat(response.statusCode()).as(response.bodyAsString()).isIn(200, 207);
+    // Valid ids never fail a lookup (unknown ones are "missing"), with or without Redis.
+    assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(200);
     return response.bodyAsJsonObject();
   }
 
@@ -434,7 +435,10 @@ class FaultToleranceTest extends ApiTest {
 
       await(blocker.query("ROLLBACK").execute(), 30);
       blocker.close();
-      sleep(1000);
+      // "Never written later" is final once no transaction that inserts users is still open.
+      assertThat(FaultSupport.waitFor(10_000, () -> await(own.pg.query("SELECT count(*) FROM pg_stat_activity "
+          + "WHERE state <> 'idle' AND query LIKE 'INSERT INTO users%'").execute(), 30).iterator().next().getLong(0) == 0))
+          .as("the timed-out chunk's transaction ended").isTrue();
       assertThat(countUsers(own.pg, emails)).as("users reported TIMEOUT must not appear afterwards").isZero();
     } finally {
       own.close();
@@ -472,7 +476,10 @@ class FaultToleranceTest extends ApiTest {
     for (Future<HttpResponse<Buffer>> future : pending) {
       HttpResponse<Buffer> response = await(future, 60);
       JsonObject json = response.bodyAsJsonObject();
-      assertThat(response.statusCode()).as(json.getJsonObject("stats", new JsonObject()).encode()).isIn(200, 207, 422);
+      // How many emails each batch loses to the others varies; the status must match its counts exactly.
+      JsonObject stats = json.getJsonObject("stats", new JsonObject());
+      int expectedStatus = stats.getInteger("failed") == 0 ? 200 : stats.getInteger("successful") == 0 ? 422 : 207;
+      assertThat(response.statusCode()).as(stats.encode()).isEqualTo(expectedStatus);
       assertAccountedFor(json, 200);
       json.getJsonArray("failed").forEach(f -> assertThat(((JsonObject) f).getString("code"))
           .as(((JsonObject) f).encode()).isEqualTo("DUPLICATE_EMAIL"));
@@ -560,10 +567,9 @@ class FaultToleranceTest extends ApiTest {
     try (Socket socket = new Socket("127.0.0.1", service.port())) {
       socket.getOutputStream().write(request, 0, request.length - body.toBuffer().length() / 2);
       socket.getOutputStream().flush();
-      sleep(200);
     }
-    sleep(300);
-    assertThat(countUsers(service.pg, emails(users))).isZero();
+    // Had the half request started anything, the retry under its key would be refused (409), replayed,
+    // or fail on emails that exist already; a fresh 200 that creates exactly the 20 proves it did not.
     HttpResponse<Buffer> retry = await(FaultSupport.send(service, HttpMethod.POST, CREATE, key, body), 30);
     assertThat(retry.statusCode()).as(retry.bodyAsString()).isEqualTo(200);
     assertThat(retry.getHeader(REPLAYED_HEADER)).isNull();

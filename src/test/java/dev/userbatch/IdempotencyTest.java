@@ -196,10 +196,11 @@ class IdempotencyTest extends ApiTest {
     HttpResponse<Buffer> concurrent = call(HttpMethod.POST, CREATE, key, body);
     assertThat(concurrent.statusCode()).as(concurrent.bodyAsString()).isEqualTo(409);
     assertThat(concurrent.bodyAsJsonObject().getString("code")).isEqualTo("IDEMPOTENCY_KEY_IN_USE");
-    // A different body under the running key is still a misuse of the key.
+    // A different body under the running key is a misuse of the key, whether or not it still runs.
     HttpResponse<Buffer> different = call(HttpMethod.POST, CREATE, key,
         createRequest(TestData.usersWithHash("idem-409-other", 1), null));
-    assertThat(different.statusCode()).isIn(409, 422);
+    assertThat(different.statusCode()).as(different.bodyAsString()).isEqualTo(422);
+    assertThat(different.bodyAsJsonObject().getString("code")).isEqualTo("IDEMPOTENCY_KEY_REUSED");
 
     HttpResponse<Buffer> first = sync(firstFuture);
     assertThat(first.statusCode()).as(first.bodyAsString()).isEqualTo(200);
@@ -291,13 +292,17 @@ class IdempotencyTest extends ApiTest {
     assertNotReplayed(takenOver);
     assertThat(keyRow(abandoned).getInteger("status")).isEqualTo(200);
 
-    // A still-leased claim of another instance: 409.
+    // A still-leased claim of another instance is not taken over. Its request hash is not this
+    // body's, so the answer is 422 KEY_REUSED (the same body while it runs is 409, tested above).
     String leased = newKey();
     sync(sql("INSERT INTO idempotency_keys (actor, key, operation, request_hash, lease_until, expires_at) "
         + "VALUES ('test-suite', $1, 'create', 'whatever', now() + interval '5 minutes', now() + interval '1 day')", leased));
-    HttpResponse<Buffer> busy = call(HttpMethod.POST, CREATE, leased,
-        createRequest(TestData.usersWithHash("idem-leased", 1), null));
-    assertThat(busy.statusCode()).isIn(409, 422);
+    JsonObject leasedBody = createRequest(TestData.usersWithHash("idem-leased", 1), null);
+    HttpResponse<Buffer> busy = call(HttpMethod.POST, CREATE, leased, leasedBody);
+    assertThat(busy.statusCode()).as(busy.bodyAsString()).isEqualTo(422);
+    assertThat(busy.bodyAsJsonObject().getString("code")).isEqualTo("IDEMPOTENCY_KEY_REUSED");
+    assertThat(keyRow(leased).getInteger("status")).as("still the other instance's claim").isNull();
+    assertThat(usersWithEmails(emailsOf(leasedBody.getJsonArray("users")))).isZero();
 
     // A stored response past its retention is forgotten: the key runs again.
     String expired = newKey();

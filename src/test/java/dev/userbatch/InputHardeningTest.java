@@ -319,6 +319,10 @@ class InputHardeningTest extends ApiTest {
         + java.net.URLEncoder.encode("' OR 1=1 --," + id, StandardCharsets.UTF_8)));
     assertThat(lookup.statusCode()).as(lookup.bodyAsString()).isEqualTo(207);
     assertThat(lookup.bodyAsJsonObject().getJsonArray("data")).hasSize(1);
-    assertThat(sync(sql("SELECT count(*) AS n FROM users")).iterator().next().getLong("n")).isPositive();
+    // The SQL-looking password was stored as a password (its hash verifies it), and deleted nobody.
+    assertThat(userRow(data.getJsonObject(1).getString("id"))).isNotNull();
+    String hash = sync(sql("SELECT password_hash FROM users WHERE id = $1", java.util.UUID.fromString(id)))
+        .iterator().next().getString("password_hash");
+    assertThat(dev.userbatch.user.PasswordHasher.owaspDefault().verify("'; DELETE FROM users; --", hash)).isTrue();
   }
 }

@@ -58,6 +58,28 @@ class MetricsTest extends ApiTest {
     return after.value(name, labels) - before.value(name, labels);
   }
 
+  /** Issue 12, item 13: "average chunk size used" is the size of the chunks processed, not the option. */
+  @Test
+  void chunkSizeRecordsTheSizeOfEachChunkProcessed() {
+    PrometheusText before = scrape();
+    JsonArray one = createdUsers("metrics-chunk", 1); // the default chunkSize (100) for one item
+    PrometheusText afterOne = scrape();
+    assertThat(delta(before, afterOne, "batch_chunk_size_count", op("create"))).isEqualTo(1.0);
+    assertThat(delta(before, afterOne, "batch_chunk_size_sum", op("create"))).isEqualTo(1.0);
+
+    JsonArray ids = new JsonArray().add(id(one, 0));
+    for (int i = 0; i < 4; i++) {
+      ids.add(UUID.randomUUID().toString());
+    }
+    HttpResponse<Buffer> looked = sync(post("/batch/users/lookup", new JsonObject().put("ids", ids)
+        .put("options", new JsonObject().put("chunkSize", 2))));
+    assertThat(looked.statusCode()).as(looked.bodyAsString()).isEqualTo(200);
+    PrometheusText after = scrape();
+    // 5 ids in chunks of 2: 2, 2 and 1
+    assertThat(delta(afterOne, after, "batch_chunk_size_count", op("lookup"))).isEqualTo(3.0);
+    assertThat(delta(afterOne, after, "batch_chunk_size_sum", op("lookup"))).isEqualTo(5.0);
+  }
+
   @Test
   void mixedBatchRunMovesTheSeedMetricsByExactlyWhatItDid() {
     JsonArray existing = createdUsers("metrics-pre", 2); // cached by the create's write-through
@@ -125,13 +147,14 @@ class MetricsTest extends ApiTest {
     // the rejected request never ran: no duration for it beyond the partial create
     assertThat(after.hasSeries("batch_operation_duration_seconds_count", op("create"))).isTrue();
 
-    // batch_chunk_size{operation}: one observation of the batch's chunk size
-    assertThat(delta(before, after, "batch_chunk_size_count", op("create"))).isEqualTo(1.0);
-    assertThat(delta(before, after, "batch_chunk_size_sum", op("create"))).isEqualTo(2.0);
+    // batch_chunk_size{operation}: one observation per chunk processed, of its real size
+    // (create: 3 valid items in chunks of 2 → 2 and 1; the others fit one chunk)
+    assertThat(delta(before, after, "batch_chunk_size_count", op("create"))).isEqualTo(2.0);
+    assertThat(delta(before, after, "batch_chunk_size_sum", op("create"))).isEqualTo(3.0);
     assertThat(delta(before, after, "batch_chunk_size_count", op("lookup"))).isEqualTo(1.0);
-    assertThat(delta(before, after, "batch_chunk_size_sum", op("lookup"))).isEqualTo(7.0);
-    assertThat(delta(before, after, "batch_chunk_size_sum", op("update"))).isEqualTo(5.0);
-    assertThat(delta(before, after, "batch_chunk_size_sum", op("soft-delete"))).isEqualTo(3.0);
+    assertThat(delta(before, after, "batch_chunk_size_sum", op("lookup"))).isEqualTo(3.0);
+    assertThat(delta(before, after, "batch_chunk_size_sum", op("update"))).isEqualTo(1.0);
+    assertThat(delta(before, after, "batch_chunk_size_sum", op("soft-delete"))).isEqualTo(1.0);
 
     // batch_items_total{operation,outcome}
     assertThat(delta(before, after, "batch_items_total", opOutcome("create", "successful"))).isEqualTo(3.0);

@@ -197,8 +197,11 @@ public final class BatchCoordinator {
       JsonArray data = new JsonArray();
       JsonArray missing = new JsonArray();
       List<ItemFailure> skipped = new ArrayList<>(batch.skipped());
-      for (ChunkResult result : results) {
+      List<Integer> processedChunkSizes = new ArrayList<>();
+      for (int i = 0; i < results.length; i++) {
+        ChunkResult result = results[i];
         if (result != null) {
+          processedChunkSizes.add(chunks.get(i).size());
           data.addAll(result.data());
           missing.addAll(result.missing());
           failures.addAll(result.failures());
@@ -206,7 +209,8 @@ public final class BatchCoordinator {
         }
       }
       return new BatchOutcome(operation, options, batch.total(), data, withItems(failures, batch),
-          withItems(skipped, batch), batch.duplicates(), missing, chunks.size(), stoppedEarly);
+          withItems(skipped, batch), batch.duplicates(), missing, chunks.size(), List.copyOf(processedChunkSizes),
+          stoppedEarly);
     }
 
     /** Fills in the caller's (redacted) items and orders by index. */

@@ -4,7 +4,11 @@ import io.vertx.core.json.JsonArray;
 
 import java.util.List;
 
-/** Everything the coordinator learnt about one batch, before it is shaped into a response. */
+/**
+ * Everything the coordinator learnt about one batch, before it is shaped into a response.
+ * {@code chunks} is how many chunks the batch was split into; {@code processedChunkSizes} the
+ * size of each chunk that was sent to a worker (a batch that stopped early sends fewer).
+ */
 public record BatchOutcome(
     BatchOperation operation,
     BatchOptions options,
@@ -15,6 +19,7 @@ public record BatchOutcome(
     List<DuplicateItem> duplicates,
     JsonArray missing,
     int chunks,
+    List<Integer> processedChunkSizes,
     boolean stoppedEarly) {
 
   public int successful() {

@@ -141,7 +141,7 @@ public final class BatchRunner {
               .recover(err -> auditUnavailable(operation, context, err, "The batch was not started"))
               .compose(batchId -> dispatch(operation, batchId, context, accepted)
                   .compose(outcome -> closeAudit(batchId, context, outcome)
-                      .map(ignored -> finished(context, accepted.options(), outcome, started))));
+                      .map(ignored -> finished(context, outcome, started))));
         });
   }
 
@@ -152,7 +152,7 @@ public final class BatchRunner {
     return dispatch(operation, batchId, context, accepted)
         .compose(outcome -> audit.recordRead(batchId, context, startedAt, outcome)
             .recover(err -> auditUnavailable(operation, context, err, "The users were not returned"))
-            .map(ignored -> finished(context, accepted.options(), outcome, started)));
+            .map(ignored -> finished(context, outcome, started)));
   }
 
   private Future<BatchOutcome> dispatch(BatchOperation operation, UUID batchId, AuditContext context, Accepted accepted) {
@@ -201,9 +201,9 @@ public final class BatchRunner {
     });
   }
 
-  private BatchResponse finished(AuditContext context, BatchOptions options, BatchOutcome outcome, long started) {
+  private BatchResponse finished(AuditContext context, BatchOutcome outcome, long started) {
     Duration duration = Duration.ofNanos(System.nanoTime() - started);
-    metrics.batchCompleted(outcome, options.chunkSize(), duration);
+    metrics.batchCompleted(outcome, duration);
     BatchResponse response = BatchResponse.of(outcome);
     LOG.atInfo()
         .addKeyValue("correlationId", context.correlationId())

@@ -16,7 +16,9 @@ import java.util.function.Function;
  * The Java facade for co-deployed code, as in the seed's usage examples. Every call goes through
  * the event-bus API, so it works from any verticle of the process (or of a clustered node) and
  * gets the same validation, audit, events and error codes as HTTP. A refused request fails the
- * future with a {@link ReplyException} whose message is the JSON error body.
+ * future with a {@link ReplyException} whose message is the JSON error body. Failed items come
+ * back as the caller sent them (secrets included: they never left the process), so retrying
+ * {@code failed[].item} after fixing them works.
  */
 public final class BatchService {
   private static final long DEFAULT_TIMEOUT_MS = 300_000;

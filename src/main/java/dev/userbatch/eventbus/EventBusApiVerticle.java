@@ -32,7 +32,8 @@ import java.util.List;
  * error body ({@code code}, {@code message}, {@code errors}). Headers: {@code correlationId},
  * {@code actor}, {@code idempotencyKey}, {@code clientIp} (set by the TCP bridge). Requests are
  * charged to the same rate limits as HTTP ones, by actor and (when known) client address; a
- * refused one fails with 429 and code {@code RATE_LIMITED}.
+ * refused one fails with 429 and code {@code RATE_LIMITED}. In-process callers get their failed items back as sent;
+ * frames from the TCP bridge ({@code via} header) get them redacted, as over HTTP.
  */
 public final class EventBusApiVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(EventBusApiVerticle.class);
@@ -43,6 +44,8 @@ public final class EventBusApiVerticle extends VerticleBase {
   public static final String CLIENT_IP = "clientIp";
   public static final String IDEMPOTENCY_KEY = "idempotencyKey";
   public static final String STATUS = "status";
+  /** Set by the TCP bridge on every frame it passes on: the caller is in another process. */
+  public static final String VIA = "via";
 
   private final ServiceConfig config;
   private final Operations operations;
@@ -89,10 +92,11 @@ public final class EventBusApiVerticle extends VerticleBase {
         "event-bus", CorrelationIds.orNew(correlationId));
     admit(operation, envelope, context)
         .compose(admitted -> runner.run(operation, envelope, context, message.headers().get(IDEMPOTENCY_KEY)))
-        .onSuccess(result -> message.reply(result.response().body(), new DeliveryOptions()
-            .addHeader(STATUS, String.valueOf(result.response().status()))
-            .addHeader(CORRELATION_ID, context.correlationId())
-            .addHeader("replayed", String.valueOf(result.replayed()))))
+        .onSuccess(result -> message.reply(responseBody(message, operation, envelope, result.response().body()),
+            new DeliveryOptions()
+                .addHeader(STATUS, String.valueOf(result.response().status()))
+                .addHeader(CORRELATION_ID, context.correlationId())
+                .addHeader("replayed", String.valueOf(result.replayed()))))
         .onFailure(err -> {
           if (err instanceof RequestException rejected) {
             fail(message, rejected);
@@ -121,6 +125,16 @@ public final class EventBusApiVerticle extends VerticleBase {
           metrics.rateLimited(operation.name());
           return Future.failedFuture(new RequestException(429, "RATE_LIMITED", decision.refusalMessage(operation.name())));
         });
+  }
+
+  /**
+   * In-process callers get their own failed items back as sent ({@link CallerItems}); callers
+   * through the bridge get the redacted response, as over HTTP.
+   */
+  private static JsonObject responseBody(Message<Object> message, BatchOperation operation, JsonObject envelope,
+                                         JsonObject body) {
+    return message.headers().contains(VIA) ? body
+        : CallerItems.restore(body, envelope.getJsonArray(operation.itemsField()));
   }
 
   private static void fail(Message<Object> message, RequestException rejected) {

@@ -118,12 +118,15 @@ public final class TcpBridgeVerticle extends VerticleBase {
             String name = header.getKey();
             if (header.getValue() instanceof String value && !name.equalsIgnoreCase(AUTHORIZATION)
                 && !name.equalsIgnoreCase(EventBusApiVerticle.ACTOR)
-                && !name.equalsIgnoreCase(EventBusApiVerticle.CLIENT_IP) && !name.equalsIgnoreCase("codecName")) {
+                && !name.equalsIgnoreCase(EventBusApiVerticle.CLIENT_IP) && !name.equalsIgnoreCase(EventBusApiVerticle.VIA)
+                && !name.equalsIgnoreCase("codecName")) {
               forwarded.put(name, value);
             }
           });
           forwarded.put(EventBusApiVerticle.ACTOR, caller.actor());
           forwarded.put(EventBusApiVerticle.CLIENT_IP, socket.remoteAddress().hostAddress());
+          // Marks the caller as remote: the event-bus API then answers with redacted items, as HTTP does.
+          forwarded.put(EventBusApiVerticle.VIA, "tcp-bridge");
           return new Grant(forwarded, expiresAtMillis(bearer.substring(7).trim()));
         });
   }

@@ -37,8 +37,12 @@ public final class BatchMetrics {
     }
   }
 
-  /** A batch that ran: status is success (all items), partial, or failed (no item succeeded). */
-  public void batchCompleted(BatchOutcome outcome, int chunkSize, Duration duration) {
+  /**
+   * A batch that ran: status is success (all items), partial, or failed (no item succeeded).
+   * {@code batch_chunk_size} gets one observation per chunk processed, of its real size, so that
+   * its mean is the average chunk size used (a 1-item batch is a chunk of 1, whatever chunkSize says).
+   */
+  public void batchCompleted(BatchOutcome outcome, Duration duration) {
     String operation = outcome.operation().name();
     int failed = outcome.failures().size();
     String status = failed == 0 ? "success" : outcome.successful() == 0 ? "failed" : "partial";
@@ -49,11 +53,11 @@ public final class BatchMetrics {
         .publishPercentileHistogram()
         .register(registry)
         .record(duration);
-    DistributionSummary.builder("batch.chunk.size")
-        .description("Chunk size used by batch operations")
+    DistributionSummary chunkSizes = DistributionSummary.builder("batch.chunk.size")
+        .description("Size of each chunk processed by batch operations")
         .tag("operation", operation)
-        .register(registry)
-        .record(chunkSize);
+        .register(registry);
+    outcome.processedChunkSizes().forEach(chunkSizes::record);
     items(operation, "successful").increment(outcome.successful());
     items(operation, "failed").increment(failed);
     items(operation, "duplicate").increment(outcome.duplicates().size());

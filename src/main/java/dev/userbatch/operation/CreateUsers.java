@@ -29,7 +29,8 @@ import java.util.Optional;
 public final class CreateUsers implements BatchOperation {
   public static final String EMAIL_EXISTS = "User with this email already exists";
   static final String ITEMS_PATH = "$.users";
-  static final String REDACTED = "[REDACTED]";
+  /** What a failure shows in place of a secret; public so that callers can recognise it. */
+  public static final String REDACTED = "[REDACTED]";
 
   private final SchemaValidator validator;
   private final int passwordMinLength;
@@ -109,6 +110,15 @@ public final class CreateUsers implements BatchOperation {
   private Optional<ItemFailure> check(int index, JsonObject user, String email) {
     boolean hasPassword = user.containsKey("password");
     boolean hasHash = user.containsKey("passwordHash");
+    // A redacted echo sent back as is (the seed's retry of failed.map(f => f.item)) would
+    // otherwise store the marker as the user's password, or fail later as a bad hash.
+    for (String secret : new String[] {"password", "passwordHash"}) {
+      if (REDACTED.equals(user.getValue(secret))) {
+        return Optional.of(ItemChecks.fieldFailure(index, ITEMS_PATH, secret, secret + " is the redaction marker "
+            + REDACTED + " of an earlier response, not a password: resubmit the original item (the failure's "
+            + "index says which one)"));
+      }
+    }
     if (hasPassword == hasHash) {
       return Optional.of(ItemChecks.fieldFailure(index, ITEMS_PATH, hasPassword ? "passwordHash" : "password",
           "Exactly one of password or passwordHash is required"));

@@ -7,13 +7,14 @@ import dev.userbatch.batch.ItemFailure;
 import dev.userbatch.batch.PreparedBatch;
 import dev.userbatch.batch.PreparedItem;
 import dev.userbatch.validation.SchemaValidator;
+import dev.userbatch.validation.UserIds;
 import io.vertx.core.json.JsonArray;
 
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import java.util.UUID;
 
 /** Batch lookup by id: each id is checked on its own, repeats are folded into the first one. */
 public final class LookupUsers implements BatchOperation {
@@ -63,11 +64,13 @@ public final class LookupUsers implements BatchOperation {
     Map<String, Integer> firstIndex = new HashMap<>();
     for (int index = 0; index < ids.size(); index++) {
       Object raw = ids.getValue(index);
-      if (!validator.validate("user-id.json", raw).isEmpty()) {
+      // The schema is the documented contract; the exact parse is what a worker will rely on.
+      UUID parsed = UserIds.parse(raw);
+      if (parsed == null || !validator.validate("user-id.json", raw).isEmpty()) {
         failures.add(ItemChecks.fieldFailure(index, itemsPath, "", INVALID_UUID));
         continue;
       }
-      String id = ((String) raw).toLowerCase(Locale.ROOT);
+      String id = parsed.toString();
       Integer first = firstIndex.putIfAbsent(id, index);
       if (first != null) {
         duplicates.add(new DuplicateItem(index, raw, first));

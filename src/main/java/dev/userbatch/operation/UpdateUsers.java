@@ -10,14 +10,15 @@ import dev.userbatch.user.DisplayName;
 import dev.userbatch.user.EmailAddress;
 import dev.userbatch.validation.FieldError;
 import dev.userbatch.validation.SchemaValidator;
+import dev.userbatch.validation.UserIds;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * Batch update of name and email. Per item: the schema, no password change, a valid email; across
@@ -84,7 +85,12 @@ public final class UpdateUsers implements BatchOperation {
       }
       JsonObject item = (JsonObject) raw;
       JsonObject data = item.getJsonObject("data");
-      String id = item.getString("id").toLowerCase(Locale.ROOT);
+      UUID parsedId = UserIds.parse(item.getValue("id"));
+      if (parsedId == null) {
+        failures.add(ItemChecks.fieldFailure(index, ITEMS_PATH, "id", LookupUsers.INVALID_UUID));
+        continue;
+      }
+      String id = parsedId.toString();
       JsonObject prepared = new JsonObject().put("id", id);
       if (data.containsKey("name")) {
         String nameProblem = DisplayName.problem(data.getString("name"));

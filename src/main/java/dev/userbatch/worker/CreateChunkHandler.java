@@ -56,42 +56,58 @@ final class CreateChunkHandler implements ChunkHandler {
     this.metrics = metrics;
   }
 
-  /** The chunk's imported hashes below the floor: their item's message, by user id. */
-  private Map<UUID, String> weakHashes(List<NewUser> users, ChunkRequest chunk) {
-    Map<UUID, String> weak = new HashMap<>();
-    for (int i = 0; i < users.size(); i++) {
-      JsonObject u = (JsonObject) chunk.items().get(i).value();
-      if (u.containsKey("passwordHash")) {
-        NewUser user = users.get(i);
-        PasswordHashFormat.weakness(user.passwordHash(), floor.weakHashMinBcryptCost(),
-            floor.weakHashMinPbkdf2Iterations()).ifPresent(why -> weak.put(user.id(), why));
+  /** One prepared user as the worker reads it: exactly one of password and passwordHash is set. */
+  private record Candidate(UUID id, String email, String name, String password, String passwordHash) {
+    static Candidate of(PreparedItem item) {
+      JsonObject u = (JsonObject) item.value();
+      String password = ReadItems.string(u, "password", true);
+      String passwordHash = ReadItems.string(u, "passwordHash", true);
+      if ((password == null) == (passwordHash == null)) {
+        throw new ReadItems.Unreadable("password", "Exactly one of password or passwordHash is required");
       }
+      return new Candidate(ReadItems.userId(u.getValue("id"), "id"), ReadItems.string(u, "email", false),
+          ReadItems.string(u, "name", false), password, passwordHash);
     }
-    return weak;
   }
 
   @Override
   public Future<ChunkResult> process(ChunkRequest chunk, Deadline deadline) {
+    ReadItems<Candidate> items = ReadItems.of(chunk, Candidate::of);
+    if (items.noneReadable()) {
+      return Future.succeededFuture(items.outcome().build());
+    }
     List<String> plaintexts = new ArrayList<>();
-    for (PreparedItem item : chunk.items()) {
-      JsonObject u = (JsonObject) item.value();
-      if (u.containsKey("password")) {
-        plaintexts.add(u.getString("password"));
+    for (ReadItems.Read<Candidate> read : items.readable()) {
+      if (read.value().password() != null) {
+        plaintexts.add(read.value().password());
       }
     }
     Future<List<String>> hashes = chunk.options().dryRun()
         ? Future.succeededFuture(Collections.nCopies(plaintexts.size(), DRY_RUN_HASH))
         : hashing.hashAll(plaintexts, deadline);
     return hashes.compose(hashed -> {
-      List<NewUser> users = users(chunk, hashed);
-      Map<UUID, String> weak = weakHashes(users, chunk);
+      List<NewUser> users = users(items, hashed);
+      Map<UUID, String> weak = weakHashes(items);
       boolean refuse = floor.weakHashPolicy() == StorageConfig.WeakHashPolicy.REFUSE;
-      return insert(chunk, deadline, users, weak, refuse).onSuccess(result -> {
+      return insert(items, deadline, users, weak, refuse).onSuccess(result -> {
         if (!weak.isEmpty() && !chunk.options().dryRun()) {
           metrics.weakPasswordHashes(refuse ? "refused" : "flagged", refuse ? weak.size() : countCreated(result, weak));
         }
       });
     });
+  }
+
+  /** The chunk's imported hashes below the floor: their item's message, by user id. */
+  private Map<UUID, String> weakHashes(ReadItems<Candidate> items) {
+    Map<UUID, String> weak = new HashMap<>();
+    for (ReadItems.Read<Candidate> read : items.readable()) {
+      Candidate u = read.value();
+      if (u.passwordHash() != null) {
+        PasswordHashFormat.weakness(u.passwordHash(), floor.weakHashMinBcryptCost(),
+            floor.weakHashMinPbkdf2Iterations()).ifPresent(why -> weak.put(u.id(), why));
+      }
+    }
+    return weak;
   }
 
   private static int countCreated(ChunkResult result, Map<UUID, String> weak) {
@@ -104,24 +120,25 @@ final class CreateChunkHandler implements ChunkHandler {
     return created;
   }
 
-  /** The chunk's users, with {@code hashes} (in item order) for the plaintext passwords. */
-  private static List<NewUser> users(ChunkRequest chunk, List<String> hashes) {
-    List<NewUser> users = new ArrayList<>(chunk.items().size());
+  /** The chunk's readable users, with {@code hashes} (in item order) for the plaintext passwords. */
+  private static List<NewUser> users(ReadItems<Candidate> items, List<String> hashes) {
+    List<NewUser> users = new ArrayList<>(items.readable().size());
     int next = 0;
-    for (PreparedItem item : chunk.items()) {
-      JsonObject u = (JsonObject) item.value();
-      String hash = u.containsKey("password") ? hashes.get(next++) : u.getString("passwordHash");
-      users.add(new NewUser(UUID.fromString(u.getString("id")), u.getString("email"), u.getString("name"), hash));
+    for (ReadItems.Read<Candidate> read : items.readable()) {
+      Candidate u = read.value();
+      String hash = u.password() != null ? hashes.get(next++) : u.passwordHash();
+      users.add(new NewUser(u.id(), u.email(), u.name(), hash));
     }
     return users;
   }
 
   /**
-   * {@code users} is in item order; the ones in {@code weak} are refused when {@code refuse}, else
-   * inserted and flagged.
+   * {@code users} is in the order of the readable items; the ones in {@code weak} are refused when
+   * {@code refuse}, else inserted and flagged.
    */
-  private Future<ChunkResult> insert(ChunkRequest chunk, Deadline deadline, List<NewUser> users,
+  private Future<ChunkResult> insert(ReadItems<Candidate> items, Deadline deadline, List<NewUser> users,
                                      Map<UUID, String> weak, boolean refuse) {
+    ChunkRequest chunk = items.chunk();
     List<NewUser> toInsert = refuse ? users.stream().filter(u -> !weak.containsKey(u.id())).toList() : users;
     // Inserted in email order: concurrent batches with overlapping emails then wait for each other
     // on the unique email index in one order, and cannot deadlock (each waits for one that is ahead).
@@ -136,7 +153,7 @@ final class CreateChunkHandler implements ChunkHandler {
         .onFailure(err -> conflictSeen.compareAndSet(false, SystemErrors.isUniqueViolation(err)))
         .compose(inserted -> settleConflicts(conn, toInsert, inserted))
         .compose(created -> flagNeedsRehash(conn, flagged).map(created))
-        .map(created -> write(chunk, users, created, refuse ? weak : Map.of())));
+        .map(created -> write(items, users, created, refuse ? weak : Map.of())));
   }
 
   private static Future<Void> flagNeedsRehash(SqlConnection conn, UUID[] ids) {
@@ -169,13 +186,13 @@ final class CreateChunkHandler implements ChunkHandler {
     });
   }
 
-  private static ChunkWrite write(ChunkRequest chunk, List<NewUser> users, Map<UUID, JsonObject> created,
+  private static ChunkWrite write(ReadItems<Candidate> items, List<NewUser> users, Map<UUID, JsonObject> created,
                                   Map<UUID, String> refused) {
-    ChunkOutcome outcome = new ChunkOutcome(chunk);
-    boolean skipConflicts = chunk.options().onConflict() == BatchOptions.OnConflict.SKIP;
+    ChunkOutcome outcome = items.outcome();
+    boolean skipConflicts = items.chunk().options().onConflict() == BatchOptions.OnConflict.SKIP;
     List<JsonObject> changed = new ArrayList<>();
     for (int i = 0; i < users.size(); i++) {
-      PreparedItem item = chunk.items().get(i);
+      PreparedItem item = items.readable().get(i).item();
       JsonObject user = created.get(users.get(i).id());
       String path = "$.users[" + item.index() + "].email";
       String weakness = refused.get(users.get(i).id());

@@ -11,25 +11,25 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-/** Helpers for chunks whose items are user ids (already validated and lower-cased). */
+/** Helpers for chunks whose items are user ids (read with {@link ReadItems#ids}). */
 final class IdChunks {
   private IdChunks() {
   }
 
-  static UUID[] ids(ChunkRequest chunk) {
-    return chunk.items().stream().map(item -> UUID.fromString((String) item.value())).toArray(UUID[]::new);
+  static UUID[] ids(ReadItems<UUID> items) {
+    return items.readable().stream().map(ReadItems.Read::value).toArray(UUID[]::new);
   }
 
-  static Map<String, PreparedItem> byId(ChunkRequest chunk) {
-    Map<String, PreparedItem> byId = new HashMap<>();
-    chunk.items().forEach(item -> byId.put((String) item.value(), item));
+  static Map<UUID, PreparedItem> byId(ReadItems<UUID> items) {
+    Map<UUID, PreparedItem> byId = new HashMap<>();
+    items.readable().forEach(read -> byId.put(read.value(), read.item()));
     return byId;
   }
 
   /** Each returned user view decides its item (found by the view's id) as a success. */
-  static void succeedAll(ChunkOutcome outcome, Map<String, PreparedItem> byId, List<JsonObject> users) {
+  static void succeedAll(ChunkOutcome outcome, Map<UUID, PreparedItem> byId, List<JsonObject> users) {
     for (JsonObject user : users) {
-      outcome.succeed(byId.get(user.getString("id")), user);
+      outcome.succeed(byId.get(UUID.fromString(user.getString("id"))), user);
     }
   }
 

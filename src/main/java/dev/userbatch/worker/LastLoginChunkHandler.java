@@ -10,6 +10,7 @@ import dev.userbatch.user.UserRepository;
 import io.vertx.core.Future;
 
 import java.util.Map;
+import java.util.UUID;
 
 /** Records "now" as the last login of one chunk of active users, with one statement. */
 final class LastLoginChunkHandler implements ChunkHandler {
@@ -23,10 +24,14 @@ final class LastLoginChunkHandler implements ChunkHandler {
 
   @Override
   public Future<ChunkResult> process(ChunkRequest chunk, Deadline deadline) {
-    Map<String, PreparedItem> byId = IdChunks.byId(chunk);
+    ReadItems<UUID> items = ReadItems.ids(chunk);
+    if (items.noneReadable()) {
+      return Future.succeededFuture(items.outcome().build());
+    }
+    Map<UUID, PreparedItem> byId = IdChunks.byId(items);
     return WriteChunks.run(repository.pool(), cache, chunk, deadline, conn ->
-        repository.recordLastLogin(conn, IdChunks.ids(chunk)).map(updated -> {
-          ChunkOutcome outcome = new ChunkOutcome(chunk);
+        repository.recordLastLogin(conn, IdChunks.ids(items)).map(updated -> {
+          ChunkOutcome outcome = items.outcome();
           IdChunks.succeedAll(outcome, byId, updated);
           IdChunks.failUndecided(chunk, outcome, ErrorCode.USER_NOT_FOUND, "User not found");
           return ChunkWrite.of(outcome, updated);

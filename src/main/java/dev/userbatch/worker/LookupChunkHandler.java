@@ -2,14 +2,13 @@ package dev.userbatch.worker;
 
 import dev.userbatch.batch.ChunkRequest;
 import dev.userbatch.batch.ChunkResult;
-import dev.userbatch.batch.PreparedItem;
+import dev.userbatch.batch.ItemFailure;
 import dev.userbatch.cache.UserCache;
 import dev.userbatch.user.UserRepository;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,9 +29,11 @@ final class LookupChunkHandler implements ChunkHandler {
 
   @Override
   public Future<ChunkResult> process(ChunkRequest chunk, Deadline deadline) {
-    List<UUID> ids = new ArrayList<>(chunk.items().size());
-    for (PreparedItem item : chunk.items()) {
-      ids.add(UUID.fromString((String) item.value()));
+    ReadItems<UUID> items = ReadItems.ids(chunk);
+    List<ItemFailure> unreadable = items.failures();
+    List<UUID> ids = items.readable().stream().map(ReadItems.Read::value).toList();
+    if (ids.isEmpty()) {
+      return Future.succeededFuture(result(ids, Map.of(), unreadable));
     }
     return cache.getAll(ids).compose(entries -> {
       Map<UUID, JsonObject> found = new HashMap<>();
@@ -43,16 +44,16 @@ final class LookupChunkHandler implements ChunkHandler {
       });
       UUID[] misses = ids.stream().filter(id -> !entries.containsKey(id)).toArray(UUID[]::new);
       if (misses.length == 0) {
-        return Future.succeededFuture(result(ids, found));
+        return Future.succeededFuture(result(ids, found, unreadable));
       }
       return repository.findActiveByIds(misses).compose(loaded -> {
         loaded.forEach(user -> found.put(UUID.fromString(user.getString("id")), user));
-        return cache.fill(loaded).map(ignored -> result(ids, found));
+        return cache.fill(loaded).map(ignored -> result(ids, found, unreadable));
       });
     });
   }
 
-  private static ChunkResult result(List<UUID> ids, Map<UUID, JsonObject> found) {
+  private static ChunkResult result(List<UUID> ids, Map<UUID, JsonObject> found, List<ItemFailure> unreadable) {
     JsonArray data = new JsonArray();
     JsonArray missing = new JsonArray();
     for (UUID id : ids) {
@@ -63,6 +64,6 @@ final class LookupChunkHandler implements ChunkHandler {
         missing.add(id.toString());
       }
     }
-    return new ChunkResult(data, List.of(), missing);
+    return new ChunkResult(data, unreadable, missing);
   }
 }

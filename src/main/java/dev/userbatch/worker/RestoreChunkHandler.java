@@ -35,17 +35,22 @@ final class RestoreChunkHandler implements ChunkHandler {
 
   @Override
   public Future<ChunkResult> process(ChunkRequest chunk, Deadline deadline) {
-    Map<String, PreparedItem> byId = IdChunks.byId(chunk);
+    ReadItems<UUID> items = ReadItems.ids(chunk);
+    if (items.noneReadable()) {
+      return Future.succeededFuture(items.outcome().build());
+    }
+    Map<UUID, PreparedItem> byId = IdChunks.byId(items);
     return WriteChunks.run(repository.pool(), cache, chunk, deadline, conn ->
-            repository.lockForRestore(conn, IdChunks.ids(chunk), windowDays).compose(candidates -> {
-              ChunkOutcome outcome = new ChunkOutcome(chunk);
+            repository.lockForRestore(conn, IdChunks.ids(items), windowDays).compose(candidates -> {
+              ChunkOutcome outcome = items.outcome();
               Map<UUID, RestoreCandidate> found = new HashMap<>();
               candidates.forEach(candidate -> found.put(candidate.id(), candidate));
               List<UUID> eligible = new ArrayList<>();
               Set<String> claimedEmails = new HashSet<>();
               // In request order, so that of two deleted users with one email the first listed wins.
-              for (PreparedItem item : chunk.items()) {
-                RestoreCandidate candidate = found.get(UUID.fromString((String) item.value()));
+              for (ReadItems.Read<UUID> read : items.readable()) {
+                PreparedItem item = read.item();
+                RestoreCandidate candidate = found.get(read.value());
                 if (candidate == null) {
                   outcome.fail(item, ErrorCode.USER_NOT_FOUND, "User not found");
                 } else if (!candidate.deleted()) {

@@ -24,13 +24,17 @@ final class SoftDeleteChunkHandler implements ChunkHandler {
 
   @Override
   public Future<ChunkResult> process(ChunkRequest chunk, Deadline deadline) {
-    Map<String, PreparedItem> byId = IdChunks.byId(chunk);
+    ReadItems<UUID> items = ReadItems.ids(chunk);
+    if (items.noneReadable()) {
+      return Future.succeededFuture(items.outcome().build());
+    }
+    Map<UUID, PreparedItem> byId = IdChunks.byId(items);
     return WriteChunks.run(repository.pool(), cache, chunk, deadline, conn ->
-        repository.softDelete(conn, IdChunks.ids(chunk)).map(result -> {
-          ChunkOutcome outcome = new ChunkOutcome(chunk);
+        repository.softDelete(conn, IdChunks.ids(items)).map(result -> {
+          ChunkOutcome outcome = items.outcome();
           IdChunks.succeedAll(outcome, byId, result.deleted());
           for (UUID id : result.alreadyDeleted()) {
-            outcome.fail(byId.get(id.toString()), ErrorCode.ALREADY_DELETED, "User is already deleted");
+            outcome.fail(byId.get(id), ErrorCode.ALREADY_DELETED, "User is already deleted");
           }
           IdChunks.failUndecided(chunk, outcome, ErrorCode.USER_NOT_FOUND, "User not found");
           return new ChunkWrite(outcome, result.deleted(), true);

@@ -36,22 +36,32 @@ final class UpdateChunkHandler implements ChunkHandler {
   private record Change(PreparedItem item, UUID id, String name, String email, Integer expectedVersion) {
     static Change of(PreparedItem item) {
       JsonObject value = (JsonObject) item.value();
-      return new Change(item, UUID.fromString(value.getString("id")), value.getString("name"),
-          value.getString("email"), value.getInteger("expectedVersion"));
+      Object version = value.getValue("expectedVersion");
+      if (version != null && !((version instanceof Integer || version instanceof Long)
+          && ((Number) version).longValue() == ((Number) version).intValue())) {
+        throw new ReadItems.Unreadable("expectedVersion", "expectedVersion must be an integer");
+      }
+      return new Change(item, ReadItems.userId(value.getValue("id"), "id"), ReadItems.string(value, "name", true),
+          ReadItems.string(value, "email", true), version == null ? null : ((Number) version).intValue());
     }
   }
 
   @Override
   public Future<ChunkResult> process(ChunkRequest chunk, Deadline deadline) {
-    List<Change> changes = chunk.items().stream().map(Change::of).toList();
+    ReadItems<Change> items = ReadItems.of(chunk, Change::of);
+    if (items.noneReadable()) {
+      return Future.succeededFuture(items.outcome().build());
+    }
+    List<Change> changes = items.readable().stream().map(ReadItems.Read::value).toList();
     UUID[] ids = changes.stream().map(Change::id).toArray(UUID[]::new);
     String[] wanted = changes.stream().map(Change::email).filter(e -> e != null).toArray(String[]::new);
     return WriteChunks.run(repository.pool(), cache, chunk, deadline, conn -> repository.lockForUpdate(conn, ids, wanted)
-        .compose(locked -> apply(conn, chunk, changes, locked)));
+        .compose(locked -> apply(conn, items, changes, locked)));
   }
 
-  private Future<ChunkWrite> apply(SqlConnection conn, ChunkRequest chunk, List<Change> changes, List<LockedUser> locked) {
-    ChunkOutcome outcome = new ChunkOutcome(chunk);
+  private Future<ChunkWrite> apply(SqlConnection conn, ReadItems<Change> items, List<Change> changes,
+                                   List<LockedUser> locked) {
+    ChunkOutcome outcome = items.outcome();
     Map<UUID, LockedUser> byId = new HashMap<>();
     Map<String, UUID> holderOfEmail = new HashMap<>();
     for (LockedUser user : locked) {

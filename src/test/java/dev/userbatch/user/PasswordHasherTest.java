@@ -212,22 +212,4 @@ class PasswordHasherTest {
             pool.shutdownNow();
         }
     }
-
-    @Test
-    void measureDefaultHashTime() {
-        PasswordHasher h = PasswordHasher.owaspDefault();
-        h.hash("warm-up");
-        h.hash("warm-up");
-        int runs = 5;
-        long total = 0;
-        for (int i = 0; i < runs; i++) {
-            long start = System.nanoTime();
-            h.hash("correct horse battery staple " + i);
-            total += System.nanoTime() - start;
-        }
-        double meanMs = total / (double) runs / 1_000_000.0;
-        System.out.printf("PasswordHasher.owaspDefault() hash(): mean of %d = %.1f ms (m=19456 KiB, t=2, p=1)%n",
-                runs, meanMs);
-        assertThat(meanMs).isPositive();
-    }
 }

@@ -45,6 +45,18 @@ class FastAcceptanceTest {
     assertNotFastAccepted("create-user.json", new JsonObject().put("email", "a@example.com").putNull("name"));
   }
 
+  /** Issue 12, item 4: the schema itself is exact, whichever regex dialect its validator uses. */
+  @Test
+  void theGeneralValidatorRefusesAnIdWithATrailingLineTerminator() {
+    for (String terminator : List.of("\n", "\r\n", "\r", "\u0085", "\u2028", "\u2029")) {
+      assertThat(VALIDATOR.validateFully("user-id.json", ID + terminator)).as("id + %s", terminator.codePointAt(0))
+          .isNotEmpty();
+      assertThat(VALIDATOR.validateFully("update-item.json", new JsonObject().put("id", ID + terminator)
+          .put("data", new JsonObject().put("name", "B")))).as("update id + %s", terminator.codePointAt(0))
+          .isNotEmpty();
+    }
+  }
+
   @Test
   void schemasWithUnknownKeywordsHaveNoFastPath() {
     assertThat(FastAcceptance.compile(new JsonObject().put("type", "string").put("format", "email"), ref -> null))
