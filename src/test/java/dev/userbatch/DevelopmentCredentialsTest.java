@@ -32,6 +32,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * created, and when an older, world-readable secret is found), announced by a WARN line.
  */
 class DevelopmentCredentialsTest extends ApiTest {
+  /** The idempotency HMAC key is generated beside the development credentials, with the same care. */
+  private static final String IDEMPOTENCY_KEY_FILE = "idempotency-hmac.key";
 
   private static UnaryOperator<ServiceConfig> withoutKeys(Path dataDir) {
     return base -> {
@@ -70,13 +72,14 @@ class DevelopmentCredentialsTest extends ApiTest {
       TestService dev = started.get(0);
       assertThat(dev.app.config().security().jwtSecret()).isNotBlank().isNotEqualTo(TestService.JWT_SECRET);
       assertThat(Files.getPosixFilePermissions(dataDir)).isEqualTo(PosixFilePermissions.fromString("rwx------"));
-      for (String name : List.of(DevelopmentCredentials.SECRET_FILE, DevelopmentCredentials.TOKEN_FILE)) {
+      for (String name : List.of(DevelopmentCredentials.SECRET_FILE, DevelopmentCredentials.TOKEN_FILE,
+          IDEMPOTENCY_KEY_FILE)) {
         assertThat(Files.getPosixFilePermissions(dataDir.resolve(name))).as(name)
             .isEqualTo(PosixFilePermissions.fromString("rw-------"));
       }
       try (Stream<Path> files = Files.list(dataDir)) {
         assertThat(files.map(p -> p.getFileName().toString()).sorted().toList())
-            .as("no temporary file left behind").containsExactly("dev-token", "jwt-secret");
+            .as("no temporary file left behind").containsExactly("dev-token", IDEMPOTENCY_KEY_FILE, "jwt-secret");
       }
       Path tokenFile = dataDir.resolve(DevelopmentCredentials.TOKEN_FILE);
       assertThat(warnings).as("one loud WARN line naming the token file and DEV_MODE").hasSize(1);
@@ -113,7 +116,8 @@ class DevelopmentCredentialsTest extends ApiTest {
       List<String> warnings = startCapturingWarnings(dataDir, started);
       TestService dev = started.get(0);
       assertThat(dev.app.config().security().jwtSecret()).isEqualTo(secret);
-      for (String name : List.of(DevelopmentCredentials.SECRET_FILE, DevelopmentCredentials.TOKEN_FILE)) {
+      for (String name : List.of(DevelopmentCredentials.SECRET_FILE, DevelopmentCredentials.TOKEN_FILE,
+          IDEMPOTENCY_KEY_FILE)) {
         assertThat(Files.getPosixFilePermissions(dataDir.resolve(name))).as(name)
             .isEqualTo(PosixFilePermissions.fromString("rw-------"));
       }

@@ -1,17 +1,14 @@
 package dev.userbatch.idempotency;
 
+import dev.userbatch.security.PrivateFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
 
@@ -46,32 +43,16 @@ public final class RequestHashKey {
   }
 
   /**
-   * Writes the key into a temporary file that is created with mode 0600 (never readable by others,
-   * not even for a moment), then links it into place: a node starting at the same time either
-   * wins or reads the winner's complete key, never a half-written one.
+   * Created owner-only and complete (see {@link PrivateFiles}): a node starting at the same time
+   * either wins or reads the winner's complete key, never a half-written one.
    */
   private static void create(Path dataDir, Path file) throws IOException {
-    Files.createDirectories(dataDir);
+    PrivateFiles.createDirectory(dataDir);
     byte[] random = new byte[32];
     new SecureRandom().nextBytes(random);
-    Path temp = Files.createTempFile(dataDir, FILE, ".tmp", ownerOnly());
-    try {
-      Files.writeString(temp, Base64.getUrlEncoder().withoutPadding().encodeToString(random));
-      Files.createLink(file, temp);
+    if (PrivateFiles.createIfAbsent(file, Base64.getUrlEncoder().withoutPadding().encodeToString(random))) {
       LOG.warn("Generated the idempotency HMAC key {}: with several nodes, set IDEMPOTENCY_HMAC_KEY "
           + "to one shared value instead", file.toAbsolutePath());
-    } catch (FileAlreadyExistsException raced) {
-      // Another node (or process) created it first: use theirs.
-    } finally {
-      Files.deleteIfExists(temp);
     }
-  }
-
-  /** Mode 0600 from creation on; a file system without POSIX modes gets the default (owner's ACL). */
-  private static FileAttribute<?>[] ownerOnly() {
-    boolean posix = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
-    return posix
-        ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))}
-        : new FileAttribute<?>[0];
   }
 }

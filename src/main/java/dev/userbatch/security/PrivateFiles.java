@@ -18,7 +18,7 @@ import java.util.Set;
  * nothing or the complete file. On a file system without POSIX permissions the default
  * (per-user) permissions apply.
  */
-final class PrivateFiles {
+public final class PrivateFiles {
   static final Set<PosixFilePermission> OWNER_READ_WRITE = PosixFilePermissions.fromString("rw-------");
   static final Set<PosixFilePermission> OWNER_ONLY_DIRECTORY = PosixFilePermissions.fromString("rwx------");
   private static final Set<PosixFilePermission> OTHERS = EnumSet.of(PosixFilePermission.GROUP_READ,
@@ -29,7 +29,7 @@ final class PrivateFiles {
   }
 
   /** Creates {@code dir} (and missing parents) with mode 0700 when it does not exist. */
-  static void createDirectory(Path dir) throws IOException {
+  public static void createDirectory(Path dir) throws IOException {
     if (!Files.isDirectory(dir)) {
       Files.createDirectories(dir, attributes(dir.toAbsolutePath().getRoot(), OWNER_ONLY_DIRECTORY));
     }
@@ -49,7 +49,7 @@ final class PrivateFiles {
    * Writes {@code text} to {@code file} unless it exists; false when it does (another instance
    * sharing the directory may have just created it: its content wins).
    */
-  static boolean createIfAbsent(Path file, String text) throws IOException {
+  public static boolean createIfAbsent(Path file, String text) throws IOException {
     Path temporary = writeTemporary(file, text);
     try {
       // a hard link fails if the name exists, where a rename would silently replace the other file
