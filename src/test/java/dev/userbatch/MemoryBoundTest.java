@@ -52,6 +52,7 @@ class MemoryBoundTest {
 
   @Test
   void eightConcurrentHostileBodiesAreRefusedWithinTheHeapAndTheServiceThenServes() throws Exception {
+    long baselineMb = child.heapAfterFullGcMb();
     byte[] emptyObjects = array("{\"ids\":[", "{}", "]}");            // 5 million objects
     byte[] numbers = array("{\"users\":[", "0", "]}");                 // 7.5 million numbers
     byte[] wideInner = array("{\"users\":[{\"email\":[", "1", "]}]}"); // one item, one huge inner array
@@ -63,6 +64,7 @@ class MemoryBoundTest {
       responses.add(send("POST", "/batch/users/create", wideInner));
       responses.add(send("POST", "/batch/users/create", deepAndWide));
     }
+    List<Integer> statuses = new ArrayList<>();
     for (CompletableFuture<HttpResponse<String>> pending : responses) {
       HttpResponse<String> response;
       try {
@@ -71,6 +73,7 @@ class MemoryBoundTest {
         throw new AssertionError("a hostile request got no answer (" + e + "); child alive: " + child.isAlive()
             + "; child log:\n" + child.logTail(), e);
       }
+      statuses.add(response.statusCode());
       JsonObject body = new JsonObject(response.body());
       assertThat(response.statusCode()).as(response.body()).isIn(413, 503);
       if (response.statusCode() == 413) {
@@ -81,6 +84,13 @@ class MemoryBoundTest {
       }
     }
     assertThat(child.isAlive()).as("the service survived; log:\n%s", child.logTail()).isTrue();
+    // The strict pass refused at least one of them (the rest may have been turned away at the door).
+    assertThat(statuses).contains(413);
+    // Nothing of the refused requests stays behind.
+    long afterMb = child.heapAfterFullGcMb();
+    System.out.printf("hostile bodies: statuses %s; heap after full GC %d MB before, %d MB after; peak seen by the GC %d MB%n",
+        statuses, baselineMb, afterMb, child.peakHeapMb());
+    assertThat(afterMb).isLessThan(baselineMb + 32);
 
     HttpResponse<String> normal = send("GET", "/batch/users/lookup?ids=" + UUID.randomUUID(), null)
         .get(30, TimeUnit.SECONDS);

@@ -41,13 +41,15 @@ public record ServiceConfig(
     long eventRelayIntervalMs,
     long eventStreamMaxLength,
     Set<String> trustedProxies,
-    SecurityConfig security) {
+    SecurityConfig security,
+    CapacityConfig capacity) {
 
   static final String CONFIG_RESOURCE = "conf/application.json";
 
   public ServiceConfig {
     Objects.requireNonNull(dataDir, "dataDir");
     Objects.requireNonNull(embedded, "embedded");
+    Objects.requireNonNull(capacity, "capacity");
     requirePositive("httpPort", httpPort, true);
     requirePositive("bridgePort", bridgePort, true);
     requirePositive("maxItemsPerRequest", maxItemsPerRequest, false);
@@ -105,7 +107,8 @@ public record ServiceConfig(
         longField(json, "eventRelayIntervalMs"),
         longField(json, "eventStreamMaxLength"),
         csv(json.getValue("trustedProxies")),
-        SecurityConfig.fromJson(json));
+        SecurityConfig.fromJson(json),
+        CapacityConfig.fromJson(json, intField(json, "workerInstances"), Runtime.getRuntime().availableProcessors()));
   }
 
   public ServiceConfig withEndpoints(String newPgUrl, String newRedisUrl) {
@@ -130,7 +133,7 @@ public record ServiceConfig(
     return new ServiceConfig(newHttpPort, newBridgePort, newPgUrl, newRedisUrl, dataDir, embedded,
         maxItemsPerRequest, atomicMaxItems, maxBodyBytes, cacheTtlSeconds, restoreWindowDays,
         idempotencyRetentionHours, workerInstances, pgPoolSize, chunkTimeoutMs, dbTimeoutMs, cacheTimeoutMs,
-        shutdownTimeoutMs, eventRelayIntervalMs, eventStreamMaxLength, trustedProxies, newSecurity);
+        shutdownTimeoutMs, eventRelayIntervalMs, eventStreamMaxLength, trustedProxies, newSecurity, capacity);
   }
 
   /** camelCase field name to the environment variable that overrides it: pgUrl → PG_URL. */
@@ -158,7 +161,7 @@ public record ServiceConfig(
     }
   }
 
-  private static int intField(JsonObject json, String field) {
+  static int intField(JsonObject json, String field) {
     return Math.toIntExact(longField(json, field));
   }
 

@@ -1,6 +1,7 @@
 package dev.userbatch.eventbus;
 
 import dev.userbatch.audit.AuditContext;
+import dev.userbatch.batch.Admission;
 import dev.userbatch.batch.BatchOperation;
 import dev.userbatch.batch.BatchRunner;
 import dev.userbatch.batch.RequestException;
@@ -42,6 +43,7 @@ public final class EventBusApiVerticle extends VerticleBase {
   private final BatchMetrics metrics;
   private Pool pool;
   private BatchRunner runner;
+  private Admission admission;
 
   public EventBusApiVerticle(ServiceConfig config, Operations operations, BatchMetrics metrics) {
     this.config = config;
@@ -55,8 +57,9 @@ public final class EventBusApiVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    pool = Clients.pgPool(vertx, config);
+    pool = Clients.requestPool(vertx, config);
     runner = BatchRunner.create(vertx, config, operations.validator(), metrics, pool);
+    admission = Admission.of(vertx, config.capacity());
     List<Future<Void>> registrations = new ArrayList<>();
     for (BatchOperation operation : operations.all()) {
       registrations.add(vertx.eventBus().<Object>consumer(address(operation), message -> handle(runner, operation, message))
@@ -73,7 +76,10 @@ public final class EventBusApiVerticle extends VerticleBase {
     String correlationId = message.headers().get(CORRELATION_ID);
     AuditContext context = new AuditContext(message.headers().get(ACTOR), null, "event-bus",
         correlationId != null ? correlationId : UUID.randomUUID().toString());
-    runner.run(operation, envelope, context, message.headers().get(IDEMPOTENCY_KEY))
+    // The same door as HTTP: a batch of either API counts against maxBatchesInFlight.
+    admission.enter()
+        .compose(ticket -> runner.run(operation, envelope, context, message.headers().get(IDEMPOTENCY_KEY))
+            .onComplete(done -> ticket.release()))
         .onSuccess(result -> message.reply(result.response().body(), new DeliveryOptions()
             .addHeader(STATUS, String.valueOf(result.response().status()))
             .addHeader(CORRELATION_ID, context.correlationId())

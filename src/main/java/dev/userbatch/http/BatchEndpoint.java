@@ -1,6 +1,7 @@
 package dev.userbatch.http;
 
 import dev.userbatch.audit.AuditContext;
+import dev.userbatch.batch.Admission;
 import dev.userbatch.batch.BatchOperation;
 import dev.userbatch.batch.BatchRunner;
 import dev.userbatch.batch.RequestException;
@@ -9,10 +10,12 @@ import dev.userbatch.metrics.BatchMetrics;
 import dev.userbatch.security.BearerAuth;
 import dev.userbatch.security.RateLimiter;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.SecurityPolicyHandler;
 
 import java.util.Set;
 import java.util.function.Function;
@@ -30,9 +33,16 @@ final class BatchEndpoint {
   private final RateLimiter rateLimiter;
   private final BatchMetrics metrics;
   private final Set<String> trustedProxies;
+  private final Admission admission;
+  private final WorkerExecutor decoders;
+  private final int maxItems;
 
   BatchEndpoint(Vertx vertx, BatchOperation operation, BatchRunner runner, RateLimiter rateLimiter,
-                BatchMetrics metrics, Set<String> trustedProxies) {
+                BatchMetrics metrics, Set<String> trustedProxies, Admission admission, WorkerExecutor decoders,
+                int maxItems) {
+    this.admission = admission;
+    this.decoders = decoders;
+    this.maxItems = maxItems;
     this.metrics = metrics;
     this.vertx = vertx;
     this.operation = operation;
@@ -41,10 +51,35 @@ final class BatchEndpoint {
     this.trustedProxies = trustedProxies;
   }
 
-  /** Handles a request whose JSON body is the envelope. */
+  /**
+   * The door, before the body is read: a place among the batches in flight, held until the
+   * response is over (sent, or the connection gone), or a fast 503 OVERLOADED. Declared a
+   * security-policy handler so that Vert.x Web runs it before the body handler.
+   */
+  SecurityPolicyHandler admit() {
+    return ctx -> admission.enter()
+        .onSuccess(ticket -> {
+          ctx.addEndHandler(ended -> ticket.release());
+          if (ctx.response().closed()) {
+            ticket.release();
+            return;
+          }
+          ctx.next();
+        })
+        .onFailure(err -> {
+          metrics.batchRejected(operation.name());
+          ctx.fail(err);
+        });
+  }
+
+  /**
+   * Handles a request whose JSON body is the envelope. The strict pass refuses a body with more
+   * values than any valid request has before a single object is built; parses run on their own
+   * executor, {@code maxDecodesInFlight} at a time.
+   */
   void handleBody(RoutingContext ctx) {
     Buffer body = ctx.body().buffer();
-    vertx.executeBlocking(() -> StrictJson.parseObject(body), false)
+    decoders.executeBlocking(() -> StrictJson.parseObject(body, maxItems), false)
         .onSuccess(envelope -> handleEnvelope(ctx, envelope))
         .onFailure(ctx::fail);
   }

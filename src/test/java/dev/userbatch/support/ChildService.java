@@ -11,6 +11,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The service in a JVM of its own, started from the test classpath with a heap limit: tests of
@@ -22,11 +24,17 @@ public final class ChildService implements AutoCloseable {
   private final Process process;
   private final int port;
   private final Path log;
+  private final Path gcLog;
 
-  private ChildService(Process process, int port, Path log) {
+  private ChildService(Process process, int port, Path log, Path gcLog) {
     this.process = process;
     this.port = port;
     this.log = log;
+    this.gcLog = gcLog;
+  }
+
+  private static Path gcLog(String name) {
+    return Path.of("target", "child-" + name + "-gc.log").toAbsolutePath();
   }
 
   /** Starts {@code dev.userbatch.Main} with {@code -Xmx<heap>} and the extra settings; waits until it listens. */
@@ -36,7 +44,7 @@ public final class ChildService implements AutoCloseable {
     Path log = Path.of("target", "child-" + name + ".log").toAbsolutePath();
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx" + heap, "-XX:+ExitOnOutOfMemoryError",
+        "-Xmx" + heap, "-XX:+ExitOnOutOfMemoryError", "-Xlog:gc:file=" + gcLog(name),
         // Surefire's class path is a manifest-only jar that names every dependency and target/classes.
         "-cp", System.getProperty("java.class.path"),
         "dev.userbatch.Main"));
@@ -54,7 +62,7 @@ public final class ChildService implements AutoCloseable {
     env.putAll(new HashMap<>(settings));
     try {
       Process process = builder.start();
-      ChildService child = new ChildService(process, port, log);
+      ChildService child = new ChildService(process, port, log, gcLog(name));
       child.awaitListening(60_000);
       return child;
     } catch (IOException e) {
@@ -94,6 +102,52 @@ public final class ChildService implements AutoCloseable {
 
   public boolean isAlive() {
     return process.isAlive();
+  }
+
+  /** The largest heap in use (MB) that any collection found so far: the peak the GC saw. */
+  public long peakHeapMb() {
+    return gcLines().stream().mapToLong(line -> heapFigures(line)[0]).max().orElse(0);
+  }
+
+  /** Runs a full collection in the child (jcmd GC.run) and returns the heap still in use after it (MB). */
+  public long heapAfterFullGcMb() {
+    long before = gcLines().stream().filter(line -> line.contains("Pause Full")).count();
+    String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+    try {
+      Process gc = new ProcessBuilder(jcmd, String.valueOf(pid()), "GC.run").redirectErrorStream(true).start();
+      gc.getInputStream().readAllBytes();
+      gc.waitFor(30, TimeUnit.SECONDS);
+      long deadline = System.currentTimeMillis() + 30_000;
+      while (System.currentTimeMillis() < deadline) {
+        List<String> full = gcLines().stream().filter(line -> line.contains("Pause Full")).toList();
+        if (full.size() > before) {
+          return heapFigures(full.get(full.size() - 1))[1];
+        }
+        gc.waitFor(100, TimeUnit.MILLISECONDS);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    throw new IllegalStateException("no full GC in the child's GC log " + gcLog);
+  }
+
+  /** The collections of the GC log ({@code -Xlog:gc}): lines with "before->after(capacity)". */
+  private List<String> gcLines() {
+    try {
+      return Files.readAllLines(gcLog).stream().filter(line -> HEAP.matcher(line).find()).toList();
+    } catch (IOException e) {
+      return List.of();
+    }
+  }
+
+  private static final Pattern HEAP = Pattern.compile("(\\d+)M->(\\d+)M\\((\\d+)M\\)");
+
+  private static long[] heapFigures(String line) {
+    Matcher matcher = HEAP.matcher(line);
+    matcher.find();
+    return new long[] {Long.parseLong(matcher.group(1)), Long.parseLong(matcher.group(2))};
   }
 
   /** The last lines of the child's output, for failure messages. */
