@@ -77,17 +77,21 @@ public final class ApiVerticle extends VerticleBase {
     router.route().handler(CorrelationId::assign);
     // Authentication comes before the body is read: an unknown caller cannot make us buffer 16 MiB.
     BodyHandler body = BodyHandler.create(false).setBodyLimit(config.maxBodyBytes());
-    router.post("/batch/users/create").handler(requires(Scopes.WRITE)).handler(create.admit()).handler(body).handler(create::handleBody);
-    router.post("/batch/users/lookup").handler(requires(Scopes.READ)).handler(lookup.admit()).handler(body).handler(lookup::handleBody);
+    router.post("/batch/users/create").handler(requires(Scopes.WRITE)).handler(create.admit()).handler(body)
+        .handler(create::handleBody);
+    router.post("/batch/users/lookup").handler(requires(Scopes.READ)).handler(lookup.admit()).handler(body)
+        .handler(lookup::handleBody);
     router.get("/batch/users/lookup").handler(requires(Scopes.READ)).handler(lookup.admit())
         .handler(ctx -> lookup.handleWith(ctx, c -> LookupQuery.toEnvelope(c.queryParams())));
-    router.patch("/batch/users/update").handler(requires(Scopes.WRITE)).handler(update.admit()).handler(body).handler(update::handleBody);
+    router.patch("/batch/users/update").handler(requires(Scopes.WRITE)).handler(update.admit()).handler(body)
+        .handler(update::handleBody);
     router.patch("/batch/users/last-login").handler(requires(Scopes.WRITE)).handler(lastLogin.admit()).handler(body)
         .handler(lastLogin::handleBody);
     router.delete("/batch/users/soft-delete").handler(requires(Scopes.WRITE)).handler(softDelete.admit())
         .handler(body)
         .handler(softDelete::handleBody);
-    router.post("/batch/users/restore").handler(requires(Scopes.WRITE)).handler(restore.admit()).handler(body).handler(restore::handleBody);
+    router.post("/batch/users/restore").handler(requires(Scopes.WRITE)).handler(restore.admit()).handler(body)
+        .handler(restore::handleBody);
     HealthRoutes.mount(vertx, router, pool, redis);
     OpenApiRoutes.mount(vertx, router);
     router.get("/metrics").handler(this::metricsAccess).handler(PrometheusScrapingHandler.create(telemetry.registry()));
