@@ -26,8 +26,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Issue 12 items 3 and 12: beyond maxBatchesInFlight and the admission queue a request is refused
  * at once with 503 OVERLOADED and Retry-After; a queued request waits at most
- * admissionQueueTimeoutMs; a place is given back when its connection goes. The places are held by
- * uploads that stop half-way: admission is taken before the body is read.
+ * admissionQueueTimeoutMs; a place is given back when its connection goes, and an upload that stops
+ * half-way loses its connection after bodyReadTimeoutMs. The places are held by such stalled
+ * uploads: admission is taken before the body is read.
  */
 class AdmissionTest {
   private static TestService limited;
@@ -40,6 +41,7 @@ class AdmissionTest {
       env.put("MAX_BATCHES_IN_FLIGHT", "1");
       env.put("ADMISSION_QUEUE_SIZE", "1");
       env.put("ADMISSION_QUEUE_TIMEOUT_MS", "1500");
+      env.put("BODY_READ_TIMEOUT_MS", "8000");
       env.put("DATA_DIR", config.dataDir().toString());
       dev.userbatch.config.ServiceConfig loaded = dev.userbatch.config.ServiceConfig.load(env)
           .withHttpPort(config.httpPort()).withEndpoints(config.pgUrl(), config.redisUrl());
@@ -120,6 +122,28 @@ class AdmissionTest {
     }
     // The stalled upload's connection is gone: its place is free again.
     await("batches in flight", admission::inFlight, 0);
+    HttpResponse<Buffer> served = lookup();
+    assertThat(served.statusCode()).as(served.bodyAsString()).isEqualTo(200);
+  }
+
+  @Test
+  void aStalledUploadLosesItsConnectionAndItsPlace() throws Exception {
+    await("batches in flight", admission::inFlight, 0);
+    try (Socket stalled = stalledUpload()) {
+      await("batches in flight", admission::inFlight, 1);
+      long started = System.nanoTime();
+      // BODY_READ_TIMEOUT_MS is 8 s: the server closes the connection without an answer.
+      String answer;
+      try {
+        answer = readResponse(stalled);
+      } catch (java.net.SocketException reset) {
+        answer = "";
+      }
+      long tookMs = (System.nanoTime() - started) / 1_000_000;
+      assertThat(answer).isEmpty();
+      assertThat(tookMs).isGreaterThan(4_000);
+      await("batches in flight", admission::inFlight, 0);
+    }
     HttpResponse<Buffer> served = lookup();
     assertThat(served.statusCode()).as(served.bodyAsString()).isEqualTo(200);
   }

@@ -11,12 +11,14 @@ import io.vertx.core.json.JsonObject;
  *                                 first body byte read to the response
  * @param admissionQueueSize       requests that may wait for one of those places; beyond it: 503 OVERLOADED
  * @param admissionQueueTimeoutMs  longest wait in that queue before a 503 OVERLOADED
+ * @param bodyReadTimeoutMs        an admitted request whose body has not arrived whole by then loses its
+ *                                 connection: a stalled upload must not hold a place for ever
  * @param maxDecodesInFlight       request bodies parsed at once (CPU work on the worker pool)
  * @param requestPoolSize          connections for audit rows and idempotency keys, kept apart from the
  *                                 chunk transactions ({@code pgPoolSize}) so they never wait behind them
  */
 public record CapacityConfig(int maxBatchesInFlight, int admissionQueueSize, long admissionQueueTimeoutMs,
-                             int maxDecodesInFlight, int requestPoolSize) {
+                             long bodyReadTimeoutMs, int maxDecodesInFlight, int requestPoolSize) {
 
   /** Seconds a client is told to wait after a 503 OVERLOADED. */
   public static final int RETRY_AFTER_SECONDS = 1;
@@ -25,6 +27,7 @@ public record CapacityConfig(int maxBatchesInFlight, int admissionQueueSize, lon
     require("maxBatchesInFlight", maxBatchesInFlight);
     require("admissionQueueSize", admissionQueueSize);
     require("admissionQueueTimeoutMs", admissionQueueTimeoutMs);
+    require("bodyReadTimeoutMs", bodyReadTimeoutMs);
     require("maxDecodesInFlight", maxDecodesInFlight);
     require("requestPoolSize", requestPoolSize);
   }
@@ -41,6 +44,7 @@ public record CapacityConfig(int maxBatchesInFlight, int admissionQueueSize, lon
         batches,
         orDerived(json, "admissionQueueSize", batches),
         ServiceConfig.longField(json, "admissionQueueTimeoutMs"),
+        ServiceConfig.longField(json, "bodyReadTimeoutMs"),
         orDerived(json, "maxDecodesInFlight", Math.max(1, cores)),
         orDerived(json, "requestPoolSize", Math.max(2, (batches + 1) / 2)));
   }

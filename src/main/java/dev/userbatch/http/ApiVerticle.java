@@ -143,7 +143,7 @@ public final class ApiVerticle extends VerticleBase {
 
   private BatchEndpoint endpoint(BatchOperation operation, BatchRunner runner) {
     return new BatchEndpoint(vertx, operation, runner, rateLimiter, telemetry.batchMetrics(), config.trustedProxies(),
-        admission, decoders, config.maxItemsPerRequest());
+        admission, decoders, config.maxItemsPerRequest(), config.capacity().bodyReadTimeoutMs());
   }
 
   /**

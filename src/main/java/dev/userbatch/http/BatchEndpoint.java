@@ -36,10 +36,12 @@ final class BatchEndpoint {
   private final Admission admission;
   private final WorkerExecutor decoders;
   private final int maxItems;
+  private final long bodyReadTimeoutMs;
 
   BatchEndpoint(Vertx vertx, BatchOperation operation, BatchRunner runner, RateLimiter rateLimiter,
                 BatchMetrics metrics, Set<String> trustedProxies, Admission admission, WorkerExecutor decoders,
-                int maxItems) {
+                int maxItems, long bodyReadTimeoutMs) {
+    this.bodyReadTimeoutMs = bodyReadTimeoutMs;
     this.admission = admission;
     this.decoders = decoders;
     this.maxItems = maxItems;
@@ -53,14 +55,25 @@ final class BatchEndpoint {
 
   /**
    * The door, before the body is read: a place among the batches in flight, held until the
-   * response is over (sent, or the connection gone), or a fast 503 OVERLOADED. Declared a
-   * security-policy handler so that Vert.x Web runs it before the body handler.
+   * response is over (sent, or the connection gone), or a fast 503 OVERLOADED. A body that has
+   * not arrived whole within {@code bodyReadTimeoutMs} costs its connection, so that stalled
+   * uploads cannot hold every place. Declared a security-policy handler so that Vert.x Web runs
+   * it before the body handler.
    */
   SecurityPolicyHandler admit() {
     return ctx -> admission.enter()
         .onSuccess(ticket -> {
-          ctx.addEndHandler(ended -> ticket.release());
+          long deadline = vertx.setTimer(bodyReadTimeoutMs, id -> {
+            if (!ctx.request().isEnded()) {
+              ctx.response().reset(); // HTTP/1.x: closes the connection, which ends the context
+            }
+          });
+          ctx.addEndHandler(ended -> {
+            vertx.cancelTimer(deadline);
+            ticket.release();
+          });
           if (ctx.response().closed()) {
+            vertx.cancelTimer(deadline);
             ticket.release();
             return;
           }
