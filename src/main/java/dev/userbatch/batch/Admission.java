@@ -103,7 +103,7 @@ public final class Admission implements Shareable {
     return waiter.promise().future();
   }
 
-  /** Batches in flight and waiting, for metrics and tests. */
+  /** Batches in flight (and below, waiting): what tests and operators can watch. */
   public synchronized int inFlight() {
     return inFlight;
   }

@@ -161,7 +161,7 @@ public record ServiceConfig(
     }
   }
 
-  static int intField(JsonObject json, String field) {
+  private static int intField(JsonObject json, String field) {
     return Math.toIntExact(longField(json, field));
   }
 
