@@ -147,4 +147,20 @@ class AdmissionTest {
     HttpResponse<Buffer> served = lookup();
     assertThat(served.statusCode()).as(served.bodyAsString()).isEqualTo(200);
   }
+
+  @Test
+  void aQueuedRequestWhoseBodyArrivedWhileWaitingIsServedOnceAPlaceIsFree() throws Exception {
+    await("batches in flight", admission::inFlight, 0);
+    io.vertx.core.Future<HttpResponse<Buffer>> queued;
+    try (Socket holder = stalledUpload()) {
+      await("batches in flight", admission::inFlight, 1);
+      queued = limited.http.post("/batch/users/lookup")
+          .sendJsonObject(new JsonObject().put("ids", new io.vertx.core.json.JsonArray().add(UUID.randomUUID().toString())));
+      await("requests waiting", admission::waiting, 1);
+    }
+    // The holder's connection is gone; the queued request (its whole body sent meanwhile) runs.
+    HttpResponse<Buffer> served = queued.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    assertThat(served.statusCode()).as(served.bodyAsString()).isEqualTo(200);
+    assertThat(served.bodyAsJsonObject().getJsonArray("missing")).hasSize(1);
+  }
 }

@@ -34,15 +34,19 @@ public record CapacityConfig(int maxBatchesInFlight, int admissionQueueSize, lon
 
   /**
    * Derived values: batches in flight 2 × max(cores, workers) (enough to keep every worker busy
-   * with one batch while another is decoded or audited); a queue of the same size; one decode per
-   * core; one request connection per two batches in flight (a batch runs its audit and idempotency
-   * statements one after the other, each a millisecond or two), at least 2.
+   * with one batch while another is decoded or audited), but no more than a quarter of the heap
+   * can hold in bodies of {@code maxBodyBytes} (at least 2); a queue twice that size; one decode
+   * per core; one request connection per two batches in flight (a batch runs its audit and
+   * idempotency statements one after the other, each a millisecond or two), at least 2.
    */
-  static CapacityConfig fromJson(JsonObject json, int workerInstances, int cores) {
-    int batches = orDerived(json, "maxBatchesInFlight", 2 * Math.max(cores, workerInstances));
+  static CapacityConfig fromJson(JsonObject json, int workerInstances, int cores, long maxHeapBytes,
+                                 long maxBodyBytes) {
+    long bodiesInAQuarterHeap = maxHeapBytes / 4 / Math.max(1, maxBodyBytes);
+    int batches = orDerived(json, "maxBatchesInFlight",
+        (int) Math.max(2, Math.min(2L * Math.max(cores, workerInstances), bodiesInAQuarterHeap)));
     return new CapacityConfig(
         batches,
-        orDerived(json, "admissionQueueSize", batches),
+        orDerived(json, "admissionQueueSize", 2 * batches),
         ServiceConfig.longField(json, "admissionQueueTimeoutMs"),
         ServiceConfig.longField(json, "bodyReadTimeoutMs"),
         orDerived(json, "maxDecodesInFlight", Math.max(1, cores)),

@@ -108,7 +108,8 @@ public record ServiceConfig(
         longField(json, "eventStreamMaxLength"),
         csv(json.getValue("trustedProxies")),
         SecurityConfig.fromJson(json),
-        CapacityConfig.fromJson(json, intField(json, "workerInstances"), Runtime.getRuntime().availableProcessors()));
+        CapacityConfig.fromJson(json, intField(json, "workerInstances"), Runtime.getRuntime().availableProcessors(),
+            Runtime.getRuntime().maxMemory(), longField(json, "maxBodyBytes")));
   }
 
   public ServiceConfig withEndpoints(String newPgUrl, String newRedisUrl) {

@@ -76,7 +76,8 @@ public final class ApiVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     router.route().handler(CorrelationId::assign);
     // Authentication comes before the body is read: an unknown caller cannot make us buffer 16 MiB.
-    BodyHandler body = BodyHandler.create(false).setBodyLimit(config.maxBodyBytes());
+    // Sized from Content-Length (at most the limit) up front: a growing buffer would copy itself over and over.
+    BodyHandler body = BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()).setPreallocateBodyBuffer(true);
     router.post("/batch/users/create").handler(requires(Scopes.WRITE)).handler(create.admit()).handler(body)
         .handler(create::handleBody);
     router.post("/batch/users/lookup").handler(requires(Scopes.READ)).handler(lookup.admit()).handler(body)

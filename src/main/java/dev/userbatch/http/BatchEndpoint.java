@@ -61,28 +61,34 @@ final class BatchEndpoint {
    * it before the body handler.
    */
   SecurityPolicyHandler admit() {
-    return ctx -> admission.enter()
-        .onSuccess(ticket -> {
-          long deadline = vertx.setTimer(bodyReadTimeoutMs, id -> {
-            if (!ctx.request().isEnded()) {
-              ctx.response().reset(); // HTTP/1.x: closes the connection, which ends the context
+    return ctx -> {
+      // Nothing of the body is read before a place is granted: the body handler resumes the request.
+      ctx.request().pause();
+      admission.enter()
+          .onSuccess(ticket -> {
+            long deadline = vertx.setTimer(bodyReadTimeoutMs, id -> {
+              if (!ctx.request().isEnded()) {
+                ctx.response().reset(); // HTTP/1.x: closes the connection, which ends the context
+              }
+            });
+            ctx.addEndHandler(ended -> {
+              vertx.cancelTimer(deadline);
+              ticket.release();
+            });
+            if (ctx.response().closed()) {
+              vertx.cancelTimer(deadline);
+              ticket.release();
+              return;
             }
+            ctx.next();
+            ctx.request().resume(); // a route without a body (GET): nothing to wait for
+          })
+          .onFailure(err -> {
+            ctx.request().resume(); // the refused body is discarded, the connection stays usable
+            metrics.batchRejected(operation.name());
+            ctx.fail(err);
           });
-          ctx.addEndHandler(ended -> {
-            vertx.cancelTimer(deadline);
-            ticket.release();
-          });
-          if (ctx.response().closed()) {
-            vertx.cancelTimer(deadline);
-            ticket.release();
-            return;
-          }
-          ctx.next();
-        })
-        .onFailure(err -> {
-          metrics.batchRejected(operation.name());
-          ctx.fail(err);
-        });
+    };
   }
 
   /**

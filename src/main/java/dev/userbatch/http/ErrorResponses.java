@@ -52,7 +52,7 @@ final class ErrorResponses {
       case 400 -> send(ctx, 400, body("BAD_REQUEST", "Malformed request"));
       default -> {
         LOG.atError()
-            .addKeyValue("correlationId", ctx.get(CorrelationId.KEY))
+            .addKeyValue("correlationId", ctx.<String>get(CorrelationId.KEY))
             .addKeyValue("method", ctx.request().method().name())
             .addKeyValue("route", ctx.currentRoute() == null ? null : ctx.currentRoute().getPath())
             .addKeyValue("error", failure == null ? "status " + status : failure.getClass().getSimpleName())
