@@ -5,7 +5,7 @@ import dev.userbatch.validation.FieldError;
 import java.util.List;
 
 /** A request rejected as a whole (bad envelope, too large): becomes a JSON error response. */
-public final class RequestException extends RuntimeException {
+public class RequestException extends RuntimeException {
   private final int status;
   private final String code;
   private final List<FieldError> errors;

@@ -44,7 +44,9 @@ public record ServiceConfig(
     SecurityConfig security,
     StorageConfig storage,
     BridgeConfig bridge,
-    PasswordWorkConfig passwordWork) {
+    PasswordWorkConfig passwordWork,
+
+    CapacityConfig capacity) {
 
   static final String CONFIG_RESOURCE = "conf/application.json";
 
@@ -54,6 +56,7 @@ public record ServiceConfig(
     Objects.requireNonNull(storage, "storage");
     Objects.requireNonNull(bridge, "bridge");
     Objects.requireNonNull(passwordWork, "passwordWork");
+    Objects.requireNonNull(capacity, "capacity");
     requirePositive("httpPort", httpPort, true);
     requirePositive("bridgePort", bridgePort, true);
     requirePositive("maxItemsPerRequest", maxItemsPerRequest, false);
@@ -114,7 +117,10 @@ public record ServiceConfig(
         SecurityConfig.fromJson(json),
         StorageConfig.fromJson(json),
         BridgeConfig.fromJson(json),
-        PasswordWorkConfig.fromJson(json));
+        PasswordWorkConfig.fromJson(json),
+
+        CapacityConfig.fromJson(json, intField(json, "workerInstances"), Runtime.getRuntime().availableProcessors(),
+            Runtime.getRuntime().maxMemory(), longField(json, "maxBodyBytes")));
   }
 
   public ServiceConfig withEndpoints(String newPgUrl, String newRedisUrl) {
@@ -130,7 +136,7 @@ public record ServiceConfig(
         maxItemsPerRequest, atomicMaxItems, maxBodyBytes, cacheTtlSeconds, restoreWindowDays,
         idempotencyRetentionHours, workerInstances, pgPoolSize, chunkTimeoutMs, dbTimeoutMs, cacheTimeoutMs,
         shutdownTimeoutMs, eventRelayIntervalMs, eventStreamMaxLength, trustedProxies, security, newStorage,
-        bridge, passwordWork);
+        bridge, passwordWork, capacity);
   }
 
   public ServiceConfig withBridgePort(int port) {
@@ -148,7 +154,7 @@ public record ServiceConfig(
         maxItemsPerRequest, atomicMaxItems, maxBodyBytes, cacheTtlSeconds, restoreWindowDays,
         idempotencyRetentionHours, workerInstances, pgPoolSize, chunkTimeoutMs, dbTimeoutMs, cacheTimeoutMs,
         shutdownTimeoutMs, eventRelayIntervalMs, eventStreamMaxLength, trustedProxies, newSecurity, storage,
-        bridge, passwordWork);
+        bridge, passwordWork, capacity);
   }
 
   /** camelCase field name to the environment variable that overrides it: pgUrl → PG_URL. */

@@ -11,16 +11,48 @@ import io.vertx.sqlclient.PoolOptions;
 
 /** How the service connects to PostgreSQL and Redis; one place for the tuning. */
 public final class Clients {
-  private static final String SHARED_POOL = "users-pg";
+  /** The most chunks one batch runs at once: the maximum of {@code options.maxConcurrency} in options.json. */
+  static final int MAX_CHUNKS_PER_BATCH = 10;
+  /** The outbox relay runs one pass at a time; the second connection is for a purge beside it. */
+  static final int RELAY_POOL_SIZE = 2;
 
   private Clients() {
   }
 
   /**
-   * One pool shared by every verticle instance (by name). Prepared-statement caching is switched
-   * on explicitly: every statement of the service is fixed text and gets prepared once per connection.
+   * The chunk transactions of the workers: {@code pgPoolSize} connections, shared by every worker
+   * instance. The admission door bounds the chunks that can want one at once (batches in flight ×
+   * the largest maxConcurrency), so the wait queue is sized to hold them all, and a chunk waits
+   * for a connection as long as its own deadline allows: a pool wait never fails a chunk that the
+   * service admitted (vertx-sql-client also mishandles pool wait timeouts, its issue #1567).
    */
-  public static Pool pgPool(Vertx vertx, ServiceConfig config) {
+  public static Pool chunkPool(Vertx vertx, ServiceConfig config) {
+    return pool(vertx, config, "users-pg-chunks", config.pgPoolSize(),
+        config.capacity().maxBatchesInFlight() * MAX_CHUNKS_PER_BATCH, config.chunkTimeoutMs());
+  }
+
+  /**
+   * Audit rows, idempotency keys and health checks of the API verticles (HTTP and event bus): a
+   * pool of their own, so that these short statements never queue behind chunk transactions. A
+   * batch runs them one after the other, so one connection per two batches in flight is plenty
+   * ({@code requestPoolSize}).
+   */
+  public static Pool requestPool(Vertx vertx, ServiceConfig config) {
+    int size = config.capacity().requestPoolSize();
+    return pool(vertx, config, "users-pg-requests", size, 10_000, config.dbTimeoutMs());
+  }
+
+  /** The outbox relay's pool: its passes never wait behind requests, nor requests behind them. */
+  public static Pool relayPool(Vertx vertx, ServiceConfig config) {
+    return pool(vertx, config, "users-pg-relay", RELAY_POOL_SIZE, 10_000, config.dbTimeoutMs());
+  }
+
+  /**
+   * A pool shared by every verticle instance that asks for it by name. Prepared-statement caching
+   * is switched on explicitly: every statement of the service is fixed text and gets prepared once
+   * per connection.
+   */
+  private static Pool pool(Vertx vertx, ServiceConfig config, String name, int size, int maxWaiting, long maxWaitMs) {
     PgConnectOptions connect = PgConnectOptions.fromUri(config.pgUrl())
         .setCachePreparedStatements(true)
         .setPreparedStatementCacheMaxSize(256)
@@ -28,11 +60,11 @@ public final class Clients {
         // A statement running longer than this is cancelled by the server (SQLSTATE 57014 → TIMEOUT).
         .addProperty("statement_timeout", String.valueOf(config.dbTimeoutMs()));
     PoolOptions pool = new PoolOptions()
-        .setMaxSize(config.pgPoolSize())
+        .setMaxSize(size)
         .setShared(true)
-        .setName(SHARED_POOL)
-        .setMaxWaitQueueSize(10_000)
-        .setConnectionTimeout((int) Math.max(1, config.dbTimeoutMs() / 1000))
+        .setName(name)
+        .setMaxWaitQueueSize(maxWaiting)
+        .setConnectionTimeout((int) Math.max(1, (maxWaitMs + 999) / 1000))
         .setIdleTimeout(60);
     return PgBuilder.pool().with(pool).connectingTo(connect).using(vertx).build();
   }

@@ -2,6 +2,7 @@ package dev.userbatch.eventbus;
 
 import dev.userbatch.audit.AuditContext;
 import dev.userbatch.audit.CorrelationIds;
+import dev.userbatch.batch.Admission;
 import dev.userbatch.batch.BatchOperation;
 import dev.userbatch.batch.BatchRunner;
 import dev.userbatch.batch.RequestException;
@@ -55,6 +56,7 @@ public final class EventBusApiVerticle extends VerticleBase {
   private BatchRunner runner;
   private final List<MessageConsumer<Object>> consumers = new ArrayList<>();
   private RateLimiter rateLimiter;
+  private Admission admission;
 
   public EventBusApiVerticle(ServiceConfig config, Operations operations, BatchMetrics metrics) {
     this.config = config;
@@ -68,10 +70,11 @@ public final class EventBusApiVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    pool = Clients.pgPool(vertx, config);
+    pool = Clients.requestPool(vertx, config);
     runner = BatchRunner.create(vertx, config, operations.validator(), metrics, pool);
     redis = Clients.redis(vertx, config);
     rateLimiter = new RateLimiter(redis, config, metrics);
+    admission = Admission.of(vertx, config.capacity());
     List<Future<Void>> registrations = new ArrayList<>();
     for (BatchOperation operation : operations.all()) {
       MessageConsumer<Object> consumer = vertx.eventBus()
@@ -90,8 +93,12 @@ public final class EventBusApiVerticle extends VerticleBase {
     String correlationId = message.headers().get(CORRELATION_ID);
     AuditContext context = new AuditContext(message.headers().get(ACTOR), message.headers().get(CLIENT_IP),
         "event-bus", CorrelationIds.orNew(correlationId));
-    admit(operation, envelope, context)
-        .compose(admitted -> runner.run(operation, envelope, context, message.headers().get(IDEMPOTENCY_KEY)))
+    // The rate limit first, then the same door as HTTP: a batch of either API counts against
+    // maxBatchesInFlight.
+    chargeRateLimit(operation, envelope, context)
+        .compose(charged -> admission.enter())
+        .compose(ticket -> runner.run(operation, envelope, context, message.headers().get(IDEMPOTENCY_KEY))
+            .onComplete(done -> ticket.release()))
         .onSuccess(result -> message.reply(responseBody(message, operation, envelope, result.response().body()),
             new DeliveryOptions()
                 .addHeader(STATUS, String.valueOf(result.response().status()))
@@ -111,7 +118,7 @@ public final class EventBusApiVerticle extends VerticleBase {
   }
 
   /** Charges the request to the rate limit; fails with the 429 (or 503) refusal. */
-  private Future<Void> admit(BatchOperation operation, JsonObject envelope, AuditContext context) {
+  private Future<Void> chargeRateLimit(BatchOperation operation, JsonObject envelope, AuditContext context) {
     String actor = context.actor() != null ? context.actor() : "event-bus";
     return rateLimiter.check(operation, envelope, actor, context.clientIp())
         .recover(err -> Future.failedFuture(err instanceof RateLimiter.RateLimitUnavailable

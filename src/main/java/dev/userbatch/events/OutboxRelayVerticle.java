@@ -97,7 +97,7 @@ public final class OutboxRelayVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    pool = Clients.pgPool(vertx, config);
+    pool = Clients.relayPool(vertx, config);
     redis = Clients.redis(vertx, config);
     timer = vertx.setPeriodic(config.eventRelayIntervalMs(), t -> relayOnce());
     return vertx.eventBus().<JsonObject>consumer(AuditTrail.ADDRESS, message -> finished(message.body()))

@@ -1,5 +1,6 @@
 package dev.userbatch.http;
 
+import dev.userbatch.batch.Admission;
 import dev.userbatch.batch.BatchRunner;
 import dev.userbatch.batch.BatchOperation;
 import dev.userbatch.config.SecurityConfig;
@@ -14,6 +15,7 @@ import dev.userbatch.operation.Operations;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
@@ -44,6 +46,8 @@ public final class ApiVerticle extends VerticleBase {
   private BatchRunner runner;
   private RateLimiter rateLimiter;
   private BearerAuth auth;
+  private Admission admission;
+  private WorkerExecutor decoders;
 
   public ApiVerticle(ServiceConfig config, Operations operations, Telemetry telemetry) {
     this.config = config;
@@ -53,8 +57,10 @@ public final class ApiVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    pool = Clients.pgPool(vertx, config);
+    pool = Clients.requestPool(vertx, config);
     redis = Clients.redis(vertx, config);
+    admission = Admission.of(vertx, config.capacity());
+    decoders = vertx.createSharedWorkerExecutor("request-decoders", config.capacity().maxDecodesInFlight());
     runner = BatchRunner.create(vertx, config, operations.validator(), telemetry.batchMetrics(), pool);
     rateLimiter = new RateLimiter(redis, config, telemetry.batchMetrics());
     auth = new BearerAuth(JwtSetup.create(vertx, config.security()));
@@ -69,17 +75,23 @@ public final class ApiVerticle extends VerticleBase {
     router.route().handler(CorrelationId::assign);
     router.route().handler(JsonResponses.accountingTo(telemetry.responseStreams()));
     // Authentication comes before the body is read: an unknown caller cannot make us buffer 16 MiB.
-    BodyHandler body = BodyHandler.create(false).setBodyLimit(config.maxBodyBytes());
-    router.post("/batch/users/create").handler(requires(Scopes.WRITE)).handler(body).handler(create::handleBody);
-    router.post("/batch/users/lookup").handler(requires(Scopes.READ)).handler(body).handler(lookup::handleBody);
-    router.get("/batch/users/lookup").handler(requires(Scopes.READ))
+    // Sized from Content-Length (at most the limit) up front: a growing buffer would copy itself over and over.
+    BodyHandler body = BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()).setPreallocateBodyBuffer(true);
+    router.post("/batch/users/create").handler(requires(Scopes.WRITE)).handler(create.admit()).handler(body)
+        .handler(create::handleBody);
+    router.post("/batch/users/lookup").handler(requires(Scopes.READ)).handler(lookup.admit()).handler(body)
+        .handler(lookup::handleBody);
+    router.get("/batch/users/lookup").handler(requires(Scopes.READ)).handler(lookup.admit())
         .handler(ctx -> lookup.handleWith(ctx, c -> LookupQuery.toEnvelope(c.queryParams())));
-    router.patch("/batch/users/update").handler(requires(Scopes.WRITE)).handler(body).handler(update::handleBody);
-    router.patch("/batch/users/last-login").handler(requires(Scopes.WRITE)).handler(body)
+    router.patch("/batch/users/update").handler(requires(Scopes.WRITE)).handler(update.admit()).handler(body)
+        .handler(update::handleBody);
+    router.patch("/batch/users/last-login").handler(requires(Scopes.WRITE)).handler(lastLogin.admit()).handler(body)
         .handler(lastLogin::handleBody);
-    router.delete("/batch/users/soft-delete").handler(requires(Scopes.WRITE)).handler(body)
+    router.delete("/batch/users/soft-delete").handler(requires(Scopes.WRITE)).handler(softDelete.admit())
+        .handler(body)
         .handler(softDelete::handleBody);
-    router.post("/batch/users/restore").handler(requires(Scopes.WRITE)).handler(body).handler(restore::handleBody);
+    router.post("/batch/users/restore").handler(requires(Scopes.WRITE)).handler(restore.admit()).handler(body)
+        .handler(restore::handleBody);
     HealthRoutes.mount(vertx, router, pool, redis);
     OpenApiRoutes.mount(vertx, router);
     router.get("/metrics").handler(this::metricsAccess).handler(PrometheusScrapingHandler.create(telemetry.registry()));
@@ -130,7 +142,8 @@ public final class ApiVerticle extends VerticleBase {
   }
 
   private BatchEndpoint endpoint(BatchOperation operation, BatchRunner runner) {
-    return new BatchEndpoint(vertx, operation, runner, rateLimiter, telemetry.batchMetrics(), config.trustedProxies());
+    return new BatchEndpoint(vertx, operation, runner, rateLimiter, telemetry.batchMetrics(), config.trustedProxies(),
+        admission, decoders, config.maxItemsPerRequest(), config.capacity().bodyReadTimeoutMs());
   }
 
   /**

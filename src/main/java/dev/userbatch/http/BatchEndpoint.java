@@ -1,6 +1,7 @@
 package dev.userbatch.http;
 
 import dev.userbatch.audit.AuditContext;
+import dev.userbatch.batch.Admission;
 import dev.userbatch.batch.BatchOperation;
 import dev.userbatch.batch.BatchRunner;
 import dev.userbatch.batch.RequestException;
@@ -9,9 +10,11 @@ import dev.userbatch.metrics.BatchMetrics;
 import dev.userbatch.security.BearerAuth;
 import dev.userbatch.security.RateLimiter;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.SecurityPolicyHandler;
 
 import java.util.Set;
 import java.util.function.Function;
@@ -29,9 +32,18 @@ final class BatchEndpoint {
   private final RateLimiter rateLimiter;
   private final BatchMetrics metrics;
   private final Set<String> trustedProxies;
+  private final Admission admission;
+  private final WorkerExecutor decoders;
+  private final int maxItems;
+  private final long bodyReadTimeoutMs;
 
   BatchEndpoint(Vertx vertx, BatchOperation operation, BatchRunner runner, RateLimiter rateLimiter,
-                BatchMetrics metrics, Set<String> trustedProxies) {
+                BatchMetrics metrics, Set<String> trustedProxies, Admission admission, WorkerExecutor decoders,
+                int maxItems, long bodyReadTimeoutMs) {
+    this.bodyReadTimeoutMs = bodyReadTimeoutMs;
+    this.admission = admission;
+    this.decoders = decoders;
+    this.maxItems = maxItems;
     this.metrics = metrics;
     this.vertx = vertx;
     this.operation = operation;
@@ -40,10 +52,52 @@ final class BatchEndpoint {
     this.trustedProxies = trustedProxies;
   }
 
-  /** Handles a request whose JSON body is the envelope. */
+  /**
+   * The door, before the body is read: a place among the batches in flight, held until the
+   * response is over (sent, or the connection gone), or a fast 503 OVERLOADED. A body that has
+   * not arrived whole within {@code bodyReadTimeoutMs} costs its connection, so that stalled
+   * uploads cannot hold every place. Declared a security-policy handler so that Vert.x Web runs
+   * it before the body handler.
+   */
+  SecurityPolicyHandler admit() {
+    return ctx -> {
+      // Nothing of the body is read before a place is granted: the body handler resumes the request.
+      ctx.request().pause();
+      admission.enter()
+          .onSuccess(ticket -> {
+            long deadline = vertx.setTimer(bodyReadTimeoutMs, id -> {
+              if (!ctx.request().isEnded()) {
+                ctx.response().reset(); // HTTP/1.x: closes the connection, which ends the context
+              }
+            });
+            ctx.addEndHandler(ended -> {
+              vertx.cancelTimer(deadline);
+              ticket.release();
+            });
+            if (ctx.response().closed()) {
+              vertx.cancelTimer(deadline);
+              ticket.release();
+              return;
+            }
+            ctx.next();
+            ctx.request().resume(); // a route without a body (GET): nothing to wait for
+          })
+          .onFailure(err -> {
+            ctx.request().resume(); // the refused body is discarded, the connection stays usable
+            metrics.batchRejected(operation.name());
+            ctx.fail(err);
+          });
+    };
+  }
+
+  /**
+   * Handles a request whose JSON body is the envelope. The strict pass refuses a body with more
+   * values than any valid request has before a single object is built; parses run on their own
+   * executor, {@code maxDecodesInFlight} at a time.
+   */
   void handleBody(RoutingContext ctx) {
     Buffer body = ctx.body().buffer();
-    vertx.executeBlocking(() -> StrictJson.parseObject(body), false)
+    decoders.executeBlocking(() -> StrictJson.parseObject(body, maxItems), false)
         .onSuccess(envelope -> handleEnvelope(ctx, envelope))
         .onFailure(ctx::fail);
   }

@@ -1,5 +1,6 @@
 package dev.userbatch.http;
 
+import dev.userbatch.batch.Admission;
 import dev.userbatch.batch.RequestException;
 import dev.userbatch.security.BearerAuth;
 import dev.userbatch.security.RateLimiter;
@@ -18,6 +19,9 @@ final class ErrorResponses {
 
   static void handle(RoutingContext ctx) {
     Throwable failure = ctx.failure();
+    if (failure instanceof Admission.Overloaded overloaded) {
+      ctx.response().putHeader("Retry-After", String.valueOf(overloaded.retryAfterSeconds()));
+    }
     if (failure instanceof RequestException rejected) {
       JsonArray errors = new JsonArray();
       rejected.errors().forEach(e -> errors.add(e.toJson()));
@@ -48,7 +52,7 @@ final class ErrorResponses {
       case 400 -> send(ctx, 400, body("BAD_REQUEST", "Malformed request"));
       default -> {
         LOG.atError()
-            .addKeyValue("correlationId", ctx.get(CorrelationId.KEY))
+            .addKeyValue("correlationId", ctx.<String>get(CorrelationId.KEY))
             .addKeyValue("method", ctx.request().method().name())
             .addKeyValue("route", ctx.currentRoute() == null ? null : ctx.currentRoute().getPath())
             .addKeyValue("error", failure == null ? "status " + status : failure.getClass().getSimpleName())

@@ -353,16 +353,19 @@ public final class OpenApiDocument {
         .put("Conflict", error("A request with the same Idempotency-Key is still running", List.of(),
             Map.of("inUse", new JsonObject().put("success", false).put("code", "IDEMPOTENCY_KEY_IN_USE")
                 .put("message", "A request with this Idempotency-Key is still being processed; retry later"))))
-        .put("PayloadTooLarge", error("Body larger than MAX_BODY_BYTES, or more items than MAX_ITEMS_PER_REQUEST",
+        .put("PayloadTooLarge", error("Body larger than MAX_BODY_BYTES, an array longer than MAX_ITEMS_PER_REQUEST "
+                + "(TOO_MANY_ITEMS), or more than 16 JSON values per allowed item (TOO_MANY_VALUES)",
             List.of(), Map.of("tooManyItems", new JsonObject().put("success", false).put("code", "TOO_MANY_ITEMS")
-                .put("message", "users has 10001 items; at most 10000 are allowed per request"))))
+                .put("message", "$.users has more than 10000 elements; at most 10000 are allowed per request "
+                    + "(MAX_ITEMS_PER_REQUEST)"))))
         .put("TooManyRequests", error("Rate limit: items per minute per caller and operation", List.of("Retry-After",
                 "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"),
             Map.of("rateLimited", new JsonObject().put("success", false).put("code", "RATE_LIMITED")
                 .put("message", "Rate limit exceeded for create: this request has 500 items and 100 of 1000 items "
                     + "per minute remain; retry in 20 s"))))
         .put("ServiceUnavailable", error("Nothing was done: the database was unavailable before the batch started, "
-                + "or the rate limiter cannot be checked and is configured to refuse", List.of("Retry-After"),
+                + "the rate limiter cannot be checked and is configured to refuse, or the service is at capacity "
+                + "(OVERLOADED, refused at the door)", List.of("Retry-After"),
             Map.of("database", new JsonObject().put("success", false).put("code", "DATABASE_UNAVAILABLE")
                 .put("message", "The batch was not started: its audit record could not be written (database unavailable)"))))
         .put("InternalError", error("An unexpected error; the log has the details under the correlation id",

@@ -24,7 +24,7 @@ public final class RetentionPurgeVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    pool = Clients.pgPool(vertx, config);
+    pool = Clients.relayPool(vertx, config);
     purge = new RetentionPurge(pool, config.storage());
     timer = vertx.setPeriodic(config.storage().purgeIntervalMs(), t -> pass());
     return Future.succeededFuture();

@@ -52,7 +52,7 @@ public final class ChunkWorkerVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    pool = Clients.pgPool(vertx, config);
+    pool = Clients.chunkPool(vertx, config);
     redis = Clients.redis(vertx, config);
     UserRepository repository = new UserRepository(pool);
     hashing = new PasswordHashing(vertx, hasher, config.passwordWork().passwordHashQueueMax());

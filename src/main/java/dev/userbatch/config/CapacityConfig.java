@@ -1,0 +1,71 @@
+package dev.userbatch.config;
+
+import io.vertx.core.json.JsonObject;
+
+/**
+ * How much work the process admits at once, and the PostgreSQL pools sized from it (part of
+ * {@link ServiceConfig}). A setting of 0 in {@code conf/application.json} means "derive it", see
+ * {@link #fromJson}.
+ *
+ * @param maxBatchesInFlight       batch requests (HTTP and event bus) past the door at once, from the
+ *                                 first body byte read to the response
+ * @param admissionQueueSize       requests that may wait for one of those places; beyond it: 503 OVERLOADED
+ * @param admissionQueueTimeoutMs  longest wait in that queue before a 503 OVERLOADED
+ * @param bodyReadTimeoutMs        an admitted request whose body has not arrived whole by then loses its
+ *                                 connection: a stalled upload must not hold a place for ever
+ * @param maxDecodesInFlight       request bodies parsed at once (CPU work on the worker pool)
+ * @param requestPoolSize          connections for audit rows and idempotency keys, kept apart from the
+ *                                 chunk transactions ({@code pgPoolSize}) so they never wait behind them
+ */
+public record CapacityConfig(int maxBatchesInFlight, int admissionQueueSize, long admissionQueueTimeoutMs,
+                             long bodyReadTimeoutMs, int maxDecodesInFlight, int requestPoolSize) {
+
+  /** Seconds a client is told to wait after a 503 OVERLOADED. */
+  public static final int RETRY_AFTER_SECONDS = 1;
+
+  public CapacityConfig {
+    require("maxBatchesInFlight", maxBatchesInFlight);
+    require("admissionQueueSize", admissionQueueSize);
+    require("admissionQueueTimeoutMs", admissionQueueTimeoutMs);
+    require("bodyReadTimeoutMs", bodyReadTimeoutMs);
+    require("maxDecodesInFlight", maxDecodesInFlight);
+    require("requestPoolSize", requestPoolSize);
+  }
+
+  /**
+   * Derived values: batches in flight 2 × max(cores, workers) (enough to keep every worker busy
+   * with one batch while another is decoded or audited), but no more than a quarter of the heap
+   * can hold in bodies of {@code maxBodyBytes} (at least 2); a queue twice that size; one decode
+   * per core; one request connection per two batches in flight (a batch runs its audit and
+   * idempotency statements one after the other, each a millisecond or two), at least 2.
+   */
+  static CapacityConfig fromJson(JsonObject json, int workerInstances, int cores, long maxHeapBytes,
+                                 long maxBodyBytes) {
+    long bodiesInAQuarterHeap = maxHeapBytes / 4 / Math.max(1, maxBodyBytes);
+    int batches = orDerived(json, "maxBatchesInFlight",
+        (int) Math.max(2, Math.min(2L * Math.max(cores, workerInstances), bodiesInAQuarterHeap)));
+    return new CapacityConfig(
+        batches,
+        orDerived(json, "admissionQueueSize", 2 * batches),
+        ServiceConfig.longField(json, "admissionQueueTimeoutMs"),
+        ServiceConfig.longField(json, "bodyReadTimeoutMs"),
+        orDerived(json, "maxDecodesInFlight", Math.max(1, cores)),
+        orDerived(json, "requestPoolSize", Math.max(2, (batches + 1) / 2)));
+  }
+
+  private static int orDerived(JsonObject json, String field, int derived) {
+    long value = ServiceConfig.longField(json, field);
+    if (value < 0) {
+      throw new IllegalArgumentException("Configuration " + field + " (env " + ServiceConfig.envName(field)
+          + ") must be 0 (derive it) or positive, got " + value);
+    }
+    return value == 0 ? derived : Math.toIntExact(value);
+  }
+
+  private static void require(String field, long value) {
+    if (value <= 0) {
+      throw new IllegalArgumentException(
+          "Configuration " + field + " (env " + ServiceConfig.envName(field) + ") must be positive, got " + value);
+    }
+  }
+}

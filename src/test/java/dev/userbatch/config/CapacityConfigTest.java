@@ -1,0 +1,51 @@
+package dev.userbatch.config;
+
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The capacity settings: 0 derives a value from cores and workers; a negative one names its env var. */
+class CapacityConfigTest {
+
+  private static JsonObject settings(long batches, long queue, long decodes, long requestPool) {
+    return new JsonObject().put("maxBatchesInFlight", batches).put("admissionQueueSize", queue)
+        .put("admissionQueueTimeoutMs", 10_000).put("bodyReadTimeoutMs", 30_000)
+        .put("maxDecodesInFlight", decodes).put("requestPoolSize", requestPool);
+  }
+
+  private static final long GB = 1L << 30;
+  private static final long BODY = 16L << 20;
+
+  @Test
+  void zeroDerivesFromCoresAndWorkers() {
+    CapacityConfig derived = CapacityConfig.fromJson(settings(0, 0, 0, 0), 4, 2, 4 * GB, BODY);
+    assertThat(derived).isEqualTo(new CapacityConfig(8, 16, 10_000, 30_000, 2, 4));
+    assertThat(CapacityConfig.fromJson(settings(0, 0, 0, 0), 2, 16, 4 * GB, BODY))
+        .isEqualTo(new CapacityConfig(32, 64, 10_000, 30_000, 16, 16));
+  }
+
+  @Test
+  void bodiesInFlightFitInAQuarterOfTheHeap() {
+    // -Xmx256m and 16 MiB bodies: 4 bodies are a quarter of the heap.
+    assertThat(CapacityConfig.fromJson(settings(0, 0, 0, 0), 4, 2, 256L << 20, BODY).maxBatchesInFlight()).isEqualTo(4);
+    assertThat(CapacityConfig.fromJson(settings(0, 0, 0, 0), 4, 2, 64L << 20, BODY).maxBatchesInFlight()).isEqualTo(2);
+  }
+
+  @Test
+  void explicitValuesAreKept() {
+    assertThat(CapacityConfig.fromJson(settings(3, 5, 1, 2), 4, 2, 4 * GB, BODY))
+        .isEqualTo(new CapacityConfig(3, 5, 10_000, 30_000, 1, 2));
+  }
+
+  @Test
+  void aNegativeValueNamesItsEnvironmentVariable() {
+    assertThatThrownBy(() -> CapacityConfig.fromJson(settings(-1, 0, 0, 0), 4, 2, 4 * GB, BODY))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("Configuration maxBatchesInFlight (env MAX_BATCHES_IN_FLIGHT) must be 0 (derive it) or positive, got -1");
+    assertThatThrownBy(() -> CapacityConfig.fromJson(settings(0, 0, 0, 0).put("bodyReadTimeoutMs", 0), 4, 2, 4 * GB, BODY))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("Configuration bodyReadTimeoutMs (env BODY_READ_TIMEOUT_MS) must be positive, got 0");
+  }
+}
