@@ -70,11 +70,12 @@ class GracefulShutdownTest extends ApiTest {
       assertThat(refusesNewRequests(http, base, 10_000)).as("no new requests once shutting down").isTrue();
 
       HttpResponse<String> response = inFlight.get(90, TimeUnit.SECONDS);
-      assertThat(response.statusCode()).as(response.body()).isIn(200, 207);
+      // The grace period is far longer than the batch needs: every chunk runs to its end.
+      assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
       JsonObject json = new JsonObject(response.body());
       JsonObject stats = json.getJsonObject("stats");
       assertThat(stats.getInteger("total")).isEqualTo(USERS);
-      assertThat(stats.getInteger("successful") + stats.getInteger("failed")).isEqualTo(USERS);
+      assertThat(stats.getInteger("successful")).isEqualTo(USERS);
 
       assertThat(process.waitFor(GRACE_MS + 15_000, TimeUnit.MILLISECONDS)).as("exited within the grace period").isTrue();
       assertThat(Duration.ofNanos(System.nanoTime() - signalled)).isLessThan(Duration.ofMillis(GRACE_MS + 15_000));
@@ -85,7 +86,7 @@ class GracefulShutdownTest extends ApiTest {
       List<Long> perChunk = sync(sql("SELECT count(*) FROM unnest($1::text[]) WITH ORDINALITY AS e(email, n) "
           + "JOIN users u ON u.email = e.email GROUP BY (e.n - 1) / " + CHUNK + " ORDER BY (e.n - 1) / " + CHUNK,
           (Object) emails)).stream().map(row -> row.getLong(0)).toList();
-      assertThat(perChunk).allMatch(count -> count == CHUNK);
+      assertThat(perChunk).hasSize(USERS / CHUNK).allMatch(count -> count == CHUNK);
       long created = perChunk.stream().mapToLong(Long::longValue).sum();
       assertThat(created).isEqualTo(stats.getInteger("successful").longValue());
     } finally {
