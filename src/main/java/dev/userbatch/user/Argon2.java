@@ -44,6 +44,22 @@ final class Argon2 {
     }
 
     /**
+     * Loads libargon2 now, so a platform without a bundled build, or a temp directory JNA cannot unpack it
+     * to and execute from, stops the service at start-up instead of failing every plaintext item later.
+     *
+     * @throws IllegalStateException naming the platform and the settings that decide where JNA unpacks
+     */
+    static void requireNativeLibrary() {
+        try {
+            Argon2Library.INSTANCE.argon2_error_message(ARGON2_OK);
+        } catch (LinkageError e) {
+            throw new IllegalStateException("libargon2 (argon2-jvm, through JNA) cannot be loaded on "
+                    + System.getProperty("os.name") + "/" + System.getProperty("os.arch")
+                    + "; JNA unpacks it to -Djna.tmpdir or else java.io.tmpdir, which must allow executing: " + e, e);
+        }
+    }
+
+    /**
      * Computes the tag into {@code out} (its length is the tag length, at least 4 bytes).
      *
      * @param secret the RFC's K, or {@code null}

@@ -76,6 +76,7 @@ public record PasswordHasher(int memoryKiB, int iterations, int parallelism) {
             throw new IllegalArgumentException(
                     "memoryKiB must be >= 8 * parallelism (" + 8 * parallelism + "), got " + memoryKiB);
         }
+        Argon2.requireNativeLibrary(); // a hasher that exists can hash: the service fails at start-up if not
     }
 
     /** The OWASP-recommended Argon2id parameters: m=19456 KiB (19 MiB), t=2, p=1. */
