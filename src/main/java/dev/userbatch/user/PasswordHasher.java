@@ -10,8 +10,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Argon2id password hashing ({@link Argon2}, our RFC 9106 implementation) producing and verifying standard
- * PHC strings:
+ * Argon2id password hashing ({@link Argon2}: the reference C implementation, libargon2, through argon2-jvm)
+ * producing and verifying standard PHC strings:
  * {@code $argon2id$v=19$m=<KiB>,t=<iterations>,p=<parallelism>$<salt>$<hash>}, salt and hash in standard
  * base64 without {@code '='} padding, exactly like the reference argon2 implementation.
  *
@@ -22,10 +22,14 @@ import java.util.regex.Pattern;
  * so concurrent requests don't compete for cores. Salt is 16 random bytes, the tag 32 bytes (RFC 9106
  * recommendations).
  *
- * <p>Thread-safe: the record is immutable, {@link Argon2} takes its working memory from a small shared pool
- * (reused by the next hash instead of BouncyCastle's 19 MiB of fresh blocks per call) and
- * {@link SecureRandom} is safe for concurrent use. Hashing is blocking CPU/memory work (tens of ms): call it
- * from a worker thread (e.g. Vert.x {@code executeBlocking}), never from an event loop.
+ * <p>The PHC string is assembled here, not by libargon2's encoder, so what is stored is byte for byte what
+ * the service stored before (same field order, salt and tag lengths, unpadded standard base64) and
+ * {@link #verify} keeps its own parsing and limits for hashes stored earlier or imported.
+ *
+ * <p>Thread-safe: the record is immutable, every {@link Argon2} call has its own (native) working memory
+ * and {@link SecureRandom} is safe for concurrent use. Hashing is blocking CPU/memory work (tens of ms) on
+ * the calling thread only: call it from a worker thread (e.g. Vert.x {@code executeBlocking}), never from an
+ * event loop.
  *
  * @param memoryKiB   memory cost in KiB (Argon2 {@code m}), at least {@code 8 * parallelism}
  * @param iterations  number of passes (Argon2 {@code t}), at least 1
@@ -72,6 +76,7 @@ public record PasswordHasher(int memoryKiB, int iterations, int parallelism) {
             throw new IllegalArgumentException(
                     "memoryKiB must be >= 8 * parallelism (" + 8 * parallelism + "), got " + memoryKiB);
         }
+        Argon2.requireNativeLibrary(); // a hasher that exists can hash: the service fails at start-up if not
     }
 
     /** The OWASP-recommended Argon2id parameters: m=19456 KiB (19 MiB), t=2, p=1. */

@@ -16,7 +16,10 @@ import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
 import org.bouncycastle.crypto.params.Argon2Parameters;
 import org.junit.jupiter.api.Test;
 
-/** {@link Argon2} against the RFC 9106 test vectors and against BouncyCastle's Argon2BytesGenerator. */
+/**
+ * {@link Argon2} (libargon2 through argon2-jvm) against the RFC 9106 test vectors and against BouncyCastle's
+ * Argon2BytesGenerator, an independent implementation.
+ */
 class Argon2Test {
 
     private static final HexFormat HEX = HexFormat.of();
@@ -81,22 +84,42 @@ class Argon2Test {
     }
 
     @Test
-    void reusedBufferBigSmallBigGivesSameResults() {
+    void sizesOneAfterAnotherMatchBouncyCastle() {
         Random random = new Random(42);
-        // 4096 blocks, then tiny, then bigger than the first (buffer grows), then one above the cache limit,
-        // then small again: each must match BouncyCastle, i.e. no state leaks from the previous call.
-        int[][] mtp = {{4096, 1, 1}, {8, 1, 1}, {64, 2, 2}, {6000, 1, 3}, {300, 3, 4},
-                {Argon2.MAX_CACHED_BLOCKS + 1024, 1, 1}, {33, 2, 1}, {4096, 1, 1}};
+        // big, tiny, bigger, one above 32 MiB, small again: each must match, i.e. nothing leaks between calls
+        int[][] mtp = {{4096, 1, 1}, {8, 1, 1}, {64, 2, 2}, {6000, 1, 3}, {300, 3, 4}, {40000, 1, 1}, {33, 2, 1},
+                {4096, 1, 1}};
         for (int[] c : mtp) {
             for (int type = 0; type < 3; type++) {
                 byte[] salt = bytes(random, 16);
                 byte[] password = bytes(random, 12);
                 assertSameAsBouncyCastle(type, Argon2.VERSION_13, c[0], c[1], c[2], password, salt, null, null, 32,
                         "m=" + c[0] + " t=" + c[1] + " p=" + c[2] + " type=" + type);
-                if (c[0] > Argon2.MAX_CACHED_BLOCKS) {
-                    break; // one slow case above the limit is enough
+                if (c[0] > 32 * 1024) {
+                    break; // one slow case above 32 MiB is enough
                 }
             }
+        }
+    }
+
+    @Test
+    void emptyPasswordSecretAndDataMatchBouncyCastle() {
+        // argon2-jvm's own Argon2Advanced cannot pass an empty password (JNA refuses a zero-length Memory)
+        for (int type = 0; type < 3; type++) {
+            assertSameAsBouncyCastle(type, Argon2.VERSION_13, 64, 1, 1, new byte[0], filled(16, 9), null, null, 32,
+                    "empty password, type=" + type);
+            assertSameAsBouncyCastle(type, Argon2.VERSION_10, 64, 1, 1, new byte[0], filled(8, 9), new byte[0],
+                    new byte[0], 16, "empty password, secret and data, v=16, type=" + type);
+        }
+    }
+
+    @Test
+    void productionParametersMatchBouncyCastle() { // m=19456 KiB, t=2, p=1, 16-byte salt, 32-byte tag
+        Random random = new Random(19456);
+        for (int i = 0; i < 3; i++) {
+            assertSameAsBouncyCastle(Argon2.ARGON2_ID, Argon2.VERSION_13, PasswordHasher.OWASP_MEMORY_KIB,
+                    PasswordHasher.OWASP_ITERATIONS, PasswordHasher.OWASP_PARALLELISM,
+                    bytes(random, 8 + i * 20), bytes(random, 16), null, null, 32, "production parameters, case " + i);
         }
     }
 
@@ -157,6 +180,12 @@ class Argon2Test {
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> Argon2.hash(2, Argon2.VERSION_13, Integer.MAX_VALUE, 1, 1, pw, salt, null, null,
                 new byte[32])).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Argon2.hash(2, Argon2.VERSION_13, Argon2.MAX_MEMORY_KIB + 1, 1, 1, pw, salt, null,
+                null, new byte[32])).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Argon2.hash(2, Argon2.VERSION_13, 64, -1, 1, pw, salt, null, null, new byte[32]))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Argon2.hash(2, Argon2.VERSION_13, 64, 1, 1, pw, new byte[7], null, null,
+                new byte[32])).hasMessageContaining("Salt is too short");
     }
 
     private static void assertSameAsBouncyCastle(int type, int version, int m, int t, int p, byte[] password,

@@ -100,6 +100,48 @@ class PasswordHasherTest {
         assertThat(HexFormat.of().formatHex(out)).isEqualTo(REFERENCE_HEX);
     }
 
+    /**
+     * Made by the previous, hand-written implementation (commit e9a672a, {@code PasswordHasher.hash}) and
+     * stored by the service as they are: they must keep verifying.
+     */
+    @Test
+    void hashesStoredByThePreviousImplementationStillVerify() {
+        PasswordHasher h = PasswordHasher.owaspDefault();
+        assertThat(h.verify("correct horse battery staple",
+                "$argon2id$v=19$m=19456,t=2,p=1$PZmVXD16lck3PU3JqXz9Mw$fAUT2Eki83sBxUjweLRKRXnOg2GJ2LZG9I6hcUyYZu4"))
+                .isTrue();
+        assertThat(h.verify("correct horse battery stapl",
+                "$argon2id$v=19$m=19456,t=2,p=1$PZmVXD16lck3PU3JqXz9Mw$fAUT2Eki83sBxUjweLRKRXnOg2GJ2LZG9I6hcUyYZu4"))
+                .isFalse();
+        assertThat(h.verify("pässwörd \uD83D\uDD11",
+                "$argon2id$v=19$m=19456,t=2,p=1$E355c6bBf0mjmjRhUfMX3w$xKGY7hyS/snM4ShvhTzu2r3pFd5KQNsrPB0M37iiAFo"))
+                .isTrue();
+        assertThat(h.verify("an older, smaller setting",
+                "$argon2id$v=19$m=4096,t=3,p=2$bglJyrAzSSScay7eqCikBQ$jtnlJNncXZzbuYKNv65Y7mhq74O2M+6gfD1FVlwsA58"))
+                .isTrue();
+    }
+
+    /** What the service stores now is accepted by an independent verifier (BouncyCastle), byte for byte. */
+    @Test
+    void productionHashesVerifyWithBouncyCastle() {
+        for (String password : List.of("correct horse battery staple", "pässwörd \uD83D\uDD11", "")) {
+            String phc = PasswordHasher.owaspDefault().hash(password);
+            String[] parts = phc.split("\\$");
+            assertThat(parts[3]).isEqualTo("m=19456,t=2,p=1");
+            byte[] salt = java.util.Base64.getDecoder().decode(parts[4]);
+            byte[] tag = java.util.Base64.getDecoder().decode(parts[5]);
+            assertThat(salt).hasSize(PasswordHasher.SALT_BYTES);
+            assertThat(tag).hasSize(PasswordHasher.HASH_BYTES);
+            Argon2BytesGenerator gen = new Argon2BytesGenerator();
+            gen.init(new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
+                    .withVersion(Argon2Parameters.ARGON2_VERSION_13)
+                    .withMemoryAsKB(19456).withIterations(2).withParallelism(1).withSalt(salt).build());
+            byte[] expected = new byte[32];
+            gen.generateBytes(password.getBytes(StandardCharsets.UTF_8), expected);
+            assertThat(HexFormat.of().formatHex(tag)).as(phc).isEqualTo(HexFormat.of().formatHex(expected));
+        }
+    }
+
     @Test
     void verifyReferenceVector() {
         PasswordHasher h = PasswordHasher.owaspDefault();
