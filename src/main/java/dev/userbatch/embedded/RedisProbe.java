@@ -66,7 +66,11 @@ final class RedisProbe {
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(e);
     }
-    options.getNetClientOptions().setConnectTimeout((int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+    options.getNetClientOptions()
+        .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, timeout.toMillis()))
+        // TLS without checking the server's name, as the socket probe this replaced did: the probe sends no
+        // credentials, and the service's own Redis client is the one that must know whom it talks to
+        .setHostnameVerificationAlgorithm("");
     Redis client = Redis.createClient(vertx, options);
     return client.send(Request.cmd(Command.PING))
         .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
@@ -81,7 +85,10 @@ final class RedisProbe {
             return Future.succeededFuture(); // reachable; needs a password
           }
           if (cause instanceof TimeoutException) {
-            return Future.failedFuture(new IOException("no reply to PING within " + timeout.toMillis() + " ms", cause));
+            return Future.failedFuture(new IOException("no reply to PING within " + timeout.toMillis() + " ms"));
+          }
+          if ("CONNECTION_CLOSED".equals(cause.getMessage())) { // the client's word for "closed before replying"
+            return Future.failedFuture(new IOException("unexpected reply to PING: <connection closed>"));
           }
           return Future.failedFuture(cause);
         })
