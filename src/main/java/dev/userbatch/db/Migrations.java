@@ -1,6 +1,5 @@
 package dev.userbatch.db;
 
-import dev.userbatch.embedded.PgUrls;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.slf4j.Logger;

@@ -1,5 +1,6 @@
 package dev.userbatch.embedded;
 
+import dev.userbatch.db.PgUrls;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -134,9 +135,9 @@ class InfrastructureEndpointsTest {
     @Test
     void redisCheckAcceptsPongAndRejectsNonRedis() throws Exception {
         assumeTrue(listening(6379) && listening(5432), "needs local Redis on 6379 and PostgreSQL on 5432");
-        InfrastructureEndpoints.checkRedis("redis://127.0.0.1:6379", Duration.ofSeconds(3));
+        RedisProbe.check("redis://127.0.0.1:6379", Duration.ofSeconds(3));
         // PostgreSQL does not answer PING with +PONG
-        assertThatThrownBy(() -> InfrastructureEndpoints.checkRedis("redis://127.0.0.1:5432", Duration.ofSeconds(2)))
+        assertThatThrownBy(() -> RedisProbe.check("redis://127.0.0.1:5432", Duration.ofSeconds(2)))
                 .isInstanceOf(IOException.class);
     }
 

@@ -1,4 +1,4 @@
-package dev.userbatch.embedded;
+package dev.userbatch.db;
 
 import java.net.URLDecoder;
 import java.net.URLEncoder;

@@ -1,4 +1,4 @@
-package dev.userbatch.embedded;
+package dev.userbatch.db;
 
 import org.junit.jupiter.api.Test;
 
