@@ -1,5 +1,6 @@
 package dev.userbatch.http;
 
+import dev.userbatch.validation.SchemaValidator;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -11,7 +12,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.stream.Collectors;
 
 /**
  * {@code GET /openapi.json}: the hand-written {@value #DOCUMENT} from the classpath, read once and
@@ -33,8 +36,10 @@ final class OpenApiRoutes {
 
   /** Read once per JVM: they depend only on the classpath. */
   private static final class Loaded {
-    static final Buffer DOCUMENT = readDocument();
+    static final Buffer DOCUMENT = read(OpenApiRoutes.DOCUMENT);
     static final JsonObject PARSED = new JsonObject(DOCUMENT); // fails start-up loudly when it is not a JSON object
+    static final Map<String, Buffer> SCHEMAS = SchemaValidator.SCHEMAS.stream()
+        .collect(Collectors.toUnmodifiableMap(file -> file, file -> read("schemas/" + file)));
     static final String SWAGGER_UI_ROOT = WEBJAR + swaggerUiVersion();
   }
 
@@ -44,9 +49,7 @@ final class OpenApiRoutes {
         .putHeader("content-type", "application/json")
         .putHeader("cache-control", "no-cache")
         .end(document));
-    router.get("/schemas/*").handler(StaticHandler.create("schemas")
-        .setDirectoryListing(false)
-        .setCachingEnabled(false));
+    router.get("/schemas/:file").handler(OpenApiRoutes::schema);
     router.get("/docs").handler(OpenApiRoutes::index);
     router.get("/docs/").handler(OpenApiRoutes::index);
     router.get("/docs/swagger-initializer.js").handler(ctx -> ctx.response()
@@ -70,10 +73,23 @@ final class OpenApiRoutes {
     }
   }
 
-  private static Buffer readDocument() {
-    try (InputStream in = OpenApiRoutes.class.getClassLoader().getResourceAsStream(DOCUMENT)) {
+  /** Only the files the validator reads: a name is looked up, never turned into a path. */
+  private static void schema(RoutingContext ctx) {
+    Buffer file = Loaded.SCHEMAS.get(ctx.pathParam("file"));
+    if (file == null) {
+      ctx.next(); // 404 NOT_FOUND, like any unknown path
+      return;
+    }
+    ctx.response()
+        .putHeader("content-type", "application/json")
+        .putHeader("cache-control", "no-cache")
+        .end(file);
+  }
+
+  private static Buffer read(String resource) {
+    try (InputStream in = OpenApiRoutes.class.getClassLoader().getResourceAsStream(resource)) {
       if (in == null) {
-        throw new IllegalStateException(DOCUMENT + " is missing from the classpath");
+        throw new IllegalStateException(resource + " is missing from the classpath");
       }
       return Buffer.buffer(in.readAllBytes());
     } catch (IOException e) {
