@@ -4,7 +4,7 @@ import dev.userbatch.batch.BatchOperation;
 import dev.userbatch.batch.BatchOptions;
 import dev.userbatch.batch.ErrorCode;
 import dev.userbatch.batch.PreparedBatch;
-import dev.userbatch.http.OpenApiDocument;
+import dev.userbatch.http.RouteCoverage;
 import dev.userbatch.operation.Operations;
 import dev.userbatch.security.Scopes;
 import dev.userbatch.support.ApiTest;
@@ -24,9 +24,11 @@ import io.vertx.json.schema.SchemaRepository;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.io.InputStream;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -37,31 +39,66 @@ import java.util.regex.Pattern;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * /openapi.json and /docs: the document is OpenAPI 3.1, built from the validation schema files,
- * covers every route the running router serves and every batch operation of the service, and every
- * example in it validates (request examples with the service's own SchemaValidator and item rules);
- * Swagger UI loads from the webjar without a token.
+ * /openapi.json, /schemas/ and /docs: the document is src/main/resources/openapi.json served as it
+ * is, OpenAPI 3.1, refers to the validation schema files (served beside it) instead of copying
+ * them, covers every route the router serves (the service refuses to start otherwise), every
+ * batch operation and every ErrorCode, and every example in it validates (request examples with
+ * the service's own SchemaValidator and item rules); Swagger UI loads from the webjar without a token.
  */
 class OpenApiTest extends ApiTest {
-  private static final String DOC_URI = "https://userbatch.dev/openapi/openapi.json";
+  /** Where the test pretends the document lives; its relative references resolve against this. */
+  private static final String DOC_URI = "https://userbatch.test/openapi.json";
+  private static final String BEARER = "bearerAuth";
+  private static final String SCHEMAS_PREFIX = "#/components/schemas/";
   private static final Set<String> HTTP_METHODS = Set.of("get", "put", "post", "delete", "options", "head", "patch", "trace");
   private static final List<String> EXPECTED_OPERATIONS = List.of(
       "POST /batch/users/create", "GET /batch/users/lookup", "POST /batch/users/lookup",
       "PATCH /batch/users/update", "PATCH /batch/users/last-login", "DELETE /batch/users/soft-delete",
       "POST /batch/users/restore", "GET /health/live", "GET /health/ready", "GET /metrics",
-      "GET /openapi.json", "GET /docs", "GET /docs/{asset}");
+      "GET /openapi.json", "GET /schemas/{file}", "GET /docs", "GET /docs/{asset}");
   private static final List<String> BATCH_STATUSES =
       List.of("200", "207", "422", "400", "401", "403", "413", "429", "503");
 
   private static JsonObject document;
+  /** Every file the document refers to (directly or through another file), by its absolute URI. */
+  private static final Map<String, JsonObject> referencedFiles = new LinkedHashMap<>();
   private static final SchemaValidator VALIDATOR = new SchemaValidator();
 
   @BeforeAll
-  static void fetchDocument() {
+  static void fetchDocument() throws Exception {
     HttpResponse<Buffer> response = sync(service.anonymousHttp.get("/openapi.json").send());
     assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(200);
     assertThat(response.getHeader("content-type")).startsWith("application/json");
+    try (InputStream file = OpenApiTest.class.getClassLoader().getResourceAsStream("openapi.json")) {
+      assertThat(response.body().getBytes()).as("served as it is").isEqualTo(file.readAllBytes());
+    }
     document = new JsonObject(response.bodyAsString()); // throws when it is not a JSON object
+    fetchReferencedFiles(DOC_URI, document);
+  }
+
+  /** Follows every reference to another file, as Swagger UI does: over HTTP, relative to the referring file. */
+  private static void fetchReferencedFiles(String base, JsonObject from) {
+    List<String> refs = new ArrayList<>();
+    collectRefs(from, refs);
+    for (String ref : refs) {
+      String file = withoutFragment(URI.create(base).resolve(ref).toString());
+      if (file.equals(DOC_URI) || referencedFiles.containsKey(file)) {
+        continue;
+      }
+      String path = URI.create(file).getPath();
+      HttpResponse<Buffer> response = sync(service.anonymousHttp.get(path).send());
+      assertThat(response.statusCode()).as(ref + " from " + base + " → GET " + path).isEqualTo(200);
+      assertThat(response.getHeader("content-type")).as(path).startsWith("application/json");
+      JsonObject schema = new JsonObject(response.bodyAsString());
+      assertThat(schema.containsKey("$id")).as(path + " has no $id: it is identified by where it is served").isFalse();
+      referencedFiles.put(file, schema);
+      fetchReferencedFiles(file, schema);
+    }
+  }
+
+  private static String withoutFragment(String uri) {
+    int hash = uri.indexOf('#');
+    return hash < 0 ? uri : uri.substring(0, hash);
   }
 
   @Test
@@ -70,26 +107,32 @@ class OpenApiTest extends ApiTest {
     assertThat(document.getJsonObject("info").getString("title")).isNotBlank();
     assertThat(document.getJsonObject("info").getString("version")).isNotBlank();
     JsonObject bearer = document.getJsonObject("components").getJsonObject("securitySchemes")
-        .getJsonObject(OpenApiDocument.BEARER);
+        .getJsonObject(BEARER);
     assertThat(bearer.getString("type")).isEqualTo("http");
     assertThat(bearer.getString("scheme")).isEqualTo("bearer");
     assertThat(bearer.getString("bearerFormat")).isEqualTo("JWT");
     assertThat(bearer.getString("description")).contains(Scopes.READ, Scopes.WRITE);
-    // every internal reference points at something
-    List<String> refs = new ArrayList<>();
-    collectRefs(document, refs);
-    assertThat(refs).isNotEmpty().allSatisfy(ref -> {
-      assertThat(ref).startsWith("#/");
-      assertThat(JsonPointer.from(ref.substring(1)).queryJson(document)).as(ref).isNotNull();
-    });
+    // every reference points at something: in the document, or in a file served beside it
+    Map<String, JsonObject> documents = new LinkedHashMap<>(referencedFiles);
+    documents.put(DOC_URI, document);
+    int checked = 0;
+    for (Map.Entry<String, JsonObject> from : documents.entrySet()) {
+      List<String> refs = new ArrayList<>();
+      collectRefs(from.getValue(), refs);
+      for (String ref : refs) {
+        assertThat(target(from.getKey(), ref)).as(ref + " in " + from.getKey()).isNotNull();
+        checked++;
+      }
+    }
+    assertThat(checked).isGreaterThan(100);
     // operation ids are unique
     List<String> ids = operations().stream().map(op -> op.operation.getString("operationId")).toList();
     assertThat(ids).doesNotContainNull().doesNotHaveDuplicates();
   }
 
+  /** The router itself is checked at start-up (OpenApiRoutes.requireDocumented): this service started. */
   @Test
   void everyRouteTheRouterServesIsDocumented() {
-    assertThat(document.getJsonArray(OpenApiDocument.UNDOCUMENTED_ROUTES, new JsonArray())).isEmpty();
     List<String> documented = operations().stream().map(op -> op.method.toUpperCase() + " " + op.path).toList();
     assertThat(documented).containsAll(EXPECTED_OPERATIONS);
   }
@@ -106,31 +149,37 @@ class OpenApiTest extends ApiTest {
     router.post("/batch/users/purge").handler(ctx -> ctx.end());  // not documented
     router.put("/batch/users/update").handler(ctx -> ctx.end());  // documented path, other method
     router.route("/admin/*").handler(ctx -> ctx.end());           // any method, undocumented prefix
-    assertThat(OpenApiDocument.undocumentedRoutes(document, router.getRoutes()))
+    router.get("/schemas/:file").handler(ctx -> ctx.end());
+    assertThat(RouteCoverage.undocumentedRoutes(document, router.getRoutes()))
         .containsExactlyInAnyOrder("POST /batch/users/purge", "PUT /batch/users/update", "ANY /admin/*");
   }
 
   @Test
-  void componentsAreTheValidationSchemaFilesWithItemsShown() {
-    JsonObject schemas = document.getJsonObject("components").getJsonObject("schemas");
+  void theValidationSchemaFilesAreReferencedNotCopied() {
+    Set<String> expected = new LinkedHashSet<>();
     for (String file : SchemaValidator.SCHEMAS) {
-      String name = OpenApiDocument.componentName(file);
-      JsonObject actual = schemas.getJsonObject(name);
-      assertThat(actual).as(name).isNotNull();
-      JsonObject expected = rewriteRefs(SchemaValidator.load(file));
-      expected.remove("$id");
-      expected.remove("$schema");
-      OpenApiDocument.Items items = OpenApiDocument.ITEMS.get(name);
-      if (items != null) {
-        JsonObject expectedItems = expected.getJsonObject("properties").getJsonObject(items.field());
-        JsonObject actualItems = actual.getJsonObject("properties").getJsonObject(items.field());
-        assertThat(expectedItems.containsKey("items")).as("the file itself leaves items unvalidated").isFalse();
-        assertThat(actualItems.getJsonObject("items"))
-            .isEqualTo(new JsonObject().put("$ref", OpenApiDocument.SCHEMAS_PREFIX + items.itemSchema()));
-        expectedItems.put("items", actualItems.getValue("items"));
-        expectedItems.getMap().putIfAbsent("description", actualItems.getValue("description"));
-      }
-      assertThat(actual).as(name).isEqualTo(expected);
+      String uri = URI.create(DOC_URI).resolve("schemas/" + file).toString();
+      expected.add(uri);
+      // served exactly as the validator reads them
+      assertThat(referencedFiles.get(uri)).as(file).isEqualTo(SchemaValidator.load(file));
+    }
+    assertThat(referencedFiles.keySet()).containsExactlyInAnyOrderElementsOf(expected);
+    for (String other : List.of("/schemas/no-such.json", "/schemas/..%2Fopenapi.json", "/schemas/")) {
+      assertThat(sync(service.anonymousHttp.get(other).send()).statusCode()).as(other).isEqualTo(404);
+    }
+    JsonObject schemas = document.getJsonObject("components").getJsonObject("schemas");
+    assertThat(schemas.fieldNames()).as("no copy of a schema file").allSatisfy(name ->
+        assertThat(schemas.getJsonObject(name).containsKey("title")).as(name).isFalse());
+    // the envelopes: the file, with the item schema shown (the files leave their items unvalidated)
+    for (BatchOperation operation : Operations.create(VALIDATOR, 8).all()) {
+      JsonObject envelope = schemas.getJsonObject(componentName(operation.envelopeSchema()));
+      assertThat(envelope.getJsonArray("allOf")).as(operation.name())
+          .containsExactly(new JsonObject().put("$ref", "schemas/" + operation.envelopeSchema()));
+      JsonObject items = envelope.getJsonObject("properties").getJsonObject(operation.itemsField());
+      assertThat(items.getJsonObject("items").getString("$ref")).startsWith("schemas/");
+      assertThat(SchemaValidator.load(operation.envelopeSchema()).getJsonObject("properties")
+          .getJsonObject(operation.itemsField()).containsKey("items"))
+          .as("the file itself leaves items unvalidated").isFalse();
     }
     // the envelope files still let invalid items through, to be failed one by one
     assertThat(VALIDATOR.validate("create-request.json",
@@ -145,13 +194,12 @@ class OpenApiTest extends ApiTest {
       String path = "/batch/users/" + operation.name();
       JsonObject item = paths.getJsonObject(path);
       assertThat(item).as(path).isNotNull();
-      String envelope = OpenApiDocument.componentName(operation.envelopeSchema());
-      assertThat(OpenApiDocument.ITEMS.get(envelope).field()).isEqualTo(operation.itemsField());
+      String envelope = componentName(operation.envelopeSchema());
       String scope = operation.kind() == BatchOperation.Kind.LOOKUP ? Scopes.READ : Scopes.WRITE;
       for (String method : item.fieldNames()) {
         JsonObject op = item.getJsonObject(method);
         assertThat(op.getJsonArray("security")).as(method + " " + path)
-            .containsExactly(new JsonObject().put(OpenApiDocument.BEARER, new JsonArray().add(scope)));
+            .containsExactly(new JsonObject().put(BEARER, new JsonArray().add(scope)));
         assertThat(op.getString("description")).contains(scope);
         assertThat(op.getJsonObject("responses").fieldNames()).containsAll(BATCH_STATUSES);
         assertThat(op.getJsonObject("responses").getJsonObject("200").getJsonObject("headers").fieldNames())
@@ -166,7 +214,7 @@ class OpenApiTest extends ApiTest {
         }
         if (op.containsKey("requestBody")) {
           assertThat(op.getJsonObject("requestBody").getJsonObject("content").getJsonObject("application/json")
-              .getJsonObject("schema").getString("$ref")).isEqualTo(OpenApiDocument.SCHEMAS_PREFIX + envelope);
+              .getJsonObject("schema").getString("$ref")).isEqualTo(SCHEMAS_PREFIX + envelope);
         } else {
           assertThat(method + " " + path).isEqualTo("get /batch/users/lookup");
         }
@@ -175,7 +223,8 @@ class OpenApiTest extends ApiTest {
     JsonObject responses = document.getJsonObject("components").getJsonObject("responses");
     assertThat(resolve(responses.getJsonObject("TooManyRequests")).getJsonObject("headers").fieldNames())
         .contains("Retry-After", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset");
-    for (String open : List.of("/health/live", "/health/ready", "/openapi.json", "/docs", "/docs/{asset}")) {
+    for (String open : List.of("/health/live", "/health/ready", "/openapi.json", "/schemas/{file}", "/docs",
+        "/docs/{asset}")) {
       assertThat(paths.getJsonObject(open).getJsonObject("get").getJsonArray("security")).as(open).isEmpty();
     }
   }
@@ -187,7 +236,7 @@ class OpenApiTest extends ApiTest {
     assertThat(codes.getList()).containsExactlyElementsOf(Arrays.stream(ErrorCode.values()).map(Enum::name).toList());
     JsonObject failure = document.getJsonObject("components").getJsonObject("schemas").getJsonObject("ItemFailure");
     assertThat(failure.getJsonObject("properties").getJsonObject("code").getString("$ref"))
-        .isEqualTo(OpenApiDocument.SCHEMAS_PREFIX + "ErrorCode");
+        .isEqualTo(SCHEMAS_PREFIX + "ErrorCode");
   }
 
   @Test
@@ -203,8 +252,10 @@ class OpenApiTest extends ApiTest {
             .getJsonObject("application/json");
         List<Object> examples = examplesOf(media);
         assertThat(examples).as(op + " has a request example").isNotEmpty();
-        String itemFile = OpenApiDocument.ITEMS.get(OpenApiDocument.componentName(operation.envelopeSchema()))
-            .itemSchema() + ".json";
+        String itemFile = document.getJsonObject("components").getJsonObject("schemas")
+            .getJsonObject(componentName(operation.envelopeSchema())).getJsonObject("properties")
+            .getJsonObject(operation.itemsField()).getJsonObject("items").getString("$ref")
+            .substring("schemas/".length());
         for (Object example : examples) {
           JsonObject envelope = (JsonObject) example;
           assertThat(VALIDATOR.validate(operation.envelopeSchema(), envelope)).as(op + " " + envelope).isEmpty();
@@ -250,8 +301,9 @@ class OpenApiTest extends ApiTest {
   void everyExampleValidatesAgainstTheDocumentsOwnSchema() {
     SchemaRepository repository = SchemaRepository.create(new JsonSchemaOptions()
         .setDraft(Draft.DRAFT202012).setBaseUri(DOC_URI).setOutputFormat(OutputFormat.Basic));
-    // a copy: the repository annotates the schema objects it is given
+    // copies: the repository annotates the schema objects it is given
     repository.dereference(DOC_URI, JsonSchema.of(document.copy()));
+    referencedFiles.forEach((uri, file) -> repository.dereference(uri, JsonSchema.of(file.copy())));
     List<Map.Entry<String, JsonObject>> holders = new ArrayList<>();
     collectExampleHolders(document, "", holders);
     int checked = 0;
@@ -327,6 +379,20 @@ class OpenApiTest extends ApiTest {
     return operations;
   }
 
+  /** The component name the document gives an envelope file: {@code create-request.json} → {@code create-request}. */
+  private static String componentName(String schemaFile) {
+    return schemaFile.substring(0, schemaFile.length() - ".json".length());
+  }
+
+  /** What a reference in the file at {@code base} points at (the document, or a file it refers to); null when nothing. */
+  private static Object target(String base, String ref) {
+    String uri = URI.create(base).resolve(ref).toString();
+    String address = withoutFragment(uri);
+    JsonObject file = address.equals(DOC_URI) ? document : referencedFiles.get(address);
+    String fragment = URI.create(uri).getFragment();
+    return file == null || fragment == null || fragment.isEmpty() ? file : JsonPointer.from(fragment).queryJson(file);
+  }
+
   /** Follows a local $ref (components/parameters, components/responses). */
   private static JsonObject resolve(JsonObject node) {
     String ref = node.getString("$ref");
@@ -378,18 +444,25 @@ class OpenApiTest extends ApiTest {
     return examples;
   }
 
-  /** The file's references to other files, as the document writes them. */
-  private static JsonObject rewriteRefs(JsonObject schema) {
-    String text = schema.encode();
-    for (String file : SchemaValidator.SCHEMAS) {
-      text = text.replace("\"" + SchemaValidator.BASE_URI + file, "\"" + OpenApiDocument.SCHEMAS_PREFIX
-          + OpenApiDocument.componentName(file));
-    }
-    return new JsonObject(text);
+  /** A schema taken out of the document, with its references made absolute (into the document or its files). */
+  private static JsonObject rewriteLocalRefs(JsonObject schema) {
+    return (JsonObject) absoluteRefs(schema.copy());
   }
 
-  /** A schema taken out of the document, with its local references made absolute (into the document). */
-  private static JsonObject rewriteLocalRefs(JsonObject schema) {
-    return new JsonObject(schema.encode().replace("\"$ref\":\"#/", "\"$ref\":\"" + DOC_URI + "#/"));
+  /** Resolves every {@code $ref} under {@code node} against the document's address, in place. */
+  private static Object absoluteRefs(Object node) {
+    if (node instanceof JsonObject object) {
+      for (String key : List.copyOf(object.fieldNames())) {
+        Object value = object.getValue(key);
+        if (key.equals("$ref") && value instanceof String ref) {
+          object.put(key, URI.create(DOC_URI).resolve(ref).toString());
+        } else {
+          absoluteRefs(value);
+        }
+      }
+    } else if (node instanceof JsonArray array) {
+      array.forEach(OpenApiTest::absoluteRefs);
+    }
+    return node;
   }
 }

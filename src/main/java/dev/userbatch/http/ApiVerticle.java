@@ -95,6 +95,7 @@ public final class ApiVerticle extends VerticleBase {
     HealthRoutes.mount(vertx, router, pool, redis);
     OpenApiRoutes.mount(vertx, router);
     router.get("/metrics").handler(this::metricsAccess).handler(PrometheusScrapingHandler.create(telemetry.registry()));
+    OpenApiRoutes.requireDocumented(router);
     router.route().failureHandler(ErrorResponses::handle);
     router.errorHandler(404, ErrorResponses::handle);
     router.errorHandler(405, ErrorResponses::handle);

@@ -1,90 +1,99 @@
 package dev.userbatch.http;
 
-import io.vertx.core.Handler;
+import dev.userbatch.validation.SchemaValidator;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.stream.Collectors;
 
 /**
- * {@code GET /openapi.json} (the {@link OpenApiDocument}) and {@code GET /docs} (Swagger UI from the
- * org.webjars:swagger-ui jar on the classpath, so it works from the fat jar without internet).
- * No authentication.
+ * {@code GET /openapi.json}: the hand-written {@value #DOCUMENT} from the classpath, read once and
+ * served as it is. {@code GET /schemas/<file>}: the JSON Schema files that validate requests, which
+ * the document (and each other) refer to by relative URL, so that Swagger UI and clients resolve
+ * them from this service. {@code GET /docs}: Swagger UI from the org.webjars:swagger-ui jar on the
+ * classpath, so it works from the fat jar without internet. No authentication.
  *
- * <p>When the document is first requested, the router's routes are compared with the document:
- * a served route that the document lacks is logged as an error and listed in the document under
- * {@value OpenApiDocument#UNDOCUMENTED_ROUTES}, so that a new endpoint cannot go undocumented
- * unnoticed (OpenApiTest fails). This happens at request time because routes are still being
- * added after {@link #mount} returns.
+ * <p>{@link #requireDocumented} refuses to start a router that serves a route the document lacks,
+ * so that a new endpoint cannot go undocumented (every test then fails, OpenApiTest says why).
  */
 final class OpenApiRoutes {
-  private static final Logger LOG = LoggerFactory.getLogger(OpenApiRoutes.class);
+  static final String DOCUMENT = "openapi.json";
   private static final String WEBJAR = "META-INF/resources/webjars/swagger-ui/";
   private static final String KNOWN_VERSION = "5.32.6";
 
   private OpenApiRoutes() {
   }
 
-  /** Built once per JVM: the document depends only on the classpath. */
-  private static final class Built {
-    static final JsonObject DOCUMENT = OpenApiDocument.build();
+  /** Read once per JVM: they depend only on the classpath. */
+  private static final class Loaded {
+    static final Buffer DOCUMENT = read(OpenApiRoutes.DOCUMENT);
+    static final JsonObject PARSED = new JsonObject(DOCUMENT); // fails start-up loudly when it is not a JSON object
+    static final Map<String, Buffer> SCHEMAS = SchemaValidator.SCHEMAS.stream()
+        .collect(Collectors.toUnmodifiableMap(file -> file, file -> read("schemas/" + file)));
     static final String SWAGGER_UI_ROOT = WEBJAR + swaggerUiVersion();
   }
 
   static void mount(Vertx vertx, Router router) {
-    JsonObject document = Built.DOCUMENT; // fails start-up loudly if a schema file cannot be documented
-    router.get("/openapi.json").handler(new DocumentHandler(router, document));
+    Buffer document = Loaded.DOCUMENT;
+    router.get("/openapi.json").handler(ctx -> ctx.response()
+        .putHeader("content-type", "application/json")
+        .putHeader("cache-control", "no-cache")
+        .end(document));
+    router.get("/schemas/:file").handler(OpenApiRoutes::schema);
     router.get("/docs").handler(OpenApiRoutes::index);
     router.get("/docs/").handler(OpenApiRoutes::index);
     router.get("/docs/swagger-initializer.js").handler(ctx -> ctx.response()
         .putHeader("content-type", "text/javascript; charset=utf-8")
         .putHeader("cache-control", "no-cache")
         .end(INITIALIZER));
-    router.get("/docs/*").handler(StaticHandler.create(Built.SWAGGER_UI_ROOT)
+    router.get("/docs/*").handler(StaticHandler.create(Loaded.SWAGGER_UI_ROOT)
         .setDirectoryListing(false)
         .setIndexPage("index.html"));
   }
 
-  /** Serves the document; computes it (with the route check) on first use, for this router. */
-  private static final class DocumentHandler implements Handler<RoutingContext> {
-    private final Router router;
-    private final JsonObject document;
-    private volatile Buffer body;
-
-    DocumentHandler(Router router, JsonObject document) {
-      this.router = router;
-      this.document = document;
+  /**
+   * Throws when {@code router} serves a route that {@value #DOCUMENT} lacks. Call it once every route
+   * is added: the check is cheap, and a route is code, so the gap shows on the first start.
+   */
+  static void requireDocumented(Router router) {
+    List<String> undocumented = RouteCoverage.undocumentedRoutes(Loaded.PARSED, router.getRoutes());
+    if (!undocumented.isEmpty()) {
+      throw new IllegalStateException("src/main/resources/" + DOCUMENT + " does not document the routes "
+          + undocumented + ": add them to its paths");
     }
+  }
 
-    @Override
-    public void handle(RoutingContext ctx) {
-      Buffer served = body;
-      if (served == null) {
-        JsonObject checked = document.copy();
-        List<String> undocumented = OpenApiDocument.undocumentedRoutes(checked, router.getRoutes());
-        if (!undocumented.isEmpty()) {
-          LOG.error("OpenAPI document is missing routes the router serves: {} (add them to OpenApiDocument)",
-              undocumented);
-          checked.put(OpenApiDocument.UNDOCUMENTED_ROUTES, new JsonArray(List.copyOf(undocumented)));
-        }
-        served = checked.toBuffer();
-        body = served;
+  /** Only the files the validator reads: a name is looked up, never turned into a path. */
+  private static void schema(RoutingContext ctx) {
+    Buffer file = Loaded.SCHEMAS.get(ctx.pathParam("file"));
+    if (file == null) {
+      ctx.next(); // 404 NOT_FOUND, like any unknown path
+      return;
+    }
+    ctx.response()
+        .putHeader("content-type", "application/json")
+        .putHeader("cache-control", "no-cache")
+        .end(file);
+  }
+
+  private static Buffer read(String resource) {
+    try (InputStream in = OpenApiRoutes.class.getClassLoader().getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IllegalStateException(resource + " is missing from the classpath");
       }
-      ctx.response()
-          .putHeader("content-type", "application/json")
-          .putHeader("cache-control", "no-cache")
-          .end(served);
+      return Buffer.buffer(in.readAllBytes());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 

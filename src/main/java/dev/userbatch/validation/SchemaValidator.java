@@ -12,6 +12,7 @@ import io.vertx.json.schema.Validator;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,14 +54,16 @@ public final class SchemaValidator {
       repository.dereference(BASE_URI + name, JsonSchema.of(document.copy()));
     }
     for (String name : SCHEMAS) {
-      Predicate<Object> fast = FastAcceptance.compile(documents.get(BASE_URI + name), documents::get);
+      // The files refer to each other by relative URL (so that they resolve where they are served, too).
+      Predicate<Object> fast = FastAcceptance.compile(documents.get(BASE_URI + name),
+          ref -> documents.get(URI.create(BASE_URI + name).resolve(ref).toString()));
       if (fast != null) {
         fastPaths.put(name, fast);
       }
     }
   }
 
-  /** The schema document itself, for documentation (OpenAPI) and tests. */
+  /** The schema document itself, as served under /schemas/ and for tests. */
   public static JsonObject load(String name) {
     try (InputStream in = SchemaValidator.class.getClassLoader().getResourceAsStream("schemas/" + name)) {
       if (in == null) {
