@@ -20,6 +20,12 @@ import io.vertx.core.json.JsonObject;
 public record CapacityConfig(int maxBatchesInFlight, int admissionQueueSize, long admissionQueueTimeoutMs,
                              long bodyReadTimeoutMs, int maxDecodesInFlight, int requestPoolSize) {
 
+  /**
+   * A waiting request holds its connection and headers only (its body is not read before it is
+   * admitted), so the queue is wide: ordinary concurrency waits instead of being refused.
+   */
+  static final int MIN_DERIVED_QUEUE = 64;
+
   /** Seconds a client is told to wait after a 503 OVERLOADED. */
   public static final int RETRY_AFTER_SECONDS = 1;
 
@@ -35,7 +41,8 @@ public record CapacityConfig(int maxBatchesInFlight, int admissionQueueSize, lon
   /**
    * Derived values: batches in flight 2 × max(cores, workers) (enough to keep every worker busy
    * with one batch while another is decoded or audited), but no more than a quarter of the heap
-   * can hold in bodies of {@code maxBodyBytes} (at least 2); a queue twice that size; one decode
+   * can hold in bodies of {@code maxBodyBytes} (at least 2); a queue four times that size, and at
+   * least {@value #MIN_DERIVED_QUEUE}; one decode
    * per core; one request connection per two batches in flight (a batch runs its audit and
    * idempotency statements one after the other, each a millisecond or two), at least 2.
    */
@@ -46,7 +53,7 @@ public record CapacityConfig(int maxBatchesInFlight, int admissionQueueSize, lon
         (int) Math.max(2, Math.min(2L * Math.max(cores, workerInstances), bodiesInAQuarterHeap)));
     return new CapacityConfig(
         batches,
-        orDerived(json, "admissionQueueSize", 2 * batches),
+        orDerived(json, "admissionQueueSize", Math.max(MIN_DERIVED_QUEUE, 4 * batches)),
         ServiceConfig.longField(json, "admissionQueueTimeoutMs"),
         ServiceConfig.longField(json, "bodyReadTimeoutMs"),
         orDerived(json, "maxDecodesInFlight", Math.max(1, cores)),
