@@ -9,6 +9,7 @@ import io.vertx.core.json.JsonObject;
  *
  * @param maxBatchesInFlight       batch requests (HTTP and event bus) past the door at once, from the
  *                                 first body byte read to the response
+ * @param maxBodyBytesInFlight     request bodies (by Content-Length) past the door at once, in bytes
  * @param admissionQueueSize       requests that may wait for one of those places; beyond it: 503 OVERLOADED
  * @param admissionQueueTimeoutMs  longest wait in that queue before a 503 OVERLOADED
  * @param bodyReadTimeoutMs        an admitted request whose body has not arrived whole by then loses its
@@ -17,8 +18,9 @@ import io.vertx.core.json.JsonObject;
  * @param requestPoolSize          connections for audit rows and idempotency keys, kept apart from the
  *                                 chunk transactions ({@code pgPoolSize}) so they never wait behind them
  */
-public record CapacityConfig(int maxBatchesInFlight, int admissionQueueSize, long admissionQueueTimeoutMs,
-                             long bodyReadTimeoutMs, int maxDecodesInFlight, int requestPoolSize) {
+public record CapacityConfig(int maxBatchesInFlight, long maxBodyBytesInFlight, int admissionQueueSize,
+                             long admissionQueueTimeoutMs, long bodyReadTimeoutMs, int maxDecodesInFlight,
+                             int requestPoolSize) {
 
   /**
    * A waiting request holds its connection and headers only (its body is not read before it is
@@ -31,6 +33,7 @@ public record CapacityConfig(int maxBatchesInFlight, int admissionQueueSize, lon
 
   public CapacityConfig {
     require("maxBatchesInFlight", maxBatchesInFlight);
+    require("maxBodyBytesInFlight", maxBodyBytesInFlight);
     require("admissionQueueSize", admissionQueueSize);
     require("admissionQueueTimeoutMs", admissionQueueTimeoutMs);
     require("bodyReadTimeoutMs", bodyReadTimeoutMs);
@@ -39,25 +42,29 @@ public record CapacityConfig(int maxBatchesInFlight, int admissionQueueSize, lon
   }
 
   /**
-   * Derived values: batches in flight 2 × max(cores, workers) (enough to keep every worker busy
-   * with one batch while another is decoded or audited), but no more than a quarter of the heap
-   * can hold in bodies of {@code maxBodyBytes} (at least 2); a queue four times that size, and at
-   * least {@value #MIN_DERIVED_QUEUE}; one decode
-   * per core; one request connection per two batches in flight (a batch runs its audit and
-   * idempotency statements one after the other, each a millisecond or two), at least 2.
+   * Derived values: batches in flight 4 × max(cores, workers) (a batch mostly waits on PostgreSQL
+   * and Redis, so a few per worker keep the workers busy); bodies in flight a quarter of the heap,
+   * counted by their announced size (a body larger than {@code maxBodyBytes} is refused anyway); a
+   * queue four times the batches in flight, at least {@value #MIN_DERIVED_QUEUE}; one decode per
+   * core; one request connection per two batches in flight (a batch runs its audit and idempotency
+   * statements one after the other, each a millisecond or two), between 2 and 4.
    */
   static CapacityConfig fromJson(JsonObject json, int workerInstances, int cores, long maxHeapBytes,
                                  long maxBodyBytes) {
-    long bodiesInAQuarterHeap = maxHeapBytes / 4 / Math.max(1, maxBodyBytes);
-    int batches = orDerived(json, "maxBatchesInFlight",
-        (int) Math.max(2, Math.min(2L * Math.max(cores, workerInstances), bodiesInAQuarterHeap)));
+    int batches = orDerived(json, "maxBatchesInFlight", 4 * Math.max(cores, workerInstances));
+    long bodyBytes = ServiceConfig.longField(json, "maxBodyBytesInFlight");
+    if (bodyBytes < 0) {
+      throw new IllegalArgumentException("Configuration maxBodyBytesInFlight (env MAX_BODY_BYTES_IN_FLIGHT) "
+          + "must be 0 (derive it) or positive, got " + bodyBytes);
+    }
     return new CapacityConfig(
         batches,
+        bodyBytes == 0 ? Math.max(1, maxHeapBytes / 4) : bodyBytes,
         orDerived(json, "admissionQueueSize", Math.max(MIN_DERIVED_QUEUE, 4 * batches)),
         ServiceConfig.longField(json, "admissionQueueTimeoutMs"),
         ServiceConfig.longField(json, "bodyReadTimeoutMs"),
         orDerived(json, "maxDecodesInFlight", Math.max(1, cores)),
-        orDerived(json, "requestPoolSize", Math.max(2, (batches + 1) / 2)));
+        orDerived(json, "requestPoolSize", Math.max(2, Math.min(4, (batches + 1) / 2))));
   }
 
   private static int orDerived(JsonObject json, String field, int derived) {

@@ -96,7 +96,7 @@ public final class EventBusApiVerticle extends VerticleBase {
     // The rate limit first, then the same door as HTTP: a batch of either API counts against
     // maxBatchesInFlight.
     chargeRateLimit(operation, envelope, context)
-        .compose(charged -> admission.enter())
+        .compose(charged -> admission.enter(0)) // the envelope is already in memory
         .compose(ticket -> runner.run(operation, envelope, context, message.headers().get(IDEMPOTENCY_KEY))
             .onComplete(done -> ticket.release()))
         .onSuccess(result -> message.reply(responseBody(message, operation, envelope, result.response().body()),

@@ -144,7 +144,7 @@ public final class ApiVerticle extends VerticleBase {
 
   private BatchEndpoint endpoint(BatchOperation operation, BatchRunner runner) {
     return new BatchEndpoint(vertx, operation, runner, rateLimiter, telemetry.batchMetrics(), config.trustedProxies(),
-        admission, decoders, config.maxItemsPerRequest(), config.capacity().bodyReadTimeoutMs());
+        admission, decoders, config.maxItemsPerRequest(), config.capacity().bodyReadTimeoutMs(), config.maxBodyBytes());
   }
 
   /**

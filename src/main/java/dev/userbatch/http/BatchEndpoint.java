@@ -12,6 +12,8 @@ import dev.userbatch.security.RateLimiter;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.SecurityPolicyHandler;
@@ -36,11 +38,13 @@ final class BatchEndpoint {
   private final WorkerExecutor decoders;
   private final int maxItems;
   private final long bodyReadTimeoutMs;
+  private final long maxBodyBytes;
 
   BatchEndpoint(Vertx vertx, BatchOperation operation, BatchRunner runner, RateLimiter rateLimiter,
                 BatchMetrics metrics, Set<String> trustedProxies, Admission admission, WorkerExecutor decoders,
-                int maxItems, long bodyReadTimeoutMs) {
+                int maxItems, long bodyReadTimeoutMs, long maxBodyBytes) {
     this.bodyReadTimeoutMs = bodyReadTimeoutMs;
+    this.maxBodyBytes = maxBodyBytes;
     this.admission = admission;
     this.decoders = decoders;
     this.maxItems = maxItems;
@@ -63,7 +67,7 @@ final class BatchEndpoint {
     return ctx -> {
       // Nothing of the body is read before a place is granted: the body handler resumes the request.
       ctx.request().pause();
-      admission.enter()
+      admission.enter(announcedBodyBytes(ctx))
           .onSuccess(ticket -> {
             long deadline = vertx.setTimer(bodyReadTimeoutMs, id -> {
               if (!ctx.request().isEnded()) {
@@ -89,6 +93,22 @@ final class BatchEndpoint {
           });
     };
   }
+  /**
+   * What the body will hold in memory: its Content-Length, or the body limit when it has none
+   * (chunked); nothing for a request without a body (GET).
+   */
+  private long announcedBodyBytes(RoutingContext ctx) {
+    if (ctx.request().method() == HttpMethod.GET) {
+      return 0;
+    }
+    String length = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
+    try {
+      return length == null ? maxBodyBytes : Math.min(maxBodyBytes, Math.max(0, Long.parseLong(length.trim())));
+    } catch (NumberFormatException e) {
+      return maxBodyBytes;
+    }
+  }
+
 
   /**
    * Handles a request whose JSON body is the envelope. The strict pass refuses a body with more

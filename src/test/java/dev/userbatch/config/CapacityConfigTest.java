@@ -10,7 +10,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class CapacityConfigTest {
 
   private static JsonObject settings(long batches, long queue, long decodes, long requestPool) {
-    return new JsonObject().put("maxBatchesInFlight", batches).put("admissionQueueSize", queue)
+    return new JsonObject().put("maxBatchesInFlight", batches).put("maxBodyBytesInFlight", batches == 3 ? 1000 : 0)
+        .put("admissionQueueSize", queue)
         .put("admissionQueueTimeoutMs", 10_000).put("bodyReadTimeoutMs", 30_000)
         .put("maxDecodesInFlight", decodes).put("requestPoolSize", requestPool);
   }
@@ -21,16 +22,16 @@ class CapacityConfigTest {
   @Test
   void zeroDerivesFromCoresAndWorkers() {
     CapacityConfig derived = CapacityConfig.fromJson(settings(0, 0, 0, 0), 4, 2, 4 * GB, BODY);
-    assertThat(derived).isEqualTo(new CapacityConfig(8, 64, 10_000, 30_000, 2, 4));
+    assertThat(derived).isEqualTo(new CapacityConfig(16, GB, 64, 10_000, 30_000, 2, 4));
     assertThat(CapacityConfig.fromJson(settings(0, 0, 0, 0), 2, 16, 4 * GB, BODY))
-        .isEqualTo(new CapacityConfig(32, 128, 10_000, 30_000, 16, 16));
+        .isEqualTo(new CapacityConfig(64, GB, 256, 10_000, 30_000, 16, 4));
   }
 
   @Test
   void bodiesInFlightFitInAQuarterOfTheHeap() {
-    // -Xmx256m and 16 MiB bodies: 4 bodies are a quarter of the heap.
-    assertThat(CapacityConfig.fromJson(settings(0, 0, 0, 0), 4, 2, 256L << 20, BODY).maxBatchesInFlight()).isEqualTo(4);
-    assertThat(CapacityConfig.fromJson(settings(0, 0, 0, 0), 4, 2, 64L << 20, BODY).maxBatchesInFlight()).isEqualTo(2);
+    // -Xmx256m: 64 MiB of bodies in flight, counted by their announced size.
+    assertThat(CapacityConfig.fromJson(settings(0, 0, 0, 0), 4, 2, 256L << 20, BODY).maxBodyBytesInFlight())
+        .isEqualTo(64L << 20);
   }
 
   /**
@@ -51,7 +52,7 @@ class CapacityConfigTest {
   @Test
   void explicitValuesAreKept() {
     assertThat(CapacityConfig.fromJson(settings(3, 5, 1, 2), 4, 2, 4 * GB, BODY))
-        .isEqualTo(new CapacityConfig(3, 5, 10_000, 30_000, 1, 2));
+        .isEqualTo(new CapacityConfig(3, 1000, 5, 10_000, 30_000, 1, 2));
   }
 
   @Test
