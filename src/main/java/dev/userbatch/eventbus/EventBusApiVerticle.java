@@ -120,11 +120,8 @@ public final class EventBusApiVerticle extends VerticleBase {
   /** Charges the request to the rate limit; fails with the 429 (or 503) refusal. */
   private Future<Void> chargeRateLimit(BatchOperation operation, JsonObject envelope, AuditContext context) {
     String actor = context.actor() != null ? context.actor() : "event-bus";
+    // A RateLimitUnavailable failure is already the 503 refusal (a RequestException).
     return rateLimiter.check(operation, envelope, actor, context.clientIp())
-        .recover(err -> Future.failedFuture(err instanceof RateLimiter.RateLimitUnavailable
-            ? new RequestException(503, "RATE_LIMIT_UNAVAILABLE",
-                "The rate limiter cannot be checked right now and is configured to refuse; retry shortly")
-            : err))
         .compose(decision -> {
           if (decision.allowed()) {
             return Future.succeededFuture();

@@ -22,6 +22,9 @@ final class ErrorResponses {
     if (failure instanceof Admission.Overloaded overloaded) {
       ctx.response().putHeader("Retry-After", String.valueOf(overloaded.retryAfterSeconds()));
     }
+    if (failure instanceof RateLimiter.RateLimitUnavailable) {
+      ctx.response().putHeader("Retry-After", String.valueOf(RateLimiter.RateLimitUnavailable.RETRY_AFTER_SECONDS));
+    }
     if (failure instanceof RequestException rejected) {
       JsonArray errors = new JsonArray();
       rejected.errors().forEach(e -> errors.add(e.toJson()));
@@ -35,12 +38,6 @@ final class ErrorResponses {
     if (failure instanceof BearerAuth.Refused refused) {
       ctx.response().putHeader("WWW-Authenticate", refused.challenge());
       send(ctx, refused.status(), body(refused.code(), refused.getMessage()));
-      return;
-    }
-    if (failure instanceof RateLimiter.RateLimitUnavailable) {
-      ctx.response().putHeader("Retry-After", "5");
-      send(ctx, 503, body("RATE_LIMIT_UNAVAILABLE",
-          "The rate limiter cannot be checked right now and is configured to refuse; retry shortly"));
       return;
     }
     int status = ctx.statusCode();

@@ -1,6 +1,7 @@
 package dev.userbatch.security;
 
 import dev.userbatch.batch.BatchOperation;
+import dev.userbatch.batch.RequestException;
 import dev.userbatch.config.SecurityConfig;
 import dev.userbatch.config.ServiceConfig;
 import dev.userbatch.metrics.BatchMetrics;
@@ -127,9 +128,14 @@ public final class RateLimiter {
   }
 
   /** Redis could not be asked and the limiter is configured to fail closed. */
-  public static final class RateLimitUnavailable extends RuntimeException {
+  /** The limiter cannot be asked and is configured to refuse: the same 503 for every entry point. */
+  public static final class RateLimitUnavailable extends RequestException {
+    /** Seconds a client is told to wait (HTTP {@code Retry-After}). */
+    public static final int RETRY_AFTER_SECONDS = 5;
+
     RateLimitUnavailable() {
-      super("Rate limit service unavailable", null, false, false);
+      super(503, "RATE_LIMIT_UNAVAILABLE",
+          "The rate limiter cannot be checked right now and is configured to refuse; retry shortly");
     }
   }
 }
