@@ -1,5 +1,6 @@
 package dev.userbatch;
 
+import dev.userbatch.config.LogFormat;
 import dev.userbatch.config.ServiceConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,6 +14,7 @@ public final class Main {
 
   public static void main(String[] args) {
     try {
+      LogFormat.configured(); // logback has already guessed at an invalid value: stop here, naming it
       UserBatchApp app = UserBatchApp.start(ServiceConfig.load());
       Runtime.getRuntime().addShutdownHook(new Thread(app::close, "shutdown"));
     } catch (Exception e) {

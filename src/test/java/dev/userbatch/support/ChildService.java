@@ -39,15 +39,20 @@ public final class ChildService implements AutoCloseable {
 
   /** Starts {@code dev.userbatch.Main} with {@code -Xmx<heap>} and the extra settings; waits until it listens. */
   public static ChildService start(String name, String heap, Map<String, String> settings) {
+    return start(name, heap, settings, List.of());
+  }
+
+  /** As {@link #start(String, String, Map)}, with extra JVM options (e.g. {@code -Dlogback.configurationFile=...}). */
+  public static ChildService start(String name, String heap, Map<String, String> settings, List<String> jvmOptions) {
     var shared = TestService.shared().app.config();
     int port = TestService.freePort();
     Path log = Path.of("target", "child-" + name + ".log").toAbsolutePath();
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx" + heap, "-XX:+ExitOnOutOfMemoryError", "-Xlog:gc:file=" + gcLog(name),
-        // Surefire's class path is a manifest-only jar that names every dependency and target/classes.
-        "-cp", System.getProperty("java.class.path"),
-        "dev.userbatch.Main"));
+        "-Xmx" + heap, "-XX:+ExitOnOutOfMemoryError", "-Xlog:gc:file=" + gcLog(name)));
+    command.addAll(jvmOptions);
+    // Surefire's class path is a manifest-only jar that names every dependency and target/classes.
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.userbatch.Main"));
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(log.toFile());
     Map<String, String> env = builder.environment();
@@ -148,6 +153,15 @@ public final class ChildService implements AutoCloseable {
     Matcher matcher = HEAP.matcher(line);
     matcher.find();
     return new long[] {Long.parseLong(matcher.group(1)), Long.parseLong(matcher.group(2))};
+  }
+
+  /** Every line the child has written so far (standard output and error). */
+  public List<String> logLines() {
+    try {
+      return Files.readAllLines(log);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** The last lines of the child's output, for failure messages. */
