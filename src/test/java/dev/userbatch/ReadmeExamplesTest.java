@@ -15,7 +15,8 @@ class ReadmeExamplesTest extends ApiTest {
   @Test
   void endpointExamplesWorkAsPrinted() throws Exception {
     String readme = Files.readString(Path.of("README.md"));
-    int section = readme.indexOf("## Endpoints");
+    int section = readme.indexOf("\n## API\n");
+    assertThat(section).as("README section ## API").isNotNegative();
     int start = readme.indexOf("```bash\n", section) + "```bash\n".length();
     String script = readme.substring(start, readme.indexOf("```", start));
 
