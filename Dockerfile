@@ -26,9 +26,11 @@ COPY --from=build /build/conf /app/conf
 ENV DATA_DIR=/app/data
 # A container is production: no generated development secret/token (a JWT key must be configured:
 # JWT_SECRET, JWT_PUBLIC_KEY_FILE or JWT_JWKS_FILE) and no database inside the container (PG_URL and
-# REDIS_URL must be set; start-up fails with a message naming them otherwise).
+# REDIS_URL must be set; start-up fails with a message naming them otherwise). Logs are JSON even
+# under `docker run -it` (LOG_FORMAT=auto would pick text at a terminal).
 ENV DEV_MODE=false \
-    EMBEDDED=never
+    EMBEDDED=never \
+    LOG_FORMAT=json
 
 USER 10001:10001
 EXPOSE 8080
