@@ -29,6 +29,7 @@ final class KeepAliveLookups {
     String onePath = Payloads.lookupQuery(List.of(one));
     Request mget = BenchRedis.mget(many);
     int reps = session.settings.keepAliveReps();
+    Figures figures = session.figures;
     List<Double> manyMs = new ArrayList<>();
     List<Double> mgetMs = new ArrayList<>();
     List<Double> oneMs = new ArrayList<>();
@@ -44,42 +45,28 @@ final class KeepAliveLookups {
       int cached = session.redis.cached(many) + session.redis.cached(List.of(one));
       if (cached != MANY + 1) {
         session.problem("keep-alive lookups", "only " + cached + " of " + (MANY + 1) + " users cached after the warm-up");
-        session.figures.failed("lookupWarm300Get");
-        session.figures.failed("lookupWarm1Get");
+        figures.failed("lookupWarm300Get");
+        figures.failed("lookupWarm1Get");
       }
       for (int rep = 0; rep < reps; rep++) {
-        sample(session, manyMs, connection.get(manyPath), MANY, "lookupWarm300Get", "GET lookup 300 rep " + rep);
-        double ms = session.redis.timedMget(mget, MANY);
-        if (Double.isNaN(ms)) {
-          session.problem("MGET 300 rep " + rep, "not one value per key");
-          session.figures.failed("mget300");
-        } else {
-          mgetMs.add(ms);
-        }
+        figures.sample(manyMs, session.expectAll("GET lookup 300 rep " + rep, connection.get(manyPath), MANY),
+            "lookupWarm300Get");
+        LookupMeasurements.sampleMget(session, mget, MANY, mgetMs, "mget300", "MGET 300 rep " + rep);
         Reply live = connection.get("/health/live");
         if (live.status() == 200) {
           liveMs.add(live.ms());
         } else {
           session.problem("GET /health/live rep " + rep, live.error() != null ? live.error() : "HTTP " + live.status());
-          session.figures.failed("healthLive");
+          figures.failed("healthLive");
         }
-        sample(session, oneMs, connection.get(onePath), 1, "lookupWarm1Get", "GET lookup 1 rep " + rep);
+        figures.sample(oneMs, session.expectAll("GET lookup 1 rep " + rep, connection.get(onePath), 1), "lookupWarm1Get");
       }
     }
-    Figures figures = session.figures;
     figures.put("lookupWarm300Get", "GET lookup of 300 warm ids, one keep-alive connection", "ms", manyMs);
     figures.put("mget300", "raw MGET of the same 300 keys (Vert.x Redis client)", "ms", mgetMs);
     figures.put("lookupWarm1Get", "GET lookup of 1 warm id, one keep-alive connection", "ms", oneMs);
     figures.put("healthLive", "GET /health/live on the same connection", "ms", liveMs);
     Env.log(String.format("  medians: GET 300 %.2f ms, MGET 300 %.2f ms, GET 1 %.2f ms, /health/live %.2f ms (%d reps)",
         Stats.median(manyMs), Stats.median(mgetMs), Stats.median(oneMs), Stats.median(liveMs), reps));
-  }
-
-  private static void sample(Session session, List<Double> samples, Reply reply, int ids, String figure, String what) {
-    Checked checked = Checked.of(reply, ids);
-    if (!checked.ok()) {
-      session.problem(what, checked.problem());
-    }
-    session.figures.sample(samples, checked, figure);
   }
 }

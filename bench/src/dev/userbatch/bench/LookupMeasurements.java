@@ -12,6 +12,7 @@ import java.util.List;
  */
 final class LookupMeasurements {
   private static final int IDS = 1000;
+  private static final String PATH = "/batch/users/lookup";
 
   private LookupMeasurements() {
   }
@@ -29,17 +30,17 @@ final class LookupMeasurements {
       String body = Payloads.lookup(ids, chunk).encode();
       for (int i = 0; i < 2; i++) { // warm-up
         session.redis.delete(ids);
-        session.service.call("POST", "/batch/users/lookup", body);
-        session.service.call("POST", "/batch/users/lookup", body);
+        session.service.call("POST", PATH, body);
+        session.service.call("POST", PATH, body);
       }
       List<Double> cold = new ArrayList<>();
       List<Double> warm = new ArrayList<>();
       for (int rep = 0; rep < reps; rep++) {
         session.redis.delete(ids);
         int before = session.redis.cached(ids);
-        Checked c = lookup(session, body, "cold lookup " + label + " rep " + rep);
+        Checked c = session.expectAll("cold lookup " + label + " rep " + rep, session.service.call("POST", PATH, body), IDS);
         int after = session.redis.cached(ids);
-        Checked w = lookup(session, body, "warm lookup " + label + " rep " + rep);
+        Checked w = session.expectAll("warm lookup " + label + " rep " + rep, session.service.call("POST", PATH, body), IDS);
         figures.sample(cold, c, "lookupCold" + tag);
         figures.sample(warm, w, "lookupWarm" + tag);
         if (rep < 3 || rep == reps - 1) {
@@ -58,31 +59,29 @@ final class LookupMeasurements {
     mget(session, ids, reps, "mget1000", "raw MGET of the same 1000 keys (Vert.x Redis client)");
   }
 
-  private static Checked lookup(Session session, String body, String what) {
-    Checked checked = Checked.of(session.service.call("POST", "/batch/users/lookup", body), IDS);
-    if (!checked.ok()) {
-      session.problem(what, checked.problem());
-    }
-    return checked;
-  }
-
   /** The ceiling of a warm lookup: one MGET of the same keys, {@code reps} times after five unmeasured. */
-  static void mget(Session session, List<String> ids, int reps, String id, String label) throws Exception {
+  private static void mget(Session session, List<String> ids, int reps, String id, String label) throws Exception {
     Request mget = BenchRedis.mget(ids);
     for (int i = 0; i < 5; i++) {
       session.redis.timedMget(mget, ids.size());
     }
     List<Double> times = new ArrayList<>();
     for (int rep = 0; rep < reps; rep++) {
-      double ms = session.redis.timedMget(mget, ids.size());
-      if (Double.isNaN(ms)) {
-        session.problem("MGET rep " + rep, "not one value per key");
-        session.figures.failed(id);
-      } else {
-        times.add(ms);
-      }
+      sampleMget(session, mget, ids.size(), times, id, "MGET rep " + rep);
     }
     Env.log("  MGET of " + ids.size() + " keys: " + times + " ms");
     session.figures.put(id, label, "ms", times);
+  }
+
+  /** One timed MGET added to {@code samples}, or a failure of figure {@code id}. */
+  static void sampleMget(Session session, Request mget, int keys, List<Double> samples, String id, String what)
+      throws Exception {
+    double ms = session.redis.timedMget(mget, keys);
+    if (Double.isNaN(ms)) {
+      session.problem(what, "not one value per key");
+      session.figures.failed(id);
+    } else {
+      samples.add(ms);
+    }
   }
 }

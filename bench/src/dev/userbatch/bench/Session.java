@@ -73,13 +73,17 @@ final class Session implements AutoCloseable {
     problems.add(text);
   }
 
-  /** Sends the request to {@code target}; a reply that did not do all n items is recorded as a problem. */
-  Checked expectAll(ServiceHttp target, String what, String method, String path, JsonObject body, int n) {
-    Checked checked = Checked.of(target.call(method, path, body.encode()), n);
+  /** The reply, checked to have done all n items; one that did not is recorded as a problem. */
+  Checked expectAll(String what, Reply reply, int n) {
+    Checked checked = Checked.of(reply, n);
     if (!checked.ok()) {
       problem(what, checked.problem());
     }
     return checked;
+  }
+
+  Checked expectAll(ServiceHttp target, String what, String method, String path, JsonObject body, int n) {
+    return expectAll(what, target.call(method, path, body.encode()), n);
   }
 
   Checked expectAll(String what, String method, String path, JsonObject body, int n) {
