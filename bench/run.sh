@@ -8,7 +8,8 @@
 #
 # Usage:  bench/run.sh
 #   quick:  REPS=1 DURATION=10 WARMUP_ROUNDS=2 BIG_USERS=10000 bench/run.sh
-#   full:   ISOLATED_BUILD=1 REPS=5 BASELINE_JAR=/path/to/old-fat.jar bench/run.sh   (about 10 minutes on 2 cores)
+#   full:   ISOLATED_BUILD=1 REPS=5 BASELINE_JAR=/path/to/old-fat.jar bench/run.sh
+#           (about 9 minutes on 2 idle cores; 18 minutes at a load average of 15 caused by other work)
 #
 # Steps (bench/src/dev/userbatch/bench/BenchRunner.java names the classes of each):
 #   suite   warm-up; 1 create 10k with passwordHash vs COPY; 2 plaintext create vs Argon2id rate; 3 lookups of
@@ -75,6 +76,7 @@ mkdir -p "$WORK" "$DATA_DIR_BENCH" "$ROOT/bench/results"
 log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 
+SERVICE_PID=""
 MAIN_PID=""
 BASELINE_PID=""
 JSTAT_PID=""
@@ -110,6 +112,7 @@ stop_baseline() { stop_pid "$BASELINE_PID"; BASELINE_PID=""; }
 
 cleanup() {
   stop_jstat
+  stop_pid "$SERVICE_PID"   # one still starting
   stop_baseline
   stop_main
   # rows a killed or timed-out run left behind (a big create goes on in the service after the client gives up)
@@ -133,8 +136,9 @@ free_port() {
   die "no free port found"
 }
 
-# start_service <name> <jar> <data dir> <working dir> [java options...]: sets SERVICE_PID, SERVICE_LOG, BASE_URL;
-# returns 1 (after showing the log's tail) if the service does not become live.
+# start_service <name> <jar> <data dir> <working dir> [java options...]: sets SERVICE_PID, SERVICE_LOG, BASE_URL
+# (the caller moves SERVICE_PID to MAIN_PID or BASELINE_PID); returns 1 (after showing the log's tail) if the
+# service does not become live.
 # Extra environment of the service can be given as SERVICE_ENV=(NAME=value ...).
 start_service() {
   local name="$1" jar="$2" data_dir="$3" cwd="$4"
@@ -237,6 +241,7 @@ javac --release 17 -d "$CLASSES" -cp "$JAR" "$ROOT"/bench/src/dev/userbatch/benc
 start_service main "$JAR" "$DATA_DIR_BENCH" "$ROOT" ${SERVICE_JAVA_OPTS:-} "-Xlog:gc:file=$WORK/gc-main.log" \
   || die "the service did not start"
 MAIN_PID="$SERVICE_PID"
+SERVICE_PID=""
 MAIN_URL="$BASE_URL"
 MAIN_LOG="$SERVICE_LOG"
 resolve_urls
@@ -259,6 +264,7 @@ if [[ -n "${BASELINE_JAR:-}" ]]; then
   if start_service baseline "$WORK/baseline.jar" "$DATA_DIR_BASELINE" "$WORK/baseline-cwd" ${SERVICE_JAVA_OPTS:-} \
       "-Xlog:gc:file=$WORK/gc-baseline.log"; then
     BASELINE_PID="$SERVICE_PID"
+    SERVICE_PID=""
     BASELINE_URL="$BASE_URL"
     BASELINE_LOG="$SERVICE_LOG"
   else
@@ -276,6 +282,7 @@ stop_main
 start_service big "$JAR" "$DATA_DIR_BENCH" "$ROOT" "-Xmx$BIG_XMX" -XX:+ExitOnOutOfMemoryError \
   "-Xlog:gc:file=$WORK/gc-big.log" || die "the small-heap service did not start"
 MAIN_PID="$SERVICE_PID"
+SERVICE_PID=""
 BIG_SERVICE_LOG="$SERVICE_LOG"
 resolve_urls
 jstat -gc "$MAIN_PID" 100 >"$WORK/jstat-big.txt" 2>&1 &
