@@ -1,6 +1,5 @@
 package dev.userbatch.bench;
 
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.util.Collections;
@@ -31,9 +30,7 @@ final class Figures {
   }
 
   void put(String id, String label, String unit, List<Double> samples) {
-    JsonArray values = new JsonArray();
-    samples.forEach(v -> values.add(Stats.round(v)));
-    JsonObject figure = new JsonObject().put("label", label).put("unit", unit).put("samples", values);
+    JsonObject figure = new JsonObject().put("label", label).put("unit", unit).put("samples", Stats.rounded(samples));
     if (!samples.isEmpty()) {
       figure.put("min", Stats.round(Collections.min(samples))).put("median", Stats.round(Stats.median(samples)))
           .put("max", Stats.round(Collections.max(samples)));

@@ -96,7 +96,7 @@ final class MixedLoad {
       }
       mixed.put("baseline", totals(base, ServiceLog.blocked(settings.baselineLog()).since(baselineBlocked0))
           .put("url", settings.baselineUrl()).put("jar", Env.text("BASELINE_JAR", null)));
-      mixed.put("vsBaseline", new JsonObject().put("roundRatios", rounded(ratios))
+      mixed.put("vsBaseline", new JsonObject().put("roundRatios", Stats.rounded(ratios))
           .put("medianRatio", Stats.round(Stats.median(ratios))));
     }
     result.put("mixed", mixed);
@@ -133,7 +133,7 @@ final class MixedLoad {
         .put("durationSeconds", Stats.round(seconds))
         .put("requests", all.size())
         .put("requestsPerSecond", Stats.round(all.size() / seconds))
-        .put("roundRequestsPerSecond", rounded(perRound))
+        .put("roundRequestsPerSecond", Stats.rounded(perRound))
         .put("itemsPerSecond", Stats.round(items / seconds))
         .put("p50", Stats.round(Stats.percentile(all, 50)))
         .put("p99", Stats.round(Stats.percentile(all, 99)))
@@ -143,11 +143,5 @@ final class MixedLoad {
         .put("blockedWarnings", blocked.total())
         .put("blockedWarningsEventLoop", blocked.eventLoop())
         .put("perOperation", perOperation);
-  }
-
-  private static JsonArray rounded(List<Double> values) {
-    JsonArray array = new JsonArray();
-    values.forEach(v -> array.add(Stats.round(v)));
-    return array;
   }
 }

@@ -1,5 +1,7 @@
 package dev.userbatch.bench;
 
+import io.vertx.core.json.JsonArray;
+
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -33,5 +35,12 @@ final class Stats {
 
   static double round(double v) {
     return Double.isFinite(v) ? Math.round(v * 1000.0) / 1000.0 : v;
+  }
+
+  /** The values, rounded, as a JSON array. */
+  static JsonArray rounded(List<Double> values) {
+    JsonArray array = new JsonArray();
+    values.forEach(v -> array.add(round(v)));
+    return array;
   }
 }
