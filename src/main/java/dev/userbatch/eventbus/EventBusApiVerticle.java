@@ -3,12 +3,12 @@ package dev.userbatch.eventbus;
 import dev.userbatch.audit.AuditContext;
 import dev.userbatch.audit.CorrelationIds;
 import dev.userbatch.batch.Admission;
-import dev.userbatch.batch.BatchOperation;
 import dev.userbatch.batch.BatchRunner;
 import dev.userbatch.batch.RequestException;
 import dev.userbatch.config.ServiceConfig;
 import dev.userbatch.db.Clients;
 import dev.userbatch.metrics.BatchMetrics;
+import dev.userbatch.operation.Operation;
 import dev.userbatch.operation.Operations;
 import dev.userbatch.security.RateLimiter;
 import io.vertx.core.Future;
@@ -38,7 +38,6 @@ import java.util.List;
  */
 public final class EventBusApiVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(EventBusApiVerticle.class);
-  public static final String PREFIX = "users.batch.";
   public static final String CORRELATION_ID = "correlationId";
   public static final String ACTOR = "actor";
   /** Set by the TCP bridge to the client's address: the rate limit's per-IP budget. */
@@ -64,28 +63,24 @@ public final class EventBusApiVerticle extends VerticleBase {
     this.metrics = metrics;
   }
 
-  public static String address(BatchOperation operation) {
-    return PREFIX + operation.name();
-  }
-
   @Override
   public Future<?> start() {
     pool = Clients.requestPool(vertx, config);
-    runner = BatchRunner.create(vertx, config, operations.validator(), metrics, pool);
+    runner = BatchRunner.create(vertx, config, operations, metrics, pool);
     redis = Clients.redis(vertx, config);
     rateLimiter = new RateLimiter(redis, config, metrics);
     admission = Admission.of(vertx, config.capacity());
     List<Future<Void>> registrations = new ArrayList<>();
-    for (BatchOperation operation : operations.all()) {
+    for (Operation operation : Operation.values()) {
       MessageConsumer<Object> consumer = vertx.eventBus()
-          .consumer(address(operation), message -> handle(runner, operation, message));
+          .consumer(operation.apiAddress(), message -> handle(runner, operation, message));
       consumers.add(consumer);
       registrations.add(consumer.completion());
     }
     return Future.all(registrations);
   }
 
-  private void handle(BatchRunner runner, BatchOperation operation, Message<Object> message) {
+  private void handle(BatchRunner runner, Operation operation, Message<Object> message) {
     if (!(message.body() instanceof JsonObject envelope)) {
       fail(message, new RequestException(400, "INVALID_JSON", "The message body must be a JSON object"));
       return;
@@ -118,7 +113,7 @@ public final class EventBusApiVerticle extends VerticleBase {
   }
 
   /** Charges the request to the rate limit; fails with the 429 (or 503) refusal. */
-  private Future<Void> chargeRateLimit(BatchOperation operation, JsonObject envelope, AuditContext context) {
+  private Future<Void> chargeRateLimit(Operation operation, JsonObject envelope, AuditContext context) {
     String actor = context.actor() != null ? context.actor() : "event-bus";
     // A RateLimitUnavailable failure is already the 503 refusal (a RequestException).
     return rateLimiter.check(operation, envelope, actor, context.clientIp())
@@ -126,8 +121,8 @@ public final class EventBusApiVerticle extends VerticleBase {
           if (decision.allowed()) {
             return Future.succeededFuture();
           }
-          metrics.rateLimited(operation.name());
-          return Future.failedFuture(new RequestException(429, "RATE_LIMITED", decision.refusalMessage(operation.name())));
+          metrics.rateLimited(operation.wireName());
+          return Future.failedFuture(new RequestException(429, "RATE_LIMITED", decision.refusalMessage(operation)));
         });
   }
 
@@ -135,7 +130,7 @@ public final class EventBusApiVerticle extends VerticleBase {
    * In-process callers get their own failed items back as sent ({@link CallerItems}); callers
    * through the bridge get the redacted response, as over HTTP.
    */
-  private static JsonObject responseBody(Message<Object> message, BatchOperation operation, JsonObject envelope,
+  private static JsonObject responseBody(Message<Object> message, Operation operation, JsonObject envelope,
                                          JsonObject body) {
     return message.headers().contains(VIA) ? body
         : CallerItems.restore(body, envelope.getJsonArray(operation.itemsField()));

@@ -1,5 +1,6 @@
 package dev.userbatch.http;
 
+import dev.userbatch.operation.Operation;
 import dev.userbatch.security.RateLimiter.Decision;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -19,7 +20,7 @@ final class RateLimitHeaders {
         .putHeader("RateLimit-Reset", String.valueOf(decision.resetSeconds()));
   }
 
-  static void refuse(RoutingContext ctx, String operation, Decision decision) {
+  static void refuse(RoutingContext ctx, Operation operation, Decision decision) {
     ctx.response().putHeader("Retry-After", String.valueOf(Math.max(1, decision.resetSeconds())));
     ErrorResponses.send(ctx, 429, new JsonObject().put("success", false).put("code", "RATE_LIMITED")
         .put("message", decision.refusalMessage(operation)));

@@ -1,10 +1,10 @@
 package dev.userbatch.security;
 
-import dev.userbatch.batch.BatchOperation;
 import dev.userbatch.batch.RequestException;
 import dev.userbatch.config.SecurityConfig;
 import dev.userbatch.config.ServiceConfig;
 import dev.userbatch.metrics.BatchMetrics;
+import dev.userbatch.operation.Operation;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
@@ -77,7 +77,7 @@ public final class RateLimiter {
     }
 
     /** Why a request was refused, for every entry point alike. */
-    public String refusalMessage(String operation) {
+    public String refusalMessage(Operation operation) {
       return cost.total() > limit
           ? "Rate limit: this request has " + cost.describe() + ", more than the " + limit
               + " items per minute allowed for " + operation + "; split it into smaller requests"
@@ -90,13 +90,13 @@ public final class RateLimiter {
    * Checks and charges the cost of {@code envelope} to {@code actor} and {@code clientIp} (null:
    * the actor alone).
    */
-  public Future<Decision> check(BatchOperation operation, JsonObject envelope, String actor, String clientIp) {
+  public Future<Decision> check(Operation operation, JsonObject envelope, String actor, String clientIp) {
     RequestCost cost = RequestCost.of(operation, envelope, passwordWeight);
-    long limit = config.rateLimitFor(operation.name());
+    long limit = config.rateLimitFor(operation.wireName());
     if (limit <= 0) {
       return Future.succeededFuture(Decision.unlimited(cost));
     }
-    String prefix = "ratelimit:" + operation.name();
+    String prefix = "ratelimit:" + operation.wireName();
     Request script = Request.cmd(Command.EVAL).arg(CHECK_AND_CHARGE).arg(clientIp == null ? 1 : 2)
         .arg(prefix + ":actor:" + actor);
     if (clientIp != null) {
