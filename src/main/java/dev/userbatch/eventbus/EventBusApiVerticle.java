@@ -16,7 +16,6 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Redis;
 import io.vertx.sqlclient.Pool;
@@ -105,9 +104,7 @@ public final class EventBusApiVerticle extends VerticleBase {
           } else {
             LOG.atError().addKeyValue("correlationId", context.correlationId()).setCause(err)
                 .log("event-bus batch failed");
-            message.fail(500, new JsonObject().put("success", false).put("code", "INTERNAL")
-                .put("message", "Internal error; the server log has the details under correlation id "
-                    + context.correlationId()).encode());
+            fail(message, RequestException.internal(context.correlationId()));
           }
         });
   }
@@ -115,14 +112,14 @@ public final class EventBusApiVerticle extends VerticleBase {
   /** Charges the request to the rate limit; fails with the 429 (or 503) refusal. */
   private Future<Void> chargeRateLimit(Operation operation, JsonObject envelope, AuditContext context) {
     String actor = context.actor() != null ? context.actor() : "event-bus";
-    // A RateLimitUnavailable failure is already the 503 refusal (a RequestException).
+    // A limiter that cannot be asked already fails with the 503 refusal (a RequestException).
     return rateLimiter.check(operation, envelope, actor, context.clientIp())
         .compose(decision -> {
           if (decision.allowed()) {
             return Future.succeededFuture();
           }
           metrics.rateLimited(operation.wireName());
-          return Future.failedFuture(new RequestException(429, "RATE_LIMITED", decision.refusalMessage(operation)));
+          return Future.failedFuture(decision.refusal(operation));
         });
   }
 
@@ -137,10 +134,7 @@ public final class EventBusApiVerticle extends VerticleBase {
   }
 
   private static void fail(Message<Object> message, RequestException rejected) {
-    JsonArray errors = new JsonArray();
-    rejected.errors().forEach(e -> errors.add(e.toJson()));
-    message.fail(rejected.status(), new JsonObject().put("success", false).put("code", rejected.code())
-        .put("message", rejected.getMessage()).put("errors", errors).encode());
+    message.fail(rejected.status(), rejected.eventBusBody().encode());
   }
 
   /**

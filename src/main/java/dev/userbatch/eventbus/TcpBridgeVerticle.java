@@ -1,5 +1,6 @@
 package dev.userbatch.eventbus;
 
+import dev.userbatch.batch.RequestException;
 import dev.userbatch.config.BridgeConfig;
 import dev.userbatch.config.ServiceConfig;
 import dev.userbatch.eventbus.BridgeConnection.Grant;
@@ -107,7 +108,7 @@ public final class TcpBridgeVerticle extends VerticleBase {
     String scope = Operation.fromApiAddress(address).map(Operation::scope).orElse(Scopes.READ);
     String bearer = token.regionMatches(true, 0, "Bearer ", 0, 7) ? token : "Bearer " + token;
     return auth.authorize(bearer, scope)
-        .recover(refused -> Future.failedFuture(refused instanceof BearerAuth.Refused r && r.status() == 403
+        .recover(refused -> Future.failedFuture(refused instanceof RequestException r && r.status() == 403
             ? "forbidden" : "unauthorized"))
         .map(caller -> {
           // Event-bus headers are case-insensitive: drop every spelling of the headers the bridge owns

@@ -2,6 +2,7 @@ package dev.userbatch.http;
 
 import dev.userbatch.batch.Admission;
 import dev.userbatch.batch.BatchRunner;
+import dev.userbatch.batch.RequestException;
 import dev.userbatch.config.SecurityConfig;
 import dev.userbatch.config.ServiceConfig;
 import dev.userbatch.security.BearerAuth;
@@ -17,7 +18,6 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -123,9 +123,9 @@ public final class ApiVerticle extends VerticleBase {
       ctx.next();
       return;
     }
-    ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"metrics\"");
-    ErrorResponses.send(ctx, 401, new JsonObject().put("success", false).put("code", "UNAUTHORIZED")
-        .put("message", "/metrics requires Authorization: Bearer <METRICS_TOKEN>"));
+    ErrorResponses.send(ctx, new RequestException(401, "UNAUTHORIZED",
+        "/metrics requires Authorization: Bearer <METRICS_TOKEN>")
+        .withHeader(RequestException.WWW_AUTHENTICATE, "Bearer realm=\"metrics\""));
   }
 
   private BatchEndpoint endpoint(Operation operation, BatchRunner runner) {

@@ -144,7 +144,7 @@ final class BatchEndpoint {
           RateLimitHeaders.put(ctx, decision);
           if (!decision.allowed()) {
             metrics.rateLimited(operation.wireName());
-            RateLimitHeaders.refuse(ctx, operation, decision);
+            ctx.fail(decision.refusal(operation));
             return;
           }
           run(ctx, envelope, context);
@@ -157,7 +157,7 @@ final class BatchEndpoint {
           if (result.replayed()) {
             ctx.response().putHeader("Idempotent-Replayed", "true");
           }
-          ErrorResponses.send(ctx, result.response().status(), result.response().body());
+          JsonResponses.send(ctx, result.response().status(), result.response().body());
         })
         .onFailure(ctx::fail);
   }

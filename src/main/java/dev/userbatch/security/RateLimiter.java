@@ -27,6 +27,8 @@ import java.util.concurrent.TimeUnit;
 public final class RateLimiter {
   private static final Logger LOG = LoggerFactory.getLogger(RateLimiter.class);
   static final long WINDOW_MS = 60_000;
+  /** Seconds a client is told to wait when the limiter cannot be asked. */
+  static final int UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
 
   /**
    * KEYS: counters; ARGV[1]: cost; ARGV[2]: window in ms; ARGV[2+i]: limit of KEYS[i].
@@ -76,8 +78,12 @@ public final class RateLimiter {
       return new Decision(true, 0, 0, 0, cost);
     }
 
-    /** Why a request was refused, for every entry point alike. */
-    public String refusalMessage(Operation operation) {
+    /** The 429 RATE_LIMITED refusal, for every entry point alike; {@code Retry-After} when the budget is back. */
+    public RequestException refusal(Operation operation) {
+      return new RequestException(429, "RATE_LIMITED", refusalMessage(operation)).retryAfter(Math.max(1, resetSeconds));
+    }
+
+    private String refusalMessage(Operation operation) {
       return cost.total() > limit
           ? "Rate limit: this request has " + cost.describe() + ", more than the " + limit
               + " items per minute allowed for " + operation + "; split it into smaller requests"
@@ -118,7 +124,7 @@ public final class RateLimiter {
           }
           LOG.warn("Rate limit not checked (Redis: {}); refusing the request (RATE_LIMIT_FAIL_OPEN=false)",
               err.toString());
-          return Future.failedFuture(new RateLimitUnavailable());
+          return Future.failedFuture(unavailable());
         });
   }
 
@@ -127,15 +133,10 @@ public final class RateLimiter {
         (reply.get(3).toLong() + 999) / 1000, cost);
   }
 
-  /** Redis could not be asked and the limiter is configured to fail closed. */
   /** The limiter cannot be asked and is configured to refuse: the same 503 for every entry point. */
-  public static final class RateLimitUnavailable extends RequestException {
-    /** Seconds a client is told to wait (HTTP {@code Retry-After}). */
-    public static final int RETRY_AFTER_SECONDS = 5;
-
-    RateLimitUnavailable() {
-      super(503, "RATE_LIMIT_UNAVAILABLE",
-          "The rate limiter cannot be checked right now and is configured to refuse; retry shortly");
-    }
+  static RequestException unavailable() {
+    return new RequestException(503, "RATE_LIMIT_UNAVAILABLE",
+        "The rate limiter cannot be checked right now and is configured to refuse; retry shortly")
+        .retryAfter(UNAVAILABLE_RETRY_AFTER_SECONDS);
   }
 }
