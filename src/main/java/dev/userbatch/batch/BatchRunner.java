@@ -182,7 +182,7 @@ public final class BatchRunner {
     BatchOptions options = BatchOptions.fromJson(envelope.getJsonObject("options"));
     if (envelope.getJsonObject("options", new JsonObject()).containsKey("onConflict") && !operation.takesOnConflict()) {
       throw RequestException.invalid(List.of(new FieldError("$.options.onConflict", "onConflict",
-          "onConflict applies to create only")));
+          "onConflict applies to " + Operation.takingOnConflict() + " only")));
     }
     if (options.atomic() && items.size() > maxAtomicItems) {
       throw RequestException.invalid(List.of(new FieldError("$.options.atomic", "atomic",

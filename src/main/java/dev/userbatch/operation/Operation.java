@@ -181,6 +181,12 @@ public enum Operation {
     return this == CREATE;
   }
 
+  /** The wire names of the operations that take {@code options.onConflict}, for messages. */
+  public static String takingOnConflict() {
+    return Stream.of(values()).filter(Operation::takesOnConflict).map(Operation::wireName)
+        .collect(Collectors.joining(", "));
+  }
+
   /** The type of the event a write batch emits, e.g. {@code USERS_BATCH_CREATED}; empty for a lookup. */
   public Optional<String> eventType() {
     return Optional.ofNullable(eventType);
