@@ -1,13 +1,13 @@
 package dev.userbatch.batch;
 
+import dev.userbatch.operation.Operation;
+import dev.userbatch.user.User;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
-import dev.userbatch.operation.Operation;
-import dev.userbatch.user.User;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -92,7 +92,11 @@ public final class BatchService {
         .map(results -> results.stream().mapToInt(r -> r.getJsonArray("data").size()).sum());
   }
 
-  private Future<JsonObject> call(Operation operation, JsonArray items, JsonObject options) {
+  /**
+   * Any operation of the table, by its items ({@code operation.itemsField()} of the envelope) and
+   * options (null: the defaults); the named methods above are this for each operation.
+   */
+  public Future<JsonObject> call(Operation operation, JsonArray items, JsonObject options) {
     JsonObject envelope = new JsonObject().put(operation.itemsField(), items);
     if (options != null) {
       envelope.put("options", options);

@@ -89,13 +89,7 @@ public final class ChunkWorkerVerticle extends VerticleBase {
 
   private void handle(Operation operation, ChunkHandler<?> handler, Message<Object> message) {
     String correlationId = message.headers().get(ChunkHeaders.CORRELATION_ID);
-    ChunkRequest<?> chunk;
-    try {
-      // A body from another node is decoded here; a failure must be answered, not left to time out.
-      chunk = message.body() instanceof ChunkRequest<?> request && request.operation() == operation ? request : null;
-    } catch (RuntimeException undecodable) {
-      chunk = null;
-    }
+    ChunkRequest<?> chunk = chunkOf(operation, message);
     if (chunk == null) {
       LOG.atError().addKeyValue("correlationId", correlationId).addKeyValue("operation", operation.wireName())
           .log("message to a chunk worker that is not a chunk of its operation");
@@ -109,13 +103,12 @@ public final class ChunkWorkerVerticle extends VerticleBase {
     } catch (RuntimeException e) {
       result = Future.failedFuture(e);
     }
-    ChunkRequest<?> processed = chunk;
     result.onSuccess(reply -> {
       LOG.atInfo()
           .addKeyValue("correlationId", correlationId)
           .addKeyValue("operation", operation.wireName())
-          .addKeyValue("chunk", processed.chunkNumber())
-          .addKeyValue("items", processed.items().size())
+          .addKeyValue("chunk", chunk.chunkNumber())
+          .addKeyValue("items", chunk.items().size())
           .addKeyValue("successful", reply.data().size())
           .addKeyValue("failed", reply.failures().size())
           .addKeyValue("durationMs", (System.nanoTime() - started) / 1_000_000)
@@ -126,14 +119,24 @@ public final class ChunkWorkerVerticle extends VerticleBase {
       LOG.atError()
           .addKeyValue("correlationId", correlationId)
           .addKeyValue("operation", operation.wireName())
-          .addKeyValue("chunk", processed.chunkNumber())
-          .addKeyValue("items", processed.items().size())
+          .addKeyValue("chunk", chunk.chunkNumber())
+          .addKeyValue("items", chunk.items().size())
           .addKeyValue("code", code.name())
           .addKeyValue("error", SystemErrors.describe(err))
           .setCause(SystemErrors.safeCause(err))
           .log("chunk failed as a whole");
       message.reply(new ChunkFailure(code, SystemErrors.messageOf(code, err)));
     });
+  }
+
+  /** The message's chunk, or null when it is not a chunk of {@code operation} (or cannot be decoded). */
+  private static ChunkRequest<?> chunkOf(Operation operation, Message<Object> message) {
+    try {
+      // A body from another node is decoded here: a failure must be answered, not left to time out.
+      return message.body() instanceof ChunkRequest<?> chunk && chunk.operation() == operation ? chunk : null;
+    } catch (RuntimeException undecodable) {
+      return null;
+    }
   }
 
   private static <T extends ChunkItem> Future<ChunkResult> process(ChunkHandler<T> handler, ChunkRequest<?> chunk) {
