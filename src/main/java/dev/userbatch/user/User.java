@@ -53,10 +53,10 @@ public record User(UUID id, String email, String name, int version, Instant crea
   }
 
   private static String iso(Instant time) {
-    return time == null ? null : time.toString();
+    return time == null ? null : IsoInstants.format(time);
   }
 
   private static Instant parse(String iso) {
-    return iso == null ? null : Instant.parse(iso);
+    return iso == null ? null : IsoInstants.parse(iso);
   }
 }
