@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -16,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Everything a chunk worker takes or answers crosses the wire of a clustered event bus and comes
- * back equal: a chunk of every operation (so every payload type), a result with users, failures,
+ * back equal: a chunk of every operation (so of every payload type), a result with users, failures,
  * skips and missing ids, and a whole-chunk failure, its code by name. Payload records refuse what
  * breaks their rules, on the wire too.
  */
@@ -45,21 +46,22 @@ class ChunkWireTest {
     return new ChunkRequest<>(operation, UUID.randomUUID(), 7, options, 9_500, items);
   }
 
-  private static List<? extends ChunkItem> itemsOf(Operation operation) {
-    UUID id = UUID.randomUUID();
-    return switch (operation) {
-      case CREATE -> List.of(new NewUser(id, "a@example.com", "Ann", "correct horse battery", null),
-          new NewUser(UUID.randomUUID(), "b@example.com", "Bob", null, "$2b$12$R9h/cIPz0gi.URNNX3kh2OPST9/PgBkqquzi.Ss7KIUgO2t0jWMUW"));
-      case UPDATE -> List.of(new UserUpdate(id, "Ann", null, null), new UserUpdate(UUID.randomUUID(), null,
-          "new@example.com", 4), new UserUpdate(UUID.randomUUID(), "Both", "both@example.com", 1));
-      case LOOKUP, LAST_LOGIN, SOFT_DELETE, RESTORE -> List.of(new UserId(id), new UserId(UUID.randomUUID()));
-    };
-  }
+  /** Sample items of every payload type (a new kind of item needs its samples here). */
+  private static final Map<Class<? extends ChunkItem>, List<? extends ChunkItem>> SAMPLES = Map.of(
+      NewUser.class, List.of(new NewUser(UUID.randomUUID(), "a@example.com", "Ann", "correct horse battery", null),
+          new NewUser(UUID.randomUUID(), "b@example.com", "Bob", null,
+              "$2b$12$R9h/cIPz0gi.URNNX3kh2OPST9/PgBkqquzi.Ss7KIUgO2t0jWMUW")),
+      UserUpdate.class, List.of(new UserUpdate(UUID.randomUUID(), "Ann", null, null),
+          new UserUpdate(UUID.randomUUID(), null, "new@example.com", 4),
+          new UserUpdate(UUID.randomUUID(), "Both", "both@example.com", 1)),
+      UserId.class, List.of(new UserId(UUID.randomUUID()), new UserId(UUID.randomUUID())));
 
   @Test
   void aChunkOfEveryOperationComesBackEqual() {
     for (Operation operation : Operation.values()) {
-      ChunkRequest<?> chunk = chunk(operation, itemsOf(operation));
+      List<? extends ChunkItem> items = SAMPLES.get(operation.payload().type());
+      assertThat(items).as("samples of " + operation.payload().type().getSimpleName()).isNotNull();
+      ChunkRequest<?> chunk = chunk(operation, items);
       assertThat(roundTrip(ChunkRequest.class, chunk)).as(operation.wireName()).isEqualTo(chunk);
     }
     ChunkRequest<?> unaudited = new ChunkRequest<>(Operation.LOOKUP, null, 0, BatchOptions.defaults(), 1,
