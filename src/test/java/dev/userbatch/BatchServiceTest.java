@@ -1,6 +1,7 @@
 package dev.userbatch;
 
 import dev.userbatch.eventbus.BatchService;
+import dev.userbatch.operation.Operation;
 import dev.userbatch.support.ApiTest;
 import dev.userbatch.support.FaultSupport;
 import dev.userbatch.support.TestData;
@@ -38,6 +39,20 @@ class BatchServiceTest extends ApiTest {
 
   private Vertx vertx() {
     return service.app.vertx();
+  }
+
+  @Test
+  void anyOperationOfTheTableCanBeCalledByItsEntry() {
+    BatchService batches = BatchService.create(vertx(), "facade-table");
+    List<String> ids = idsOf(createdUsers("facade-table", 2));
+    JsonObject loggedIn = await(batches.call(Operation.LAST_LOGIN, new JsonArray(new ArrayList<>(ids)),
+        new JsonObject().put("chunkSize", 1)));
+    assertThat(loggedIn.getString("message")).as(loggedIn.encode())
+        .isEqualTo("Successfully updated last login for 2 out of 2 users");
+    assertThat(loggedIn.getJsonObject("stats").getInteger("chunks")).isEqualTo(2);
+    ids.forEach(id -> assertThat(userRow(id).getOffsetDateTime("last_login_at")).isNotNull());
+    JsonObject found = await(batches.call(Operation.LOOKUP, new JsonArray().add(ids.get(0)), null));
+    assertThat(found.getJsonArray("data").getJsonObject(0).getString("lastLoginAt")).isNotNull();
   }
 
   @Test

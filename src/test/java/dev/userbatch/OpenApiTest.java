@@ -1,10 +1,10 @@
 package dev.userbatch;
 
-import dev.userbatch.batch.BatchOperation;
 import dev.userbatch.batch.BatchOptions;
 import dev.userbatch.batch.ErrorCode;
 import dev.userbatch.batch.PreparedBatch;
 import dev.userbatch.http.RouteCoverage;
+import dev.userbatch.operation.Operation;
 import dev.userbatch.operation.Operations;
 import dev.userbatch.security.Scopes;
 import dev.userbatch.support.ApiTest;
@@ -171,9 +171,9 @@ class OpenApiTest extends ApiTest {
     assertThat(schemas.fieldNames()).as("no copy of a schema file").allSatisfy(name ->
         assertThat(schemas.getJsonObject(name).containsKey("title")).as(name).isFalse());
     // the envelopes: the file, with the item schema shown (the files leave their items unvalidated)
-    for (BatchOperation operation : Operations.create(VALIDATOR, 8).all()) {
+    for (Operation operation : Operation.values()) {
       JsonObject envelope = schemas.getJsonObject(componentName(operation.envelopeSchema()));
-      assertThat(envelope.getJsonArray("allOf")).as(operation.name())
+      assertThat(envelope.getJsonArray("allOf")).as(operation.wireName())
           .containsExactly(new JsonObject().put("$ref", "schemas/" + operation.envelopeSchema()));
       JsonObject items = envelope.getJsonObject("properties").getJsonObject(operation.itemsField());
       assertThat(items.getJsonObject("items").getString("$ref")).startsWith("schemas/");
@@ -188,14 +188,14 @@ class OpenApiTest extends ApiTest {
 
   @Test
   void batchOperationsMatchTheServiceOperationsAndTheirScopes() {
-    Operations operations = Operations.create(VALIDATOR, 8);
     JsonObject paths = document.getJsonObject("paths");
-    for (BatchOperation operation : operations.all()) {
-      String path = "/batch/users/" + operation.name();
+    for (Operation operation : Operation.values()) {
+      String path = "/batch/users/" + operation.wireName();
       JsonObject item = paths.getJsonObject(path);
       assertThat(item).as(path).isNotNull();
       String envelope = componentName(operation.envelopeSchema());
-      String scope = operation.kind() == BatchOperation.Kind.LOOKUP ? Scopes.READ : Scopes.WRITE;
+      String scope = operation.kind() == Operation.Kind.LOOKUP ? Scopes.READ : Scopes.WRITE;
+      assertThat(operation.scope()).isEqualTo(scope);
       for (String method : item.fieldNames()) {
         JsonObject op = item.getJsonObject(method);
         assertThat(op.getJsonArray("security")).as(method + " " + path)
@@ -243,9 +243,9 @@ class OpenApiTest extends ApiTest {
   void requestExamplesPassTheServiceValidation() {
     Operations operations = Operations.create(VALIDATOR, 8);
     int checked = 0;
-    for (BatchOperation operation : operations.all()) {
-      for (Operation op : operations()) {
-        if (!op.path.equals("/batch/users/" + operation.name()) || !op.operation.containsKey("requestBody")) {
+    for (Operation operation : Operation.values()) {
+      for (DocumentedOperation op : operations()) {
+        if (!op.path.equals(operation.path()) || !op.operation.containsKey("requestBody")) {
           continue;
         }
         JsonObject media = op.operation.getJsonObject("requestBody").getJsonObject("content")
@@ -264,7 +264,8 @@ class OpenApiTest extends ApiTest {
             assertThat(VALIDATOR.validate(itemFile, item)).as(op + " item " + item).isEmpty();
           }
           // and the rules beyond the schema (exactly one password field, email syntax, …)
-          PreparedBatch prepared = operation.prepare(items, BatchOptions.fromJson(envelope.getJsonObject("options")));
+          PreparedBatch<?> prepared = operations.preparer(operation)
+              .prepare(items, BatchOptions.fromJson(envelope.getJsonObject("options")));
           assertThat(prepared.failures()).as(op + " " + envelope).isEmpty();
           assertThat(prepared.items()).hasSize(items.size());
           checked++;
@@ -358,21 +359,21 @@ class OpenApiTest extends ApiTest {
 
   // ---------------------------------------------------------------- helpers
 
-  private record Operation(String method, String path, JsonObject operation) {
+  private record DocumentedOperation(String method, String path, JsonObject operation) {
     @Override
     public String toString() {
       return method.toUpperCase() + " " + path;
     }
   }
 
-  private static List<Operation> operations() {
-    List<Operation> operations = new ArrayList<>();
+  private static List<DocumentedOperation> operations() {
+    List<DocumentedOperation> operations = new ArrayList<>();
     JsonObject paths = document.getJsonObject("paths");
     for (String path : paths.fieldNames()) {
       JsonObject item = paths.getJsonObject(path);
       for (String method : item.fieldNames()) {
         if (HTTP_METHODS.contains(method)) {
-          operations.add(new Operation(method, path, item.getJsonObject(method)));
+          operations.add(new DocumentedOperation(method, path, item.getJsonObject(method)));
         }
       }
     }

@@ -1,8 +1,9 @@
 package dev.userbatch.audit;
 
-import dev.userbatch.batch.BatchOperation;
 import dev.userbatch.batch.BatchOutcome;
 import dev.userbatch.db.BatchChanges;
+import dev.userbatch.operation.Operation;
+import dev.userbatch.user.User;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -56,14 +57,13 @@ public final class AuditTrail {
 
   /**
    * Opens the audit row of a batch; its id is the batch id carried by every chunk. A write batch
-   * that is not a dry run also gets its outbox event row (of type {@code eventType}).
+   * that is not a dry run also gets its outbox event row (of the operation's event type).
    */
-  public Future<UUID> open(BatchOperation operation, AuditContext context, int total, boolean dryRun,
-                           String eventType) {
+  public Future<UUID> open(Operation operation, AuditContext context, int total, boolean dryRun) {
     UUID id = UUID.randomUUID();
     return pool.preparedQuery(OPEN)
-        .execute(Tuple.of(id, operation.name(), context.actor(), context.clientIp(), context.userAgent(),
-            context.correlationId(), total, dryRun).addString(dryRun ? null : eventType))
+        .execute(Tuple.of(id, operation.auditVerb(), context.actor(), context.clientIp(), context.userAgent(),
+            context.correlationId(), total, dryRun).addString(dryRun ? null : operation.eventType().orElse(null)))
         .map(ignored -> id);
   }
 
@@ -86,12 +86,9 @@ public final class AuditTrail {
    */
   public Future<JsonObject> recordRead(UUID batchId, AuditContext context, OffsetDateTime startedAt,
                                        BatchOutcome outcome) {
-    UUID[] readIds = new UUID[outcome.data().size()];
-    for (int i = 0; i < readIds.length; i++) {
-      readIds[i] = UUID.fromString(outcome.data().getJsonObject(i).getString("id"));
-    }
+    UUID[] readIds = outcome.data().stream().map(User::id).toArray(UUID[]::new);
     return publish(pool.preparedQuery(RECORD_READ)
-        .execute(Tuple.of(batchId, outcome.operation().name(), context.actor(), context.clientIp(), context.userAgent(),
+        .execute(Tuple.of(batchId, outcome.operation().auditVerb(), context.actor(), context.clientIp(), context.userAgent(),
             context.correlationId(), outcome.total(), startedAt).addInteger(outcome.failures().size())
             .addString(result(outcome)).addArrayOfUUID(readIds).addInteger(outcome.successful())));
   }

@@ -52,15 +52,9 @@ public final class Admission implements Shareable {
             capacity.admissionQueueSize(), capacity.admissionQueueTimeoutMs()));
   }
 
-  /** Refused at the door: a 503 with {@code Retry-After}. */
-  public static final class Overloaded extends RequestException {
-    Overloaded(String message) {
-      super(503, "OVERLOADED", message);
-    }
-
-    public int retryAfterSeconds() {
-      return CapacityConfig.RETRY_AFTER_SECONDS;
-    }
+  /** Refused at the door: a 503 OVERLOADED with {@code Retry-After}. */
+  private static RequestException overloaded(String message) {
+    return new RequestException(503, "OVERLOADED", message).retryAfter(CapacityConfig.RETRY_AFTER_SECONDS);
   }
 
   /** A place in flight; {@link #release()} it exactly once when the request is answered. */
@@ -105,7 +99,7 @@ public final class Admission implements Shareable {
         return Future.succeededFuture(new Ticket(bytes));
       }
       if (waiting.size() >= maxWaiting) {
-        return Future.failedFuture(new Overloaded("The service is at capacity (" + maxInFlight
+        return Future.failedFuture(overloaded("The service is at capacity (" + maxInFlight
             + " batches in flight, " + maxWaiting + " waiting; MAX_BATCHES_IN_FLIGHT, MAX_BODY_BYTES_IN_FLIGHT, "
             + "ADMISSION_QUEUE_SIZE); retry in " + CapacityConfig.RETRY_AFTER_SECONDS + " s"));
       }
@@ -118,7 +112,7 @@ public final class Admission implements Shareable {
         expired = waiting.remove(waiter);
       }
       if (expired) {
-        waiter.promise().tryFail(new Overloaded("The service is at capacity: no place within "
+        waiter.promise().tryFail(overloaded("The service is at capacity: no place within "
             + maxWaitMs + " ms (ADMISSION_QUEUE_TIMEOUT_MS); retry in " + CapacityConfig.RETRY_AFTER_SECONDS + " s"));
       }
     }));

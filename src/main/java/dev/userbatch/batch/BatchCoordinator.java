@@ -1,12 +1,13 @@
 package dev.userbatch.batch;
 
+import dev.userbatch.operation.Operation;
+import dev.userbatch.user.User;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
-import io.vertx.core.json.JsonArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * Sends a prepared batch to the workers chunk by chunk, keeps at most {@code maxConcurrency}
@@ -31,10 +33,10 @@ public final class BatchCoordinator {
     this.chunkTimeoutMs = chunkTimeoutMs;
   }
 
-  public Future<BatchOutcome> execute(BatchOperation operation, String batchId, PreparedBatch batch,
-                                      BatchOptions options, Map<String, String> headers) {
+  public <T extends ChunkItem> Future<BatchOutcome> execute(Operation operation, UUID batchId, PreparedBatch<T> batch,
+                                                            BatchOptions options, Map<String, String> headers) {
     List<ItemFailure> failures = new ArrayList<>(batch.failures());
-    List<PreparedItem> dispatchable = batch.items();
+    List<PreparedItem<T>> dispatchable = batch.items();
     boolean stoppedEarly = false;
     int chunkSize = options.chunkSize();
     if (options.atomic()) {
@@ -49,8 +51,8 @@ public final class BatchCoordinator {
     } else if (!options.continueOnError() && !failures.isEmpty()) {
       // Stop at the first invalid item: what comes after it is never attempted.
       int firstFailure = failures.stream().mapToInt(ItemFailure::index).min().getAsInt();
-      List<PreparedItem> before = new ArrayList<>();
-      for (PreparedItem item : dispatchable) {
+      List<PreparedItem<T>> before = new ArrayList<>();
+      for (PreparedItem<T> item : dispatchable) {
         if (item.index() < firstFailure) {
           before.add(item);
         } else {
@@ -60,9 +62,10 @@ public final class BatchCoordinator {
       stoppedEarly = before.size() < dispatchable.size();
       dispatchable = before;
     }
-    List<List<PreparedItem>> chunks = Chunker.split(dispatchable, chunkSize);
-    int concurrency = operation.needsOrderedChunks(batch) ? 1 : options.maxConcurrency();
-    Dispatch dispatch = new Dispatch(operation, batchId, chunks, options, concurrency, headers, failures, stoppedEarly);
+    List<List<PreparedItem<T>>> chunks = Chunker.split(dispatchable, chunkSize);
+    int concurrency = batch.orderedChunks() ? 1 : options.maxConcurrency();
+    Dispatch<T> dispatch = new Dispatch<>(operation, batchId, chunks, options, concurrency, headers, failures,
+        stoppedEarly);
     return dispatch.start().map(ignored -> dispatch.outcome(batch));
   }
 
@@ -81,10 +84,10 @@ public final class BatchCoordinator {
   }
 
   /** The state of one batch in flight. */
-  private final class Dispatch {
-    private final BatchOperation operation;
-    private final String batchId;
-    private final List<List<PreparedItem>> chunks;
+  private final class Dispatch<T extends ChunkItem> {
+    private final Operation operation;
+    private final UUID batchId;
+    private final List<List<PreparedItem<T>>> chunks;
     private final BatchOptions options;
     private final int concurrency;
     private final DeliveryOptions delivery;
@@ -97,7 +100,7 @@ public final class BatchCoordinator {
     private boolean stopped;
     private boolean stoppedEarly;
 
-    Dispatch(BatchOperation operation, String batchId, List<List<PreparedItem>> chunks, BatchOptions options,
+    Dispatch(Operation operation, UUID batchId, List<List<PreparedItem<T>>> chunks, BatchOptions options,
              int concurrency, Map<String, String> headers, List<ItemFailure> failures, boolean stoppedEarly) {
       this.operation = operation;
       this.batchId = batchId;
@@ -133,8 +136,8 @@ public final class BatchCoordinator {
 
     private void send(int chunkNumber) {
       inFlight++;
-      ChunkRequest request = new ChunkRequest(operation.name(), batchId, chunkNumber, options, workerBudgetMs(),
-          List.copyOf(chunks.get(chunkNumber)));
+      ChunkRequest<T> request = new ChunkRequest<>(operation, batchId, chunkNumber, options, workerBudgetMs(),
+          chunks.get(chunkNumber));
       vertx.eventBus().<ChunkResult>request(operation.workerAddress(), request, delivery)
           .map(reply -> reply.body())
           .recover(err -> Future.succeededFuture(failWholeChunk(request, err)))
@@ -148,38 +151,30 @@ public final class BatchCoordinator {
           });
     }
 
-    private ChunkResult failWholeChunk(ChunkRequest request, Throwable err) {
+    private ChunkResult failWholeChunk(ChunkRequest<T> request, Throwable err) {
       ErrorCode code = codeOf(err);
       String message = messageOf(code, err);
       LOG.atError()
           .addKeyValue("correlationId", correlationId)
-          .addKeyValue("operation", operation.name())
+          .addKeyValue("operation", operation.wireName())
           .addKeyValue("chunk", request.chunkNumber())
           .addKeyValue("items", request.items().size())
           .addKeyValue("code", code.name())
           .addKeyValue("error", message)
           .log("chunk failed as a whole");
       List<ItemFailure> chunkFailures = new ArrayList<>(request.items().size());
-      for (PreparedItem item : request.items()) {
+      for (PreparedItem<T> item : request.items()) {
         chunkFailures.add(ItemFailure.of(item.index(), code, message));
       }
-      return new ChunkResult(new JsonArray(), chunkFailures, new JsonArray());
+      return new ChunkResult(List.of(), chunkFailures, List.of());
     }
 
     private ErrorCode codeOf(Throwable err) {
-      if (err instanceof ReplyException reply) {
-        switch (reply.failureType()) {
-          case TIMEOUT:
-            return ErrorCode.TIMEOUT;
-          case RECIPIENT_FAILURE:
-            ErrorCode[] codes = ErrorCode.values();
-            int code = reply.failureCode();
-            return code >= 0 && code < codes.length ? codes[code] : ErrorCode.INTERNAL;
-          default:
-            return ErrorCode.INTERNAL;
-        }
+      if (err instanceof ChunkFailure failure) {
+        return failure.code();
       }
-      return ErrorCode.INTERNAL;
+      return err instanceof ReplyException reply && reply.failureType() == ReplyFailure.TIMEOUT
+          ? ErrorCode.TIMEOUT : ErrorCode.INTERNAL;
     }
 
     private String messageOf(ErrorCode code, Throwable err) {
@@ -187,15 +182,15 @@ public final class BatchCoordinator {
         return "Processing timeout: the chunk did not complete within " + chunkTimeoutMs + " ms";
       }
       if (err instanceof ReplyException reply && reply.failureType() == ReplyFailure.NO_HANDLERS) {
-        return "Internal error: no worker is available for " + operation.name();
+        return "Internal error: no worker is available for " + operation.wireName();
       }
-      // Workers already phrase their failures for the caller (see ChunkFailures).
+      // Workers already phrase their failures for the caller (see worker.SystemErrors).
       return err.getMessage();
     }
 
-    BatchOutcome outcome(PreparedBatch batch) {
-      JsonArray data = new JsonArray();
-      JsonArray missing = new JsonArray();
+    BatchOutcome outcome(PreparedBatch<T> batch) {
+      List<User> data = new ArrayList<>();
+      List<UUID> missing = new ArrayList<>();
       List<ItemFailure> skipped = new ArrayList<>(batch.skipped());
       List<Integer> processedChunkSizes = new ArrayList<>();
       for (int i = 0; i < results.length; i++) {
@@ -214,7 +209,7 @@ public final class BatchCoordinator {
     }
 
     /** Fills in the caller's (redacted) items and orders by index. */
-    private List<ItemFailure> withItems(List<ItemFailure> entries, PreparedBatch batch) {
+    private List<ItemFailure> withItems(List<ItemFailure> entries, PreparedBatch<T> batch) {
       List<ItemFailure> reported = new ArrayList<>(entries.size());
       for (ItemFailure entry : entries) {
         reported.add(entry.withItem(batch.redactedItem().apply(entry.index())));

@@ -1,23 +1,26 @@
 package dev.userbatch.batch;
 
-import io.vertx.core.json.JsonArray;
+import dev.userbatch.operation.Operation;
+import dev.userbatch.user.User;
 
 import java.util.List;
+import java.util.UUID;
 
 /**
  * Everything the coordinator learnt about one batch, before it is shaped into a response.
- * {@code chunks} is how many chunks the batch was split into; {@code processedChunkSizes} the
- * size of each chunk that was sent to a worker (a batch that stopped early sends fewer).
+ * {@code data} holds the users the processed items produced, in input order; {@code chunks} is how
+ * many chunks the batch was split into; {@code processedChunkSizes} the size of each chunk that
+ * was sent to a worker (a batch that stopped early sends fewer).
  */
 public record BatchOutcome(
-    BatchOperation operation,
+    Operation operation,
     BatchOptions options,
     int total,
-    JsonArray data,
+    List<User> data,
     List<ItemFailure> failures,
     List<ItemFailure> skipped,
     List<DuplicateItem> duplicates,
-    JsonArray missing,
+    List<UUID> missing,
     int chunks,
     List<Integer> processedChunkSizes,
     boolean stoppedEarly) {

@@ -1,12 +1,18 @@
 package dev.userbatch.batch;
 
+import dev.userbatch.operation.Operation;
+import dev.userbatch.user.User;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+
+import java.util.ArrayList;
+import java.util.UUID;
 
 /**
  * The one place that shapes a batch outcome into the documented response: {@code success},
  * {@code message}, {@code data}, {@code failed[{item, error}]}, {@code stats} — plus additions
  * ({@code index}/{@code code} on failures, {@code missing}, {@code duplicates}) — and its HTTP status.
+ * The users become JSON here, once.
  */
 public record BatchResponse(int status, JsonObject body) {
   public static final String ERRORS_MESSAGE = "Batch operation completed with errors";
@@ -19,7 +25,7 @@ public record BatchResponse(int status, JsonObject body) {
 
     JsonObject body = new JsonObject().put("success", success);
     JsonObject stats;
-    if (outcome.operation().kind() == BatchOperation.Kind.LOOKUP) {
+    if (outcome.operation().kind() == Operation.Kind.LOOKUP) {
       int found = outcome.successful();
       int requested = outcome.total();
       body.put("message", success ? "Found " + found + " out of " + requested + " users" : ERRORS_MESSAGE);
@@ -50,12 +56,16 @@ public record BatchResponse(int status, JsonObject body) {
       body.put("atomic", true);
     }
     stats.put("duplicates", outcome.duplicates().size()).put("chunks", outcome.chunks());
-    body.put("data", outcome.data()).put("failed", failed).put("stats", stats);
+    body.put("data", users(outcome)).put("failed", failed).put("stats", stats);
     if (body.containsKey("skipped")) {
       body.put("skipped", body.remove("skipped"));
     }
-    if (outcome.operation().kind() == BatchOperation.Kind.LOOKUP) {
-      body.put("missing", outcome.missing());
+    if (outcome.operation().kind() == Operation.Kind.LOOKUP) {
+      JsonArray missing = new JsonArray(new ArrayList<>(outcome.missing().size()));
+      for (UUID id : outcome.missing()) {
+        missing.add(id.toString());
+      }
+      body.put("missing", missing);
     }
     if (!outcome.duplicates().isEmpty()) {
       JsonArray duplicates = new JsonArray();
@@ -63,6 +73,14 @@ public record BatchResponse(int status, JsonObject body) {
       body.put("duplicates", duplicates);
     }
     return new BatchResponse(statusOf(outcome, failedCount), body);
+  }
+
+  private static JsonArray users(BatchOutcome outcome) {
+    JsonArray users = new JsonArray(new ArrayList<>(outcome.data().size()));
+    for (User user : outcome.data()) {
+      users.add(user.toJson());
+    }
+    return users;
   }
 
   private static int statusOf(BatchOutcome outcome, int failedCount) {

@@ -3,11 +3,11 @@ package dev.userbatch.batch;
 import dev.userbatch.audit.AuditContext;
 import dev.userbatch.audit.AuditTrail;
 import dev.userbatch.config.ServiceConfig;
-import dev.userbatch.events.EventTypes;
 import dev.userbatch.idempotency.IdempotencyStore;
 import dev.userbatch.metrics.BatchMetrics;
+import dev.userbatch.operation.Operation;
+import dev.userbatch.operation.Operations;
 import dev.userbatch.validation.FieldError;
-import dev.userbatch.validation.SchemaValidator;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -33,7 +33,7 @@ public final class BatchRunner {
   private static final Logger LOG = LoggerFactory.getLogger(BatchRunner.class);
 
   private final Vertx vertx;
-  private final SchemaValidator validator;
+  private final Operations operations;
   private final BatchCoordinator coordinator;
   private final AuditTrail audit;
   private final BatchMetrics metrics;
@@ -42,12 +42,12 @@ public final class BatchRunner {
   private final IdempotencyStore idempotency;
   private int inFlight;
 
-  public BatchRunner(Vertx vertx, SchemaValidator validator, BatchCoordinator coordinator, AuditTrail audit,
+  public BatchRunner(Vertx vertx, Operations operations, BatchCoordinator coordinator, AuditTrail audit,
                      BatchMetrics metrics, int maxItems, int maxAtomicItems, IdempotencyStore idempotency) {
     this.maxAtomicItems = maxAtomicItems;
     this.idempotency = idempotency;
     this.vertx = vertx;
-    this.validator = validator;
+    this.operations = operations;
     this.coordinator = coordinator;
     this.audit = audit;
     this.metrics = metrics;
@@ -55,12 +55,12 @@ public final class BatchRunner {
   }
 
   /** The runner of one verticle instance, with everything it needs from the configuration. */
-  public static BatchRunner create(Vertx vertx, ServiceConfig config, SchemaValidator validator, BatchMetrics metrics,
+  public static BatchRunner create(Vertx vertx, ServiceConfig config, Operations operations, BatchMetrics metrics,
                                    Pool pool) {
     IdempotencyStore idempotency = new IdempotencyStore(vertx, pool, config.storage().idempotencyHmacKey(),
         config.idempotencyRetentionHours() * 3600L,
         Math.max(60, config.chunkTimeoutMs() / 1000 * 10));
-    return new BatchRunner(vertx, validator, new BatchCoordinator(vertx, config.chunkTimeoutMs()),
+    return new BatchRunner(vertx, operations, new BatchCoordinator(vertx, config.chunkTimeoutMs()),
         new AuditTrail(vertx, pool), metrics, config.maxItemsPerRequest(), config.atomicMaxItems(), idempotency);
   }
 
@@ -72,24 +72,24 @@ public final class BatchRunner {
    * Runs the batch at most once per idempotency key (write operations; null key: no such
    * guarantee). The result says whether the response is a replay of a stored one.
    */
-  public Future<IdempotencyStore.Replayable> run(BatchOperation operation, JsonObject envelope, AuditContext context,
+  public Future<IdempotencyStore.Replayable> run(Operation operation, JsonObject envelope, AuditContext context,
                                                  String idempotencyKey) {
-    if (idempotencyKey == null || operation.kind() == BatchOperation.Kind.LOOKUP) {
+    if (idempotencyKey == null || operation.kind() == Operation.Kind.LOOKUP) {
       return run(operation, envelope, context).map(response -> new IdempotencyStore.Replayable(response, false));
     }
-    return idempotency.execute(context.actor(), idempotencyKey, operation.name(), envelope,
+    return idempotency.execute(context.actor(), idempotencyKey, operation.wireName(), envelope,
         () -> run(operation, envelope, context));
   }
 
   /** A validated request, ready to dispatch. */
-  private record Accepted(PreparedBatch batch, BatchOptions options) {
+  private record Accepted(PreparedBatch<?> batch, BatchOptions options) {
   }
 
   /**
    * Runs the batch. The future fails with {@link RequestException} when the envelope is refused
    * as a whole; item failures are part of the response.
    */
-  public Future<BatchResponse> run(BatchOperation operation, JsonObject envelope, AuditContext context) {
+  public Future<BatchResponse> run(Operation operation, JsonObject envelope, AuditContext context) {
     inFlight++;
     return execute(operation, envelope, context).onComplete(ignored -> inFlight--);
   }
@@ -116,7 +116,7 @@ public final class BatchRunner {
     vertx.setTimer(50, timer -> checkDrained(drained, deadline));
   }
 
-  private Future<BatchResponse> execute(BatchOperation operation, JsonObject envelope, AuditContext context) {
+  private Future<BatchResponse> execute(Operation operation, JsonObject envelope, AuditContext context) {
     long started = System.nanoTime();
     return vertx.executeBlocking(() -> accept(operation, envelope), false)
         .recover(err -> {
@@ -128,16 +128,15 @@ public final class BatchRunner {
         .compose(accepted -> {
           LOG.atInfo()
               .addKeyValue("correlationId", context.correlationId())
-              .addKeyValue("operation", operation.name())
+              .addKeyValue("operation", operation.wireName())
               .addKeyValue("items", accepted.batch().inputSize())
               .addKeyValue("invalid", accepted.batch().failures().size())
               .addKeyValue("options", accepted.options().toJson().encode())
               .log("batch started");
-          if (operation.kind() == BatchOperation.Kind.LOOKUP) {
+          if (operation.kind() == Operation.Kind.LOOKUP) {
             return read(operation, context, accepted, started);
           }
-          return audit.open(operation, context, accepted.batch().total(), accepted.options().dryRun(),
-                  EventTypes.of(operation.name()))
+          return audit.open(operation, context, accepted.batch().total(), accepted.options().dryRun())
               .recover(err -> auditUnavailable(operation, context, err, "The batch was not started"))
               .compose(batchId -> dispatch(operation, batchId, context, accepted)
                   .compose(outcome -> closeAudit(batchId, context, outcome)
@@ -146,7 +145,7 @@ public final class BatchRunner {
   }
 
   /** A lookup: its audit row is written whole once it is done, and no data is answered without it. */
-  private Future<BatchResponse> read(BatchOperation operation, AuditContext context, Accepted accepted, long started) {
+  private Future<BatchResponse> read(Operation operation, AuditContext context, Accepted accepted, long started) {
     UUID batchId = UUID.randomUUID();
     OffsetDateTime startedAt = OffsetDateTime.now(ZoneOffset.UTC);
     return dispatch(operation, batchId, context, accepted)
@@ -155,23 +154,23 @@ public final class BatchRunner {
             .map(ignored -> finished(context, outcome, started)));
   }
 
-  private Future<BatchOutcome> dispatch(BatchOperation operation, UUID batchId, AuditContext context, Accepted accepted) {
-    return coordinator.execute(operation, batchId.toString(), accepted.batch(), accepted.options(),
+  private Future<BatchOutcome> dispatch(Operation operation, UUID batchId, AuditContext context, Accepted accepted) {
+    return coordinator.execute(operation, batchId, accepted.batch(), accepted.options(),
         Map.of(ChunkHeaders.CORRELATION_ID, String.valueOf(context.correlationId())));
   }
 
-  private <T> Future<T> auditUnavailable(BatchOperation operation, AuditContext context, Throwable err, String what) {
+  private <T> Future<T> auditUnavailable(Operation operation, AuditContext context, Throwable err, String what) {
     RequestException unavailable = new RequestException(503, ErrorCode.DATABASE_UNAVAILABLE.name(),
         what + ": its audit record could not be written (database unavailable)");
     LOG.atError().addKeyValue("correlationId", context.correlationId())
-        .addKeyValue("operation", operation.name()).addKeyValue("error", err.toString())
+        .addKeyValue("operation", operation.wireName()).addKeyValue("error", err.toString())
         .log("batch refused: audit record could not be written");
     rejected(operation, context, unavailable);
     return Future.failedFuture(unavailable);
   }
 
-  private Accepted accept(BatchOperation operation, JsonObject envelope) {
-    List<FieldError> errors = validator.validate(operation.envelopeSchema(), envelope);
+  private Accepted accept(Operation operation, JsonObject envelope) {
+    List<FieldError> errors = operations.validator().validate(operation.envelopeSchema(), envelope);
     if (!errors.isEmpty()) {
       throw RequestException.invalid(errors);
     }
@@ -181,15 +180,15 @@ public final class BatchRunner {
           + " items; at most " + maxItems + " are allowed per request");
     }
     BatchOptions options = BatchOptions.fromJson(envelope.getJsonObject("options"));
-    if (envelope.getJsonObject("options", new JsonObject()).containsKey("onConflict") && !operation.name().equals("create")) {
+    if (envelope.getJsonObject("options", new JsonObject()).containsKey("onConflict") && !operation.takesOnConflict()) {
       throw RequestException.invalid(List.of(new FieldError("$.options.onConflict", "onConflict",
-          "onConflict applies to create only")));
+          "onConflict applies to " + Operation.takingOnConflict() + " only")));
     }
     if (options.atomic() && items.size() > maxAtomicItems) {
       throw RequestException.invalid(List.of(new FieldError("$.options.atomic", "atomic",
           "atomic batches are limited to " + maxAtomicItems + " items; this one has " + items.size())));
     }
-    return new Accepted(operation.prepare(items, options), options);
+    return new Accepted(operations.preparer(operation).prepare(items, options), options);
   }
 
   /** The changes are committed whatever happens to the audit row's closing: log, do not fail. */
@@ -207,7 +206,7 @@ public final class BatchRunner {
     BatchResponse response = BatchResponse.of(outcome);
     LOG.atInfo()
         .addKeyValue("correlationId", context.correlationId())
-        .addKeyValue("operation", outcome.operation().name())
+        .addKeyValue("operation", outcome.operation().wireName())
         .addKeyValue("total", outcome.total())
         .addKeyValue("successful", outcome.successful())
         .addKeyValue("failed", outcome.failures().size())
@@ -219,11 +218,11 @@ public final class BatchRunner {
     return response;
   }
 
-  private void rejected(BatchOperation operation, AuditContext context, RequestException rejected) {
-    metrics.batchRejected(operation.name());
+  private void rejected(Operation operation, AuditContext context, RequestException rejected) {
+    metrics.batchRejected(operation.wireName());
     LOG.atInfo()
         .addKeyValue("correlationId", context.correlationId())
-        .addKeyValue("operation", operation.name())
+        .addKeyValue("operation", operation.wireName())
         .addKeyValue("status", rejected.status())
         .addKeyValue("code", rejected.code())
         .log("batch rejected");

@@ -1,7 +1,6 @@
 package dev.userbatch.batch;
 
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
+import dev.userbatch.user.User;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -12,34 +11,34 @@ import java.util.Map;
  * Collects what happened to each item of one chunk and builds the reply in chunk order. An item
  * that no step decided is reported as an internal error, so every item is always accounted for.
  */
-public final class ChunkOutcome {
-  private final ChunkRequest chunk;
-  private final Map<Integer, JsonObject> succeeded = new HashMap<>();
+public final class ChunkOutcome<T extends ChunkItem> {
+  private final ChunkRequest<T> chunk;
+  private final Map<Integer, User> succeeded = new HashMap<>();
   private final Map<Integer, ItemFailure> failed = new HashMap<>();
   private final Map<Integer, ItemFailure> skipped = new HashMap<>();
 
-  public ChunkOutcome(ChunkRequest chunk) {
+  public ChunkOutcome(ChunkRequest<T> chunk) {
     this.chunk = chunk;
   }
 
-  public void succeed(PreparedItem item, JsonObject result) {
+  public void succeed(PreparedItem<T> item, User result) {
     succeeded.put(item.index(), result);
   }
 
-  public void fail(PreparedItem item, ErrorCode code, String error) {
+  public void fail(PreparedItem<T> item, ErrorCode code, String error) {
     failed.put(item.index(), ItemFailure.of(item.index(), code, error));
   }
 
-  public void fail(PreparedItem item, ErrorCode code, String error, String path) {
+  public void fail(PreparedItem<T> item, ErrorCode code, String error, String path) {
     failed.put(item.index(), new ItemFailure(item.index(), null, error, code, path));
   }
 
   /** Not done and not a failure: create with {@code onConflict: skip} and an existing email. */
-  public void skip(PreparedItem item, ErrorCode code, String reason, String path) {
+  public void skip(PreparedItem<T> item, ErrorCode code, String reason, String path) {
     skipped.put(item.index(), new ItemFailure(item.index(), null, reason, code, path));
   }
 
-  public boolean isDecided(PreparedItem item) {
+  public boolean isDecided(PreparedItem<T> item) {
     return succeeded.containsKey(item.index()) || failed.containsKey(item.index()) || skipped.containsKey(item.index());
   }
 
@@ -61,11 +60,11 @@ public final class ChunkOutcome {
   }
 
   private ChunkResult build(String rolledBackReason) {
-    JsonArray data = new JsonArray();
+    List<User> data = new ArrayList<>(succeeded.size());
     List<ItemFailure> failures = new ArrayList<>();
     List<ItemFailure> skips = new ArrayList<>();
-    for (PreparedItem item : chunk.items()) {
-      JsonObject result = succeeded.get(item.index());
+    for (PreparedItem<T> item : chunk.items()) {
+      User result = succeeded.get(item.index());
       ItemFailure failure = failed.get(item.index());
       ItemFailure skip = skipped.get(item.index());
       if (failure != null) {
@@ -80,6 +79,6 @@ public final class ChunkOutcome {
         failures.add(ItemFailure.of(item.index(), ErrorCode.INTERNAL, "Internal error: the item was not processed"));
       }
     }
-    return new ChunkResult(data, failures, skips, new JsonArray());
+    return new ChunkResult(data, failures, skips, List.of());
   }
 }

@@ -1,32 +1,48 @@
 package dev.userbatch.batch;
 
+import dev.userbatch.user.User;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 
 /**
- * A worker's answer for one chunk: the processed items' results in chunk order, the failed items,
- * the skipped items (create with {@code onConflict: skip}) and, for lookups, the ids that do not
- * exist. Every item of the chunk is in exactly one of them.
+ * A worker's answer for one chunk: the users the processed items produced, in chunk order, the
+ * failed items, the skipped items (create with {@code onConflict: skip}) and, for lookups, the ids
+ * that do not exist. Every item of the chunk is in exactly one of them.
  */
-public record ChunkResult(JsonArray data, List<ItemFailure> failures, List<ItemFailure> skipped, JsonArray missing) {
+public record ChunkResult(List<User> data, List<ItemFailure> failures, List<ItemFailure> skipped, List<UUID> missing) {
 
-  public ChunkResult(JsonArray data, List<ItemFailure> failures, JsonArray missing) {
+  public ChunkResult(List<User> data, List<ItemFailure> failures, List<UUID> missing) {
     this(data, failures, List.of(), missing);
   }
 
-  public JsonObject toJson() {
+  JsonObject toJson() {
+    JsonArray users = new JsonArray(new ArrayList<>(data.size()));
+    data.forEach(user -> users.add(user.toJson()));
+    JsonArray ids = new JsonArray(new ArrayList<>(missing.size()));
+    missing.forEach(id -> ids.add(id.toString()));
     return new JsonObject()
-        .put("data", data)
+        .put("data", users)
         .put("failures", ItemFailure.toJsonArray(failures))
         .put("skipped", ItemFailure.toJsonArray(skipped))
-        .put("missing", missing);
+        .put("missing", ids);
   }
 
-  public static ChunkResult fromJson(JsonObject json) {
-    return new ChunkResult(json.getJsonArray("data"), ItemFailure.fromJsonArray(json.getJsonArray("failures")),
-        ItemFailure.fromJsonArray(json.getJsonArray("skipped")), json.getJsonArray("missing"));
+  static ChunkResult fromJson(JsonObject json) {
+    JsonArray users = json.getJsonArray("data");
+    List<User> data = new ArrayList<>(users.size());
+    for (int i = 0; i < users.size(); i++) {
+      data.add(User.fromJson(users.getJsonObject(i)));
+    }
+    JsonArray ids = json.getJsonArray("missing");
+    List<UUID> missing = new ArrayList<>(ids.size());
+    for (int i = 0; i < ids.size(); i++) {
+      missing.add(UUID.fromString(ids.getString(i)));
+    }
+    return new ChunkResult(List.copyOf(data), ItemFailure.fromJsonArray(json.getJsonArray("failures")),
+        ItemFailure.fromJsonArray(json.getJsonArray("skipped")), List.copyOf(missing));
   }
 }

@@ -1,6 +1,7 @@
 package dev.userbatch.cache;
 
 import dev.userbatch.metrics.BatchMetrics;
+import dev.userbatch.user.User;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -81,7 +82,7 @@ public final class UserCache {
   }
 
   /** What the cache knows about one user: its view, or that it is deleted. */
-  public record Entry(JsonObject user, boolean deleted) {
+  public record Entry(User user, boolean deleted) {
   }
 
   /** The cached entries among {@code ids}; on a cache failure, an empty map (all misses). */
@@ -120,34 +121,34 @@ public final class UserCache {
    * Lookup write-back: caches users just read from PostgreSQL. A failure loses nothing (the
    * entries simply stay missing).
    */
-  public Future<Void> fill(List<JsonObject> users) {
-    return write("fill", users, users, false);
+  public Future<Void> fill(List<User> users) {
+    return write("fill", users, users.stream().map(User::toJson).toList(), false);
   }
 
   /**
    * Write-through after a committed change: the users' new views replace older entries. A
    * failure may leave an older entry behind, so it forces a generation bump.
    */
-  public Future<Void> putAll(List<JsonObject> users) {
-    return write("write", users, users, true);
+  public Future<Void> putAll(List<User> users) {
+    return write("write", users, users.stream().map(User::toJson).toList(), true);
   }
 
   /** Replaces the entries of deleted users by tombstones carrying the deleted row's version. */
-  public Future<Void> markDeleted(List<JsonObject> deletedUsers) {
+  public Future<Void> markDeleted(List<User> deletedUsers) {
     List<JsonObject> tombstones = deletedUsers.stream()
-        .map(user -> new JsonObject().put("id", user.getString("id")).put("deleted", true)).toList();
+        .map(user -> new JsonObject().put("id", user.id().toString()).put("deleted", true)).toList();
     return write("tombstone", deletedUsers, tombstones, true);
   }
 
-  private Future<Void> write(String what, List<JsonObject> users, List<JsonObject> values, boolean invalidates) {
+  private Future<Void> write(String what, List<User> users, List<JsonObject> values, boolean invalidates) {
     if (users.isEmpty()) {
       return Future.succeededFuture();
     }
     Request eval = Request.cmd(Command.EVAL).arg(PUT_IF_NEWER).arg(users.size() + 1).arg(CacheGeneration.KEY);
-    users.forEach(user -> eval.arg(key(UUID.fromString(user.getString("id")))));
+    users.forEach(user -> eval.arg(key(user.id())));
     eval.arg(ttlSeconds);
     for (int i = 0; i < users.size(); i++) {
-      eval.arg(users.get(i).getInteger("version")).arg(values.get(i).toBuffer());
+      eval.arg(users.get(i).version()).arg(values.get(i).toBuffer());
     }
     return ensureGeneration()
         .compose(ignored -> redis.send(eval))
@@ -203,7 +204,7 @@ public final class UserCache {
       return null;
     }
     JsonObject json = new JsonObject(text.substring(second + 1));
-    return json.getBoolean("deleted", false) ? new Entry(null, true) : new Entry(json, false);
+    return json.getBoolean("deleted", false) ? new Entry(null, true) : new Entry(User.fromJson(json), false);
   }
 
   private void failed(String what, int size, Throwable err) {

@@ -1,5 +1,6 @@
 package dev.userbatch.config;
 
+import dev.userbatch.operation.Operation;
 import io.vertx.core.json.JsonObject;
 
 import java.nio.charset.StandardCharsets;
@@ -139,7 +140,7 @@ public record SecurityConfig(
     return Boolean.parseBoolean(value);
   }
 
-  /** "create=20000,lookup=100000" → {create: 20000, lookup: 100000}. */
+  /** {@code <operation>=<items per minute>,…}, keyed by the operations' wire names. */
   private static Map<String, Long> perOperation(String spec) {
     Map<String, Long> limits = new HashMap<>();
     if (spec == null) {
@@ -149,7 +150,8 @@ public record SecurityConfig(
       String[] parts = entry.trim().split("=");
       if (parts.length != 2) {
         throw new IllegalArgumentException("Configuration rateLimitPerOperation (env RATE_LIMIT_PER_OPERATION) "
-            + "must look like create=20000,lookup=100000, got '" + spec + "'");
+            + "must look like " + Operation.CREATE.wireName() + "=20000," + Operation.LOOKUP.wireName()
+            + "=100000, got '" + spec + "'");
       }
       limits.put(parts[0].trim(), Long.parseLong(parts[1].trim()));
     }

@@ -1,6 +1,7 @@
 package dev.userbatch.eventbus;
 
 import dev.userbatch.batch.Chunker;
+import dev.userbatch.operation.Operation;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -39,27 +40,27 @@ public final class BatchService {
   }
 
   public Future<JsonObject> createUsers(JsonArray users, JsonObject options) {
-    return call("create", new JsonObject().put("users", users), options);
+    return call(Operation.CREATE, users, options);
   }
 
   public Future<JsonObject> getUsersByIds(List<String> ids, JsonObject options) {
-    return call("lookup", new JsonObject().put("ids", new JsonArray(new ArrayList<>(ids))), options);
+    return call(Operation.LOOKUP, new JsonArray(new ArrayList<>(ids)), options);
   }
 
   public Future<JsonObject> updateUsers(JsonArray updates, JsonObject options) {
-    return call("update", new JsonObject().put("updates", updates), options);
+    return call(Operation.UPDATE, updates, options);
   }
 
   public Future<JsonObject> recordLastLogin(List<String> userIds, JsonObject options) {
-    return call("last-login", new JsonObject().put("userIds", new JsonArray(new ArrayList<>(userIds))), options);
+    return call(Operation.LAST_LOGIN, new JsonArray(new ArrayList<>(userIds)), options);
   }
 
   public Future<JsonObject> softDeleteUsers(List<String> userIds, JsonObject options) {
-    return call("soft-delete", new JsonObject().put("userIds", new JsonArray(new ArrayList<>(userIds))), options);
+    return call(Operation.SOFT_DELETE, new JsonArray(new ArrayList<>(userIds)), options);
   }
 
   public Future<JsonObject> restoreUsers(List<String> userIds, JsonObject options) {
-    return call("restore", new JsonObject().put("userIds", new JsonArray(new ArrayList<>(userIds))), options);
+    return call(Operation.RESTORE, new JsonArray(new ArrayList<>(userIds)), options);
   }
 
   /**
@@ -91,7 +92,12 @@ public final class BatchService {
         .map(results -> results.stream().mapToInt(r -> r.getJsonArray("data").size()).sum());
   }
 
-  private Future<JsonObject> call(String operation, JsonObject envelope, JsonObject options) {
+  /**
+   * Any operation of the table, by its items ({@code operation.itemsField()} of the envelope) and
+   * options (null: the defaults); the named methods above are this for each operation.
+   */
+  public Future<JsonObject> call(Operation operation, JsonArray items, JsonObject options) {
+    JsonObject envelope = new JsonObject().put(operation.itemsField(), items);
     if (options != null) {
       envelope.put("options", options);
     }
@@ -99,7 +105,7 @@ public final class BatchService {
     if (actor != null) {
       delivery.addHeader(EventBusApiVerticle.ACTOR, actor);
     }
-    return vertx.eventBus().<JsonObject>request(EventBusApiVerticle.PREFIX + operation, envelope, delivery)
+    return vertx.eventBus().<JsonObject>request(operation.apiAddress(), envelope, delivery)
         .map(reply -> reply.body());
   }
 }

@@ -1,6 +1,7 @@
 package dev.userbatch.eventbus;
 
 import dev.userbatch.events.OutboxRelayVerticle;
+import dev.userbatch.operation.Operation;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -13,7 +14,6 @@ import io.vertx.core.net.NetSocket;
 
 import java.util.HashMap;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * One client of the TCP bridge: reads its frames ({@code send}, {@code publish}, {@code register},
@@ -23,7 +23,6 @@ import java.util.regex.Pattern;
  * registration ends when the token that made it expires.
  */
 final class BridgeConnection {
-  private static final Pattern INBOUND = Pattern.compile("users\\.batch\\.[a-z-]+");
   static final String OUTBOUND = OutboxRelayVerticle.ADDRESS;
   /** Frames read but not yet dispatched before the socket stops being read. */
   private static final int MAX_QUEUED_FRAMES = 16;
@@ -92,8 +91,9 @@ final class BridgeConnection {
       write(BridgeFrames.error("missing_address"));
       return Future.succeededFuture();
     }
+    // In: the event-bus API address of an operation of the table; out: the events.
     boolean permitted = type.equals("send") || type.equals("publish")
-        ? INBOUND.matcher(address).matches() : address.equals(OUTBOUND);
+        ? Operation.fromApiAddress(address).isPresent() : address.equals(OUTBOUND);
     if (!permitted) {
       write(BridgeFrames.error("access_denied"));
       return Future.succeededFuture();

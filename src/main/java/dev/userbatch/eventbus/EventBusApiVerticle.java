@@ -3,12 +3,12 @@ package dev.userbatch.eventbus;
 import dev.userbatch.audit.AuditContext;
 import dev.userbatch.audit.CorrelationIds;
 import dev.userbatch.batch.Admission;
-import dev.userbatch.batch.BatchOperation;
 import dev.userbatch.batch.BatchRunner;
 import dev.userbatch.batch.RequestException;
 import dev.userbatch.config.ServiceConfig;
 import dev.userbatch.db.Clients;
 import dev.userbatch.metrics.BatchMetrics;
+import dev.userbatch.operation.Operation;
 import dev.userbatch.operation.Operations;
 import dev.userbatch.security.RateLimiter;
 import io.vertx.core.Future;
@@ -16,7 +16,6 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Redis;
 import io.vertx.sqlclient.Pool;
@@ -38,7 +37,6 @@ import java.util.List;
  */
 public final class EventBusApiVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(EventBusApiVerticle.class);
-  public static final String PREFIX = "users.batch.";
   public static final String CORRELATION_ID = "correlationId";
   public static final String ACTOR = "actor";
   /** Set by the TCP bridge to the client's address: the rate limit's per-IP budget. */
@@ -64,28 +62,24 @@ public final class EventBusApiVerticle extends VerticleBase {
     this.metrics = metrics;
   }
 
-  public static String address(BatchOperation operation) {
-    return PREFIX + operation.name();
-  }
-
   @Override
   public Future<?> start() {
     pool = Clients.requestPool(vertx, config);
-    runner = BatchRunner.create(vertx, config, operations.validator(), metrics, pool);
+    runner = BatchRunner.create(vertx, config, operations, metrics, pool);
     redis = Clients.redis(vertx, config);
     rateLimiter = new RateLimiter(redis, config, metrics);
     admission = Admission.of(vertx, config.capacity());
     List<Future<Void>> registrations = new ArrayList<>();
-    for (BatchOperation operation : operations.all()) {
+    for (Operation operation : Operation.values()) {
       MessageConsumer<Object> consumer = vertx.eventBus()
-          .consumer(address(operation), message -> handle(runner, operation, message));
+          .consumer(operation.apiAddress(), message -> handle(runner, operation, message));
       consumers.add(consumer);
       registrations.add(consumer.completion());
     }
     return Future.all(registrations);
   }
 
-  private void handle(BatchRunner runner, BatchOperation operation, Message<Object> message) {
+  private void handle(BatchRunner runner, Operation operation, Message<Object> message) {
     if (!(message.body() instanceof JsonObject envelope)) {
       fail(message, new RequestException(400, "INVALID_JSON", "The message body must be a JSON object"));
       return;
@@ -110,24 +104,22 @@ public final class EventBusApiVerticle extends VerticleBase {
           } else {
             LOG.atError().addKeyValue("correlationId", context.correlationId()).setCause(err)
                 .log("event-bus batch failed");
-            message.fail(500, new JsonObject().put("success", false).put("code", "INTERNAL")
-                .put("message", "Internal error; the server log has the details under correlation id "
-                    + context.correlationId()).encode());
+            fail(message, RequestException.internal(context.correlationId()));
           }
         });
   }
 
   /** Charges the request to the rate limit; fails with the 429 (or 503) refusal. */
-  private Future<Void> chargeRateLimit(BatchOperation operation, JsonObject envelope, AuditContext context) {
+  private Future<Void> chargeRateLimit(Operation operation, JsonObject envelope, AuditContext context) {
     String actor = context.actor() != null ? context.actor() : "event-bus";
-    // A RateLimitUnavailable failure is already the 503 refusal (a RequestException).
+    // A limiter that cannot be asked already fails with the 503 refusal (a RequestException).
     return rateLimiter.check(operation, envelope, actor, context.clientIp())
         .compose(decision -> {
           if (decision.allowed()) {
             return Future.succeededFuture();
           }
-          metrics.rateLimited(operation.name());
-          return Future.failedFuture(new RequestException(429, "RATE_LIMITED", decision.refusalMessage(operation.name())));
+          metrics.rateLimited(operation.wireName());
+          return Future.failedFuture(decision.refusal(operation));
         });
   }
 
@@ -135,17 +127,14 @@ public final class EventBusApiVerticle extends VerticleBase {
    * In-process callers get their own failed items back as sent ({@link CallerItems}); callers
    * through the bridge get the redacted response, as over HTTP.
    */
-  private static JsonObject responseBody(Message<Object> message, BatchOperation operation, JsonObject envelope,
+  private static JsonObject responseBody(Message<Object> message, Operation operation, JsonObject envelope,
                                          JsonObject body) {
     return message.headers().contains(VIA) ? body
         : CallerItems.restore(body, envelope.getJsonArray(operation.itemsField()));
   }
 
   private static void fail(Message<Object> message, RequestException rejected) {
-    JsonArray errors = new JsonArray();
-    rejected.errors().forEach(e -> errors.add(e.toJson()));
-    message.fail(rejected.status(), new JsonObject().put("success", false).put("code", rejected.code())
-        .put("message", rejected.getMessage()).put("errors", errors).encode());
+    message.fail(rejected.status(), rejected.eventBusBody().encode());
   }
 
   /**

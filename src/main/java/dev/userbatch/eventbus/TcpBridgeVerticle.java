@@ -1,9 +1,10 @@
 package dev.userbatch.eventbus;
 
+import dev.userbatch.batch.RequestException;
 import dev.userbatch.config.BridgeConfig;
 import dev.userbatch.config.ServiceConfig;
-import dev.userbatch.events.OutboxRelayVerticle;
 import dev.userbatch.eventbus.BridgeConnection.Grant;
+import dev.userbatch.operation.Operation;
 import dev.userbatch.security.BearerAuth;
 import dev.userbatch.security.JwtSetup;
 import dev.userbatch.security.Scopes;
@@ -103,11 +104,11 @@ public final class TcpBridgeVerticle extends VerticleBase {
     if (token == null) {
       return Future.failedFuture("unauthorized");
     }
-    String scope = address.equals(OutboxRelayVerticle.ADDRESS) || address.endsWith(".lookup")
-        ? Scopes.READ : Scopes.WRITE;
+    // Listening to events needs the read scope; an operation, the scope the table gives it.
+    String scope = Operation.fromApiAddress(address).map(Operation::scope).orElse(Scopes.READ);
     String bearer = token.regionMatches(true, 0, "Bearer ", 0, 7) ? token : "Bearer " + token;
     return auth.authorize(bearer, scope)
-        .recover(refused -> Future.failedFuture(refused instanceof BearerAuth.Refused r && r.status() == 403
+        .recover(refused -> Future.failedFuture(refused instanceof RequestException r && r.status() == 403
             ? "forbidden" : "unauthorized"))
         .map(caller -> {
           // Event-bus headers are case-insensitive: drop every spelling of the headers the bridge owns

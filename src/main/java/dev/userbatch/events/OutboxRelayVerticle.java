@@ -4,6 +4,7 @@ import dev.userbatch.audit.AuditTrail;
 import dev.userbatch.config.ServiceConfig;
 import dev.userbatch.db.BatchChanges;
 import dev.userbatch.db.Clients;
+import dev.userbatch.operation.Operation;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonArray;
@@ -106,7 +107,7 @@ public final class OutboxRelayVerticle extends VerticleBase {
 
   /** A batch of this instance finished: its event (if it has one) is relayed at once. */
   private void finished(JsonObject record) {
-    if (record == null || EventTypes.of(record.getString("operation")) == null
+    if (record == null || Operation.fromWireName(record.getString("operation")).flatMap(Operation::eventType).isEmpty()
         || record.getBoolean("dryRun", false) || record.getInteger("successful", 0) == 0
         || record.getString("id") == null) {
       return;

@@ -2,15 +2,15 @@ package dev.userbatch.http;
 
 import dev.userbatch.batch.Admission;
 import dev.userbatch.batch.BatchRunner;
-import dev.userbatch.batch.BatchOperation;
+import dev.userbatch.batch.RequestException;
 import dev.userbatch.config.SecurityConfig;
 import dev.userbatch.config.ServiceConfig;
 import dev.userbatch.security.BearerAuth;
 import dev.userbatch.security.JwtSetup;
 import dev.userbatch.security.RateLimiter;
-import dev.userbatch.security.Scopes;
 import dev.userbatch.db.Clients;
 import dev.userbatch.metrics.Telemetry;
+import dev.userbatch.operation.Operation;
 import dev.userbatch.operation.Operations;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -18,7 +18,6 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -61,37 +60,24 @@ public final class ApiVerticle extends VerticleBase {
     redis = Clients.redis(vertx, config);
     admission = Admission.of(vertx, config.capacity());
     decoders = vertx.createSharedWorkerExecutor("request-decoders", config.capacity().maxDecodesInFlight());
-    runner = BatchRunner.create(vertx, config, operations.validator(), telemetry.batchMetrics(), pool);
+    runner = BatchRunner.create(vertx, config, operations, telemetry.batchMetrics(), pool);
     rateLimiter = new RateLimiter(redis, config, telemetry.batchMetrics());
     auth = new BearerAuth(JwtSetup.create(vertx, config.security()));
-    BatchEndpoint create = endpoint(operations.create(), runner);
-    BatchEndpoint lookup = endpoint(operations.lookup(), runner);
-    BatchEndpoint update = endpoint(operations.update(), runner);
-    BatchEndpoint lastLogin = endpoint(operations.lastLogin(), runner);
-    BatchEndpoint softDelete = endpoint(operations.softDelete(), runner);
-    BatchEndpoint restore = endpoint(operations.restore(), runner);
-
     Router router = Router.router(vertx);
     router.route().handler(CorrelationId::assign);
     router.route().handler(JsonResponses.accountingTo(telemetry.responseStreams()));
     // Authentication comes before the body is read: an unknown caller cannot make us buffer 16 MiB.
     // Sized from Content-Length (at most the limit) up front: a growing buffer would copy itself over and over.
     BodyHandler body = BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()).setPreallocateBodyBuffer(true);
-    router.post("/batch/users/create").handler(requires(Scopes.WRITE)).handler(create.admit()).handler(body)
-        .handler(create::handleBody);
-    router.post("/batch/users/lookup").handler(requires(Scopes.READ)).handler(lookup.admit()).handler(body)
-        .handler(lookup::handleBody);
-    router.get("/batch/users/lookup").handler(requires(Scopes.READ)).handler(lookup.admit())
-        .handler(ctx -> lookup.handleWith(ctx, c -> LookupQuery.toEnvelope(c.queryParams())));
-    router.patch("/batch/users/update").handler(requires(Scopes.WRITE)).handler(update.admit()).handler(body)
-        .handler(update::handleBody);
-    router.patch("/batch/users/last-login").handler(requires(Scopes.WRITE)).handler(lastLogin.admit()).handler(body)
-        .handler(lastLogin::handleBody);
-    router.delete("/batch/users/soft-delete").handler(requires(Scopes.WRITE)).handler(softDelete.admit())
-        .handler(body)
-        .handler(softDelete::handleBody);
-    router.post("/batch/users/restore").handler(requires(Scopes.WRITE)).handler(restore.admit()).handler(body)
-        .handler(restore::handleBody);
+    for (Operation operation : Operation.values()) {
+      BatchEndpoint endpoint = endpoint(operation, runner);
+      router.route(operation.method(), operation.path()).handler(requires(operation.scope())).handler(endpoint.admit())
+          .handler(body).handler(endpoint::handleBody);
+      if (operation.getByQuery()) {
+        router.get(operation.path()).handler(requires(operation.scope())).handler(endpoint.admit())
+            .handler(ctx -> endpoint.handleWith(ctx, c -> LookupQuery.toEnvelope(operation, c.queryParams())));
+      }
+    }
     HealthRoutes.mount(vertx, router, pool, redis);
     OpenApiRoutes.mount(vertx, router);
     router.get("/metrics").handler(this::metricsAccess).handler(PrometheusScrapingHandler.create(telemetry.registry()));
@@ -137,12 +123,12 @@ public final class ApiVerticle extends VerticleBase {
       ctx.next();
       return;
     }
-    ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"metrics\"");
-    ErrorResponses.send(ctx, 401, new JsonObject().put("success", false).put("code", "UNAUTHORIZED")
-        .put("message", "/metrics requires Authorization: Bearer <METRICS_TOKEN>"));
+    ErrorResponses.send(ctx, new RequestException(401, "UNAUTHORIZED",
+        "/metrics requires Authorization: Bearer <METRICS_TOKEN>")
+        .withHeader(RequestException.WWW_AUTHENTICATE, "Bearer realm=\"metrics\""));
   }
 
-  private BatchEndpoint endpoint(BatchOperation operation, BatchRunner runner) {
+  private BatchEndpoint endpoint(Operation operation, BatchRunner runner) {
     return new BatchEndpoint(vertx, operation, runner, rateLimiter, telemetry.batchMetrics(), config.trustedProxies(),
         admission, decoders, config.maxItemsPerRequest(), config.capacity().bodyReadTimeoutMs(), config.maxBodyBytes());
   }

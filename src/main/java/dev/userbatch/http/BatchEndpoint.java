@@ -2,11 +2,11 @@ package dev.userbatch.http;
 
 import dev.userbatch.audit.AuditContext;
 import dev.userbatch.batch.Admission;
-import dev.userbatch.batch.BatchOperation;
 import dev.userbatch.batch.BatchRunner;
 import dev.userbatch.batch.RequestException;
 import dev.userbatch.idempotency.IdempotencyStore;
 import dev.userbatch.metrics.BatchMetrics;
+import dev.userbatch.operation.Operation;
 import dev.userbatch.security.BearerAuth;
 import dev.userbatch.security.RateLimiter;
 import io.vertx.core.Vertx;
@@ -29,7 +29,7 @@ final class BatchEndpoint {
   static final String CALLER = "caller";
 
   private final Vertx vertx;
-  private final BatchOperation operation;
+  private final Operation operation;
   private final BatchRunner runner;
   private final RateLimiter rateLimiter;
   private final BatchMetrics metrics;
@@ -40,7 +40,7 @@ final class BatchEndpoint {
   private final long bodyReadTimeoutMs;
   private final long maxBodyBytes;
 
-  BatchEndpoint(Vertx vertx, BatchOperation operation, BatchRunner runner, RateLimiter rateLimiter,
+  BatchEndpoint(Vertx vertx, Operation operation, BatchRunner runner, RateLimiter rateLimiter,
                 BatchMetrics metrics, Set<String> trustedProxies, Admission admission, WorkerExecutor decoders,
                 int maxItems, long bodyReadTimeoutMs, long maxBodyBytes) {
     this.bodyReadTimeoutMs = bodyReadTimeoutMs;
@@ -88,7 +88,7 @@ final class BatchEndpoint {
           })
           .onFailure(err -> {
             ctx.request().resume(); // the refused body is discarded, the connection stays usable
-            metrics.batchRejected(operation.name());
+            metrics.batchRejected(operation.wireName());
             ctx.fail(err);
           });
     };
@@ -143,8 +143,8 @@ final class BatchEndpoint {
         .onSuccess(decision -> {
           RateLimitHeaders.put(ctx, decision);
           if (!decision.allowed()) {
-            metrics.rateLimited(operation.name());
-            RateLimitHeaders.refuse(ctx, operation.name(), decision);
+            metrics.rateLimited(operation.wireName());
+            ctx.fail(decision.refusal(operation));
             return;
           }
           run(ctx, envelope, context);
@@ -157,7 +157,7 @@ final class BatchEndpoint {
           if (result.replayed()) {
             ctx.response().putHeader("Idempotent-Replayed", "true");
           }
-          ErrorResponses.send(ctx, result.response().status(), result.response().body());
+          JsonResponses.send(ctx, result.response().status(), result.response().body());
         })
         .onFailure(ctx::fail);
   }

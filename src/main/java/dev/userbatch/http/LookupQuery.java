@@ -1,6 +1,7 @@
 package dev.userbatch.http;
 
 import dev.userbatch.batch.RequestException;
+import dev.userbatch.operation.Operation;
 import dev.userbatch.validation.FieldError;
 import io.vertx.core.MultiMap;
 import io.vertx.core.json.JsonArray;
@@ -9,17 +10,18 @@ import io.vertx.core.json.JsonObject;
 import java.util.List;
 
 /**
- * Turns {@code GET /batch/users/lookup?ids=a,b&chunkSize=…} into the same envelope as the POST
- * body, so both are validated by one schema. Values that are not numbers or booleans are
- * rejected here, naming the option.
+ * Turns {@code GET /batch/users/lookup?ids=a,b&chunkSize=…} (an operation served by query, see
+ * {@link Operation#getByQuery()}) into the same envelope as the POST body, so both are validated
+ * by one schema. Values that are not numbers or booleans are rejected here, naming the option.
  */
 final class LookupQuery {
   private LookupQuery() {
   }
 
-  static JsonObject toEnvelope(MultiMap params) {
+  static JsonObject toEnvelope(Operation operation, MultiMap params) {
+    String field = operation.itemsField();
     JsonArray ids = new JsonArray();
-    for (String value : params.getAll("ids")) {
+    for (String value : params.getAll(field)) {
       for (String id : value.split(",", -1)) {
         String trimmed = id.trim();
         if (!trimmed.isEmpty()) {
@@ -28,8 +30,8 @@ final class LookupQuery {
       }
     }
     if (ids.isEmpty()) {
-      throw RequestException.invalid(List.of(new FieldError("$.ids", "ids",
-          "ids is required: a comma-separated list of user ids")));
+      throw RequestException.invalid(List.of(new FieldError(operation.itemsPath(), field,
+          field + " is required: a comma-separated list of user ids")));
     }
     JsonObject options = new JsonObject();
     integer(params, "chunkSize", options);
@@ -41,7 +43,7 @@ final class LookupQuery {
       }
       options.put("continueOnError", Boolean.parseBoolean(continueOnError));
     }
-    return new JsonObject().put("ids", ids).put("options", options);
+    return new JsonObject().put(field, ids).put("options", options);
   }
 
   private static void integer(MultiMap params, String name, JsonObject options) {

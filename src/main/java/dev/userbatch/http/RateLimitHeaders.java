@@ -1,10 +1,9 @@
 package dev.userbatch.http;
 
 import dev.userbatch.security.RateLimiter.Decision;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
-/** The RateLimit-* headers of every batch response, and the 429 answer. */
+/** The RateLimit-* headers of every batch response (the 429 refusal included). */
 final class RateLimitHeaders {
   private RateLimitHeaders() {
   }
@@ -17,11 +16,5 @@ final class RateLimitHeaders {
         .putHeader("RateLimit-Limit", String.valueOf(decision.limit()))
         .putHeader("RateLimit-Remaining", String.valueOf(decision.remaining()))
         .putHeader("RateLimit-Reset", String.valueOf(decision.resetSeconds()));
-  }
-
-  static void refuse(RoutingContext ctx, String operation, Decision decision) {
-    ctx.response().putHeader("Retry-After", String.valueOf(Math.max(1, decision.resetSeconds())));
-    ErrorResponses.send(ctx, 429, new JsonObject().put("success", false).put("code", "RATE_LIMITED")
-        .put("message", decision.refusalMessage(operation)));
   }
 }

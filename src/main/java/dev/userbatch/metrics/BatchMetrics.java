@@ -43,7 +43,7 @@ public final class BatchMetrics {
    * its mean is the average chunk size used (a 1-item batch is a chunk of 1, whatever chunkSize says).
    */
   public void batchCompleted(BatchOutcome outcome, Duration duration) {
-    String operation = outcome.operation().name();
+    String operation = outcome.operation().wireName();
     int failed = outcome.failures().size();
     String status = failed == 0 ? "success" : outcome.successful() == 0 ? "failed" : "partial";
     operations(operation, status).increment();

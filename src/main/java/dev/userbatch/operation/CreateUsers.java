@@ -1,9 +1,9 @@
 package dev.userbatch.operation;
 
-import dev.userbatch.batch.BatchOperation;
 import dev.userbatch.batch.BatchOptions;
 import dev.userbatch.batch.ErrorCode;
 import dev.userbatch.batch.ItemFailure;
+import dev.userbatch.batch.NewUser;
 import dev.userbatch.batch.PreparedBatch;
 import dev.userbatch.batch.PreparedItem;
 import dev.userbatch.user.DisplayName;
@@ -20,15 +20,16 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * Batch creation: each user is checked against {@code create-user.json}, normalised (email
  * trimmed and lower-cased, name trimmed), checked for a repeated email inside the request, and
  * given its id here, before any chunk is sent, so that a retried chunk inserts nothing twice.
  */
-public final class CreateUsers implements BatchOperation {
+public final class CreateUsers implements ItemPreparer<NewUser> {
   public static final String EMAIL_EXISTS = "User with this email already exists";
-  static final String ITEMS_PATH = "$.users";
+  private static final Operation OPERATION = Operation.CREATE;
   /** What a failure shows in place of a secret; public so that callers can recognise it. */
   public static final String REDACTED = "[REDACTED]";
 
@@ -41,42 +42,17 @@ public final class CreateUsers implements BatchOperation {
   }
 
   @Override
-  public String name() {
-    return "create";
-  }
-
-  @Override
-  public String envelopeSchema() {
-    return "create-request.json";
-  }
-
-  @Override
-  public String itemsField() {
-    return "users";
-  }
-
-  @Override
-  public Kind kind() {
-    return Kind.WRITE;
-  }
-
-  @Override
-  public String pastTense() {
-    return "created";
-  }
-
-  @Override
-  public PreparedBatch prepare(JsonArray users, BatchOptions options) {
-    List<PreparedItem> items = new ArrayList<>(users.size());
+  public PreparedBatch<NewUser> prepare(JsonArray users, BatchOptions options) {
+    List<PreparedItem<NewUser>> items = new ArrayList<>(users.size());
     List<ItemFailure> failures = new ArrayList<>();
     List<ItemFailure> skipped = new ArrayList<>();
     boolean skipConflicts = options.onConflict() == BatchOptions.OnConflict.SKIP;
     Map<String, Integer> firstIndexByEmail = new HashMap<>();
     for (int index = 0; index < users.size(); index++) {
       Object raw = users.getValue(index);
-      List<FieldError> errors = validator.validate("create-user.json", raw);
+      List<FieldError> errors = validator.validate(OPERATION.itemSchema(), raw);
       if (!errors.isEmpty()) {
-        failures.add(ItemChecks.schemaFailure(index, ITEMS_PATH, errors));
+        failures.add(ItemChecks.schemaFailure(OPERATION, index, errors));
         continue;
       }
       JsonObject user = (JsonObject) raw;
@@ -90,21 +66,16 @@ public final class CreateUsers implements BatchOperation {
       if (first != null) {
         (skipConflicts ? skipped : failures).add(new ItemFailure(index, null,
             EMAIL_EXISTS + " (same email as item " + first + " of this request)",
-            ErrorCode.DUPLICATE_EMAIL, ITEMS_PATH + "[" + index + "].email"));
+            ErrorCode.DUPLICATE_EMAIL, OPERATION.itemPath(index, "email")));
         continue;
       }
-      JsonObject prepared = new JsonObject()
-          .put("id", UuidV7.next().toString())
-          .put("email", email)
-          .put("name", DisplayName.normalize(user.getString("name")));
-      if (user.containsKey("password")) {
-        prepared.put("password", user.getString("password"));
-      } else {
-        prepared.put("passwordHash", user.getString("passwordHash"));
-      }
-      items.add(new PreparedItem(index, prepared));
+      UUID id = UuidV7.next();
+      String name = DisplayName.normalize(user.getString("name"));
+      items.add(new PreparedItem<>(index, new NewUser(id, email, name, user.getString("password"),
+          user.getString("passwordHash"))));
     }
-    return new PreparedBatch(items, failures, skipped, List.of(), users.size(), i -> redact(users.getValue(i)));
+    return new PreparedBatch<>(items, failures, skipped, List.of(), users.size(), i -> redact(users.getValue(i)),
+        false);
   }
 
   private Optional<ItemFailure> check(int index, JsonObject user, String email) {
@@ -114,29 +85,29 @@ public final class CreateUsers implements BatchOperation {
     // otherwise store the marker as the user's password, or fail later as a bad hash.
     for (String secret : new String[] {"password", "passwordHash"}) {
       if (REDACTED.equals(user.getValue(secret))) {
-        return Optional.of(ItemChecks.fieldFailure(index, ITEMS_PATH, secret, secret + " is the redaction marker "
+        return Optional.of(ItemChecks.fieldFailure(OPERATION, index, secret, secret + " is the redaction marker "
             + REDACTED + " of an earlier response, not a password: resubmit the original item (the failure's "
             + "index says which one)"));
       }
     }
     if (hasPassword == hasHash) {
-      return Optional.of(ItemChecks.fieldFailure(index, ITEMS_PATH, hasPassword ? "passwordHash" : "password",
+      return Optional.of(ItemChecks.fieldFailure(OPERATION, index, hasPassword ? "passwordHash" : "password",
           "Exactly one of password or passwordHash is required"));
     }
     if (!EmailAddress.isValid(email)) {
-      return Optional.of(ItemChecks.fieldFailure(index, ITEMS_PATH, "email", "Invalid email format"));
+      return Optional.of(ItemChecks.fieldFailure(OPERATION, index, "email", "Invalid email format"));
     }
     String nameProblem = DisplayName.problem(user.getString("name"));
     if (nameProblem != null) {
-      return Optional.of(ItemChecks.fieldFailure(index, ITEMS_PATH, "name", nameProblem));
+      return Optional.of(ItemChecks.fieldFailure(OPERATION, index, "name", nameProblem));
     }
     if (hasPassword && user.getString("password").length() < passwordMinLength) {
-      return Optional.of(ItemChecks.fieldFailure(index, ITEMS_PATH, "password",
+      return Optional.of(ItemChecks.fieldFailure(OPERATION, index, "password",
           "password must be at least " + passwordMinLength + " characters long"));
     }
     if (hasHash) {
       return PasswordHashFormat.problem(user.getString("passwordHash"))
-          .map(problem -> ItemChecks.fieldFailure(index, ITEMS_PATH, "passwordHash", problem));
+          .map(problem -> ItemChecks.fieldFailure(OPERATION, index, "passwordHash", problem));
     }
     return Optional.empty();
   }

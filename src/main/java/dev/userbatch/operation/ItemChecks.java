@@ -13,14 +13,13 @@ final class ItemChecks {
   }
 
   /** One failure for all of an item's schema errors, pointing at the first bad field. */
-  static ItemFailure schemaFailure(int index, String itemsPath, List<FieldError> errors) {
+  static ItemFailure schemaFailure(Operation operation, int index, List<FieldError> errors) {
     String message = errors.stream().map(FieldError::message).collect(Collectors.joining("; "));
-    String path = errors.get(0).under(itemsPath + "[" + index + "]").path();
+    String path = errors.get(0).under(operation.itemPath(index, "")).path();
     return new ItemFailure(index, null, message, ErrorCode.VALIDATION_ERROR, path);
   }
 
-  static ItemFailure fieldFailure(int index, String itemsPath, String field, String message) {
-    return new ItemFailure(index, null, message, ErrorCode.VALIDATION_ERROR,
-        itemsPath + "[" + index + "]" + (field.isEmpty() ? "" : "." + field));
+  static ItemFailure fieldFailure(Operation operation, int index, String field, String message) {
+    return new ItemFailure(index, null, message, ErrorCode.VALIDATION_ERROR, operation.itemPath(index, field));
   }
 }

@@ -1,31 +1,38 @@
 package dev.userbatch.operation;
 
-import dev.userbatch.batch.BatchOperation;
 import dev.userbatch.validation.SchemaValidator;
 
-import java.util.List;
+import java.util.EnumMap;
+import java.util.Map;
 
-/** The operations of the service, built once and shared by every verticle instance. */
-public record Operations(
-    SchemaValidator validator,
-    CreateUsers create,
-    LookupUsers lookup,
-    UpdateUsers update,
-    UserIdsOperation lastLogin,
-    UserIdsOperation softDelete,
-    UserIdsOperation restore) {
+/** The preparer of every operation, built once and shared by every verticle instance. */
+public final class Operations {
+  private final SchemaValidator validator;
+  private final Map<Operation, ItemPreparer<?>> preparers;
 
-  public static Operations create(SchemaValidator validator, int passwordMinLength) {
-    return new Operations(validator,
-        new CreateUsers(validator, passwordMinLength),
-        new LookupUsers(validator),
-        new UpdateUsers(validator),
-        new UserIdsOperation(validator, "last-login", "updated last login for"),
-        new UserIdsOperation(validator, "soft-delete", "deleted"),
-        new UserIdsOperation(validator, "restore", "restored"));
+  private Operations(SchemaValidator validator, Map<Operation, ItemPreparer<?>> preparers) {
+    this.validator = validator;
+    this.preparers = preparers;
   }
 
-  public List<BatchOperation> all() {
-    return List.of(create, lookup, update, lastLogin, softDelete, restore);
+  public static Operations create(SchemaValidator validator, int passwordMinLength) {
+    Map<Operation, ItemPreparer<?>> preparers = new EnumMap<>(Operation.class);
+    for (Operation operation : Operation.values()) {
+      // Exhaustive: a new operation does not compile until it has its preparer.
+      preparers.put(operation, switch (operation) {
+        case CREATE -> new CreateUsers(validator, passwordMinLength);
+        case UPDATE -> new UpdateUsers(validator);
+        case LOOKUP, LAST_LOGIN, SOFT_DELETE, RESTORE -> new PrepareUserIds(validator, operation);
+      });
+    }
+    return new Operations(validator, Map.copyOf(preparers));
+  }
+
+  public SchemaValidator validator() {
+    return validator;
+  }
+
+  public ItemPreparer<?> preparer(Operation operation) {
+    return preparers.get(operation);
   }
 }

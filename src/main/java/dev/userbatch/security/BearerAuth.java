@@ -1,5 +1,6 @@
 package dev.userbatch.security;
 
+import dev.userbatch.batch.RequestException;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -29,43 +30,21 @@ public final class BearerAuth {
     }
   }
 
-  /** Why a call was refused: 401 (no or bad token) or 403 (missing scope). */
-  public static final class Refused extends RuntimeException {
-    private final int status;
-    private final String code;
-    private final String challenge;
-
-    Refused(int status, String code, String message, String challenge) {
-      super(message, null, false, false);
-      this.status = status;
-      this.code = code;
-      this.challenge = challenge;
-    }
-
-    public int status() {
-      return status;
-    }
-
-    public String code() {
-      return code;
-    }
-
-    /** The WWW-Authenticate header value. */
-    public String challenge() {
-      return challenge;
-    }
+  /** A 401 (no or bad token) or 403 (missing scope) refusal, with its {@code WWW-Authenticate} challenge. */
+  private static RequestException refused(int status, String code, String message, String challenge) {
+    return new RequestException(status, code, message).withHeader(RequestException.WWW_AUTHENTICATE, challenge);
   }
 
   /** Verifies an {@code Authorization} header value and requires {@code scope}. */
   public Future<Caller> authorize(String authorization, String scope) {
     if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)
         || authorization.substring(7).isBlank()) {
-      return Future.failedFuture(new Refused(401, "UNAUTHORIZED",
+      return Future.failedFuture(refused(401, "UNAUTHORIZED",
           "Authentication required: send Authorization: Bearer <token>", "Bearer realm=\"" + REALM + "\""));
     }
     return verify(authorization.substring(7).trim()).compose(caller -> {
       if (!caller.has(scope)) {
-        return Future.failedFuture(new Refused(403, "FORBIDDEN", "The token lacks the scope " + scope,
+        return Future.failedFuture(refused(403, "FORBIDDEN", "The token lacks the scope " + scope,
             "Bearer realm=\"" + REALM + "\", error=\"insufficient_scope\", scope=\"" + scope + "\""));
       }
       return Future.succeededFuture(caller);
@@ -88,8 +67,8 @@ public final class BearerAuth {
         });
   }
 
-  private static Refused invalidToken(String message) {
-    return new Refused(401, "UNAUTHORIZED", message, "Bearer realm=\"" + REALM + "\", error=\"invalid_token\"");
+  private static RequestException invalidToken(String message) {
+    return refused(401, "UNAUTHORIZED", message, "Bearer realm=\"" + REALM + "\", error=\"invalid_token\"");
   }
 
   /** The caller named by the token's claims, or null when it has no usable subject. */

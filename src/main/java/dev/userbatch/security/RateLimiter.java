@@ -1,10 +1,10 @@
 package dev.userbatch.security;
 
-import dev.userbatch.batch.BatchOperation;
 import dev.userbatch.batch.RequestException;
 import dev.userbatch.config.SecurityConfig;
 import dev.userbatch.config.ServiceConfig;
 import dev.userbatch.metrics.BatchMetrics;
+import dev.userbatch.operation.Operation;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
@@ -27,6 +27,8 @@ import java.util.concurrent.TimeUnit;
 public final class RateLimiter {
   private static final Logger LOG = LoggerFactory.getLogger(RateLimiter.class);
   static final long WINDOW_MS = 60_000;
+  /** Seconds a client is told to wait when the limiter cannot be asked. */
+  static final int UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
 
   /**
    * KEYS: counters; ARGV[1]: cost; ARGV[2]: window in ms; ARGV[2+i]: limit of KEYS[i].
@@ -76,8 +78,12 @@ public final class RateLimiter {
       return new Decision(true, 0, 0, 0, cost);
     }
 
-    /** Why a request was refused, for every entry point alike. */
-    public String refusalMessage(String operation) {
+    /** The 429 RATE_LIMITED refusal, for every entry point alike; {@code Retry-After} when the budget is back. */
+    public RequestException refusal(Operation operation) {
+      return new RequestException(429, "RATE_LIMITED", refusalMessage(operation)).retryAfter(Math.max(1, resetSeconds));
+    }
+
+    private String refusalMessage(Operation operation) {
       return cost.total() > limit
           ? "Rate limit: this request has " + cost.describe() + ", more than the " + limit
               + " items per minute allowed for " + operation + "; split it into smaller requests"
@@ -90,13 +96,13 @@ public final class RateLimiter {
    * Checks and charges the cost of {@code envelope} to {@code actor} and {@code clientIp} (null:
    * the actor alone).
    */
-  public Future<Decision> check(BatchOperation operation, JsonObject envelope, String actor, String clientIp) {
+  public Future<Decision> check(Operation operation, JsonObject envelope, String actor, String clientIp) {
     RequestCost cost = RequestCost.of(operation, envelope, passwordWeight);
-    long limit = config.rateLimitFor(operation.name());
+    long limit = config.rateLimitFor(operation.wireName());
     if (limit <= 0) {
       return Future.succeededFuture(Decision.unlimited(cost));
     }
-    String prefix = "ratelimit:" + operation.name();
+    String prefix = "ratelimit:" + operation.wireName();
     Request script = Request.cmd(Command.EVAL).arg(CHECK_AND_CHARGE).arg(clientIp == null ? 1 : 2)
         .arg(prefix + ":actor:" + actor);
     if (clientIp != null) {
@@ -118,7 +124,7 @@ public final class RateLimiter {
           }
           LOG.warn("Rate limit not checked (Redis: {}); refusing the request (RATE_LIMIT_FAIL_OPEN=false)",
               err.toString());
-          return Future.failedFuture(new RateLimitUnavailable());
+          return Future.failedFuture(unavailable());
         });
   }
 
@@ -127,15 +133,10 @@ public final class RateLimiter {
         (reply.get(3).toLong() + 999) / 1000, cost);
   }
 
-  /** Redis could not be asked and the limiter is configured to fail closed. */
   /** The limiter cannot be asked and is configured to refuse: the same 503 for every entry point. */
-  public static final class RateLimitUnavailable extends RequestException {
-    /** Seconds a client is told to wait (HTTP {@code Retry-After}). */
-    public static final int RETRY_AFTER_SECONDS = 5;
-
-    RateLimitUnavailable() {
-      super(503, "RATE_LIMIT_UNAVAILABLE",
-          "The rate limiter cannot be checked right now and is configured to refuse; retry shortly");
-    }
+  static RequestException unavailable() {
+    return new RequestException(503, "RATE_LIMIT_UNAVAILABLE",
+        "The rate limiter cannot be checked right now and is configured to refuse; retry shortly")
+        .retryAfter(UNAVAILABLE_RETRY_AFTER_SECONDS);
   }
 }

@@ -1,6 +1,6 @@
 package dev.userbatch.security;
 
-import dev.userbatch.batch.BatchOperation;
+import dev.userbatch.operation.Operation;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -13,7 +13,7 @@ import io.vertx.core.json.JsonObject;
  */
 public record RequestCost(long items, long passwords, long passwordWeight) {
 
-  public static RequestCost of(BatchOperation operation, JsonObject envelope, long passwordWeight) {
+  public static RequestCost of(Operation operation, JsonObject envelope, long passwordWeight) {
     if (!(envelope.getValue(operation.itemsField()) instanceof JsonArray items)) {
       return new RequestCost(1, 0, passwordWeight);
     }

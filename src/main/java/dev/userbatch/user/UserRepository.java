@@ -1,7 +1,6 @@
 package dev.userbatch.user;
 
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
@@ -27,8 +26,11 @@ public final class UserRepository {
     return pool;
   }
 
-  /** A user to insert; the id was decided by the coordinator so that a retried chunk is recognised. */
-  public record NewUser(UUID id, String email, String name, String passwordHash) {
+  /**
+   * A user to insert, its password hashed; the id was decided before the chunk was sent, so that a
+   * retried chunk is recognised.
+   */
+  public record HashedUser(UUID id, String email, String name, String passwordHash) {
   }
 
   /**
@@ -36,20 +38,20 @@ public final class UserRepository {
    * whole with 23505 on a taken email or an existing id; the other returns the rows actually
    * inserted and leaves the conflicting ones out, at about 4 times the cost.
    */
-  public Future<List<JsonObject>> insertAll(SqlConnection conn, List<NewUser> users, boolean skipConflicts) {
+  public Future<List<User>> insertAll(SqlConnection conn, List<HashedUser> users, boolean skipConflicts) {
     return conn.preparedQuery(skipConflicts ? UserSql.INSERT_USERS_SKIPPING_CONFLICTS : UserSql.INSERT_USERS)
         .execute(insertArrays(users))
-        .map(UserRepository::views);
+        .map(UserRepository::users);
   }
 
-  private static Tuple insertArrays(List<NewUser> users) {
+  private static Tuple insertArrays(List<HashedUser> users) {
     int n = users.size();
     UUID[] ids = new UUID[n];
     String[] emails = new String[n];
     String[] names = new String[n];
     String[] hashes = new String[n];
     for (int i = 0; i < n; i++) {
-      NewUser u = users.get(i);
+      HashedUser u = users.get(i);
       ids[i] = u.id();
       emails[i] = u.email();
       names[i] = u.name();
@@ -59,13 +61,13 @@ public final class UserRepository {
   }
 
   /** Users with these ids, deleted ones included. */
-  public Future<List<JsonObject>> findAnyByIds(SqlClient client, UUID[] ids) {
-    return client.preparedQuery(UserSql.FIND_ANY_BY_IDS).execute(Tuple.of((Object) ids)).map(UserRepository::views);
+  public Future<List<User>> findAnyByIds(SqlClient client, UUID[] ids) {
+    return client.preparedQuery(UserSql.FIND_ANY_BY_IDS).execute(Tuple.of((Object) ids)).map(UserRepository::users);
   }
 
   /** Users with these ids that are not deleted. */
-  public Future<List<JsonObject>> findActiveByIds(UUID[] ids) {
-    return pool.preparedQuery(UserSql.FIND_ACTIVE_BY_IDS).execute(Tuple.of((Object) ids)).map(UserRepository::views);
+  public Future<List<User>> findActiveByIds(UUID[] ids) {
+    return pool.preparedQuery(UserSql.FIND_ACTIVE_BY_IDS).execute(Tuple.of((Object) ids)).map(UserRepository::users);
   }
 
   /** The state of a user (or of an email holder) as locked for an update. */
@@ -91,28 +93,28 @@ public final class UserRepository {
   }
 
   /** Applies name/email changes (null = unchanged), bumping version and updated_at. */
-  public Future<List<JsonObject>> applyUpdates(SqlConnection conn, UUID[] ids, String[] names, String[] emails) {
+  public Future<List<User>> applyUpdates(SqlConnection conn, UUID[] ids, String[] names, String[] emails) {
     return conn.preparedQuery(UserSql.APPLY_UPDATES).execute(Tuple.of(ids, names, emails))
-        .map(UserRepository::views);
+        .map(UserRepository::users);
   }
 
-  public Future<List<JsonObject>> recordLastLogin(SqlConnection conn, UUID[] ids) {
-    return conn.preparedQuery(UserSql.RECORD_LAST_LOGIN).execute(Tuple.of((Object) ids)).map(UserRepository::views);
+  public Future<List<User>> recordLastLogin(SqlConnection conn, UUID[] ids) {
+    return conn.preparedQuery(UserSql.RECORD_LAST_LOGIN).execute(Tuple.of((Object) ids)).map(UserRepository::users);
   }
 
   /** What a soft delete did: the users it deleted, and the ids that were deleted already. */
-  public record SoftDeleted(List<JsonObject> deleted, Set<UUID> alreadyDeleted) {
+  public record SoftDeleted(List<User> deleted, Set<UUID> alreadyDeleted) {
   }
 
   public Future<SoftDeleted> softDelete(SqlConnection conn, UUID[] ids) {
     return conn.preparedQuery(UserSql.SOFT_DELETE).execute(Tuple.of((Object) ids)).map(rows -> {
-      List<JsonObject> deleted = new ArrayList<>();
+      List<User> deleted = new ArrayList<>();
       Set<UUID> already = new HashSet<>();
       for (Row row : rows) {
         if (row.getBoolean("already_deleted")) {
           already.add(row.getUUID("id"));
         } else {
-          deleted.add(UserView.fromRow(row));
+          deleted.add(User.fromRow(row));
         }
       }
       return new SoftDeleted(deleted, already);
@@ -135,14 +137,14 @@ public final class UserRepository {
     });
   }
 
-  public Future<List<JsonObject>> restore(SqlConnection conn, UUID[] ids) {
-    return conn.preparedQuery(UserSql.RESTORE).execute(Tuple.of((Object) ids)).map(UserRepository::views);
+  public Future<List<User>> restore(SqlConnection conn, UUID[] ids) {
+    return conn.preparedQuery(UserSql.RESTORE).execute(Tuple.of((Object) ids)).map(UserRepository::users);
   }
 
-  static List<JsonObject> views(RowSet<Row> rows) {
-    List<JsonObject> users = new ArrayList<>(rows.size());
+  static List<User> users(RowSet<Row> rows) {
+    List<User> users = new ArrayList<>(rows.size());
     for (Row row : rows) {
-      users.add(UserView.fromRow(row));
+      users.add(User.fromRow(row));
     }
     return users;
   }

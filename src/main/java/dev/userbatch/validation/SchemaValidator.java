@@ -1,5 +1,6 @@
 package dev.userbatch.validation;
 
+import dev.userbatch.operation.Operation;
 import io.vertx.core.json.JsonObject;
 import io.vertx.json.schema.Draft;
 import io.vertx.json.schema.JsonSchema;
@@ -30,10 +31,11 @@ import java.util.function.Predicate;
  */
 public final class SchemaValidator {
   public static final String BASE_URI = "https://userbatch.dev/schemas/";
-  /** Every schema file; the order does not matter, references are resolved lazily. */
-  public static final List<String> SCHEMAS = List.of(
-      "options.json", "user-id.json", "create-request.json", "create-user.json", "lookup-request.json",
-      "update-request.json", "update-item.json", "user-ids-request.json");
+  /**
+   * Every schema file: those the operation table names, and those they refer to. The order does
+   * not matter, references are resolved lazily.
+   */
+  public static final List<String> SCHEMAS = Operation.schemaFiles();
 
   private final SchemaRepository repository;
   private final Map<String, Validator> validators = new ConcurrentHashMap<>();

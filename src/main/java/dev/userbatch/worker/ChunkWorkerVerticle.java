@@ -1,5 +1,7 @@
 package dev.userbatch.worker;
 
+import dev.userbatch.batch.ChunkFailure;
+import dev.userbatch.batch.ChunkItem;
 import dev.userbatch.batch.ChunkRequest;
 import dev.userbatch.batch.ChunkResult;
 import dev.userbatch.batch.ErrorCode;
@@ -9,6 +11,7 @@ import dev.userbatch.config.ServiceConfig;
 import dev.userbatch.batch.ChunkHeaders;
 import dev.userbatch.db.Clients;
 import dev.userbatch.metrics.BatchMetrics;
+import dev.userbatch.operation.Operation;
 import dev.userbatch.user.PasswordHasher;
 import dev.userbatch.user.UserRepository;
 import io.vertx.core.Future;
@@ -22,12 +25,12 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
- * Runs chunks for every operation. Deployed with the worker threading model and several
- * instances: CPU work happens here, never on an event loop, and password hashing on the
- * {@link PasswordHashing} pool these workers share.
+ * Runs chunks for every operation of the table, each at its worker address with its handler.
+ * Deployed with the worker threading model and several instances: CPU work happens here, never on
+ * an event loop, and password hashing on the {@link PasswordHashing} pool these workers share. A
+ * chunk that fails as a whole is answered with a {@link ChunkFailure}: its code by name.
  */
 public final class ChunkWorkerVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(ChunkWorkerVerticle.class);
@@ -57,37 +60,53 @@ public final class ChunkWorkerVerticle extends VerticleBase {
     UserRepository repository = new UserRepository(pool);
     hashing = new PasswordHashing(vertx, hasher, config.passwordWork().passwordHashQueueMax());
     UserCache cache = new UserCache(redis, config.cacheTtlSeconds(), config.cacheTimeoutMs(), metrics, cacheGeneration);
-    Map<String, ChunkHandler> handlers = Map.of(
-        "create", new CreateChunkHandler(repository, cache, hashing, config.storage(), metrics),
-        "lookup", new LookupChunkHandler(repository, cache),
-        "update", new UpdateChunkHandler(repository, cache),
-        "last-login", new LastLoginChunkHandler(repository, cache),
-        "soft-delete", new SoftDeleteChunkHandler(repository, cache),
-        "restore", new RestoreChunkHandler(repository, cache, config.restoreWindowDays()));
     List<Future<Void>> registrations = new ArrayList<>();
     registrations.add(vertx.eventBus().consumer(PING_ADDRESS, message -> message.reply("pong")).completion());
-    handlers.forEach((operation, handler) -> {
-      MessageConsumer<ChunkRequest> consumer = vertx.eventBus()
-          .consumer("users.chunk." + operation, message -> handle(operation, handler, message));
+    for (Operation operation : Operation.values()) {
+      ChunkHandler<?> handler = handler(operation, repository, cache);
+      if (handler.itemType() != operation.payload().type()) {
+        throw new IllegalStateException("The chunk handler of " + operation + " takes " + handler.itemType()
+            .getSimpleName() + " items, but the operation table says " + operation.payload().type().getSimpleName());
+      }
+      MessageConsumer<Object> consumer = vertx.eventBus()
+          .consumer(operation.workerAddress(), message -> handle(operation, handler, message));
       registrations.add(consumer.completion());
-    });
+    }
     return Future.all(registrations);
   }
 
-  private void handle(String operation, ChunkHandler handler, Message<ChunkRequest> message) {
-    ChunkRequest chunk = message.body();
+  /** Exhaustive: a new operation does not compile until it has its chunk handler. */
+  private ChunkHandler<?> handler(Operation operation, UserRepository repository, UserCache cache) {
+    return switch (operation) {
+      case CREATE -> new CreateChunkHandler(repository, cache, hashing, config.storage(), metrics);
+      case LOOKUP -> new LookupChunkHandler(repository, cache);
+      case UPDATE -> new UpdateChunkHandler(repository, cache);
+      case LAST_LOGIN -> new LastLoginChunkHandler(repository, cache);
+      case SOFT_DELETE -> new SoftDeleteChunkHandler(repository, cache);
+      case RESTORE -> new RestoreChunkHandler(repository, cache, config.restoreWindowDays());
+    };
+  }
+
+  private void handle(Operation operation, ChunkHandler<?> handler, Message<Object> message) {
     String correlationId = message.headers().get(ChunkHeaders.CORRELATION_ID);
+    ChunkRequest<?> chunk = chunkOf(operation, message);
+    if (chunk == null) {
+      LOG.atError().addKeyValue("correlationId", correlationId).addKeyValue("operation", operation.wireName())
+          .log("message to a chunk worker that is not a chunk of its operation");
+      message.reply(new ChunkFailure(ErrorCode.INTERNAL, "Internal error: the chunk could not be read"));
+      return;
+    }
     long started = System.nanoTime();
     Future<ChunkResult> result;
     try {
-      result = handler.process(chunk, Deadline.in(chunk.timeBudgetMs()));
+      result = process(handler, chunk);
     } catch (RuntimeException e) {
       result = Future.failedFuture(e);
     }
     result.onSuccess(reply -> {
       LOG.atInfo()
           .addKeyValue("correlationId", correlationId)
-          .addKeyValue("operation", operation)
+          .addKeyValue("operation", operation.wireName())
           .addKeyValue("chunk", chunk.chunkNumber())
           .addKeyValue("items", chunk.items().size())
           .addKeyValue("successful", reply.data().size())
@@ -99,15 +118,29 @@ public final class ChunkWorkerVerticle extends VerticleBase {
       ErrorCode code = SystemErrors.codeOf(err);
       LOG.atError()
           .addKeyValue("correlationId", correlationId)
-          .addKeyValue("operation", operation)
+          .addKeyValue("operation", operation.wireName())
           .addKeyValue("chunk", chunk.chunkNumber())
           .addKeyValue("items", chunk.items().size())
           .addKeyValue("code", code.name())
           .addKeyValue("error", SystemErrors.describe(err))
           .setCause(SystemErrors.safeCause(err))
           .log("chunk failed as a whole");
-      message.fail(code.ordinal(), SystemErrors.messageOf(code, err));
+      message.reply(new ChunkFailure(code, SystemErrors.messageOf(code, err)));
     });
+  }
+
+  /** The message's chunk, or null when it is not a chunk of {@code operation} (or cannot be decoded). */
+  private static ChunkRequest<?> chunkOf(Operation operation, Message<Object> message) {
+    try {
+      // A body from another node is decoded here: a failure must be answered, not left to time out.
+      return message.body() instanceof ChunkRequest<?> chunk && chunk.operation() == operation ? chunk : null;
+    } catch (RuntimeException undecodable) {
+      return null;
+    }
+  }
+
+  private static <T extends ChunkItem> Future<ChunkResult> process(ChunkHandler<T> handler, ChunkRequest<?> chunk) {
+    return handler.process(chunk.carrying(handler.itemType()), Deadline.in(chunk.timeBudgetMs()));
   }
 
   @Override

@@ -2,13 +2,13 @@ package dev.userbatch.worker;
 
 import dev.userbatch.batch.ChunkRequest;
 import dev.userbatch.batch.ChunkResult;
-import dev.userbatch.batch.ItemFailure;
+import dev.userbatch.batch.UserId;
 import dev.userbatch.cache.UserCache;
+import dev.userbatch.user.User;
 import dev.userbatch.user.UserRepository;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +18,7 @@ import java.util.UUID;
  * Cache-aside lookup of one chunk: one MGET, one SELECT for the misses, one scripted write-back
  * of what the SELECT found (a cached tombstone answers "not found" without asking PostgreSQL).
  */
-final class LookupChunkHandler implements ChunkHandler {
+final class LookupChunkHandler implements ChunkHandler<UserId> {
   private final UserRepository repository;
   private final UserCache cache;
 
@@ -28,15 +28,15 @@ final class LookupChunkHandler implements ChunkHandler {
   }
 
   @Override
-  public Future<ChunkResult> process(ChunkRequest chunk, Deadline deadline) {
-    ReadItems<UUID> items = ReadItems.ids(chunk);
-    List<ItemFailure> unreadable = items.failures();
-    List<UUID> ids = items.readable().stream().map(ReadItems.Read::value).toList();
-    if (ids.isEmpty()) {
-      return Future.succeededFuture(result(ids, Map.of(), unreadable));
-    }
+  public Class<UserId> itemType() {
+    return UserId.class;
+  }
+
+  @Override
+  public Future<ChunkResult> process(ChunkRequest<UserId> chunk, Deadline deadline) {
+    List<UUID> ids = chunk.items().stream().map(item -> item.value().id()).toList();
     return cache.getAll(ids).compose(entries -> {
-      Map<UUID, JsonObject> found = new HashMap<>();
+      Map<UUID, User> found = new HashMap<>();
       entries.forEach((id, entry) -> {
         if (!entry.deleted()) {
           found.put(id, entry.user());
@@ -44,26 +44,26 @@ final class LookupChunkHandler implements ChunkHandler {
       });
       UUID[] misses = ids.stream().filter(id -> !entries.containsKey(id)).toArray(UUID[]::new);
       if (misses.length == 0) {
-        return Future.succeededFuture(result(ids, found, unreadable));
+        return Future.succeededFuture(result(ids, found));
       }
       return repository.findActiveByIds(misses).compose(loaded -> {
-        loaded.forEach(user -> found.put(UUID.fromString(user.getString("id")), user));
-        return cache.fill(loaded).map(ignored -> result(ids, found, unreadable));
+        loaded.forEach(user -> found.put(user.id(), user));
+        return cache.fill(loaded).map(ignored -> result(ids, found));
       });
     });
   }
 
-  private static ChunkResult result(List<UUID> ids, Map<UUID, JsonObject> found, List<ItemFailure> unreadable) {
-    JsonArray data = new JsonArray();
-    JsonArray missing = new JsonArray();
+  private static ChunkResult result(List<UUID> ids, Map<UUID, User> found) {
+    List<User> data = new ArrayList<>(found.size());
+    List<UUID> missing = new ArrayList<>();
     for (UUID id : ids) {
-      JsonObject user = found.get(id);
+      User user = found.get(id);
       if (user != null) {
         data.add(user);
       } else {
-        missing.add(id.toString());
+        missing.add(id);
       }
     }
-    return new ChunkResult(data, unreadable, missing);
+    return new ChunkResult(data, List.of(), missing);
   }
 }

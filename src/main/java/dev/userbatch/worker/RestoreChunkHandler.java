@@ -5,6 +5,7 @@ import dev.userbatch.batch.ChunkRequest;
 import dev.userbatch.batch.ChunkResult;
 import dev.userbatch.batch.ErrorCode;
 import dev.userbatch.batch.PreparedItem;
+import dev.userbatch.batch.UserId;
 import dev.userbatch.cache.UserCache;
 import dev.userbatch.user.UserRepository;
 import dev.userbatch.user.UserRepository.RestoreCandidate;
@@ -22,7 +23,7 @@ import java.util.UUID;
  * Restores one chunk of soft-deleted users in one transaction: lock and check them with one
  * statement, restore the eligible ones with a second.
  */
-final class RestoreChunkHandler implements ChunkHandler {
+final class RestoreChunkHandler implements ChunkHandler<UserId> {
   private final UserRepository repository;
   private final UserCache cache;
   private final int windowDays;
@@ -34,23 +35,23 @@ final class RestoreChunkHandler implements ChunkHandler {
   }
 
   @Override
-  public Future<ChunkResult> process(ChunkRequest chunk, Deadline deadline) {
-    ReadItems<UUID> items = ReadItems.ids(chunk);
-    if (items.noneReadable()) {
-      return Future.succeededFuture(items.outcome().build());
-    }
-    Map<UUID, PreparedItem> byId = IdChunks.byId(items);
+  public Class<UserId> itemType() {
+    return UserId.class;
+  }
+
+  @Override
+  public Future<ChunkResult> process(ChunkRequest<UserId> chunk, Deadline deadline) {
+    Map<UUID, PreparedItem<UserId>> byId = IdChunks.byId(chunk);
     return WriteChunks.run(repository.pool(), cache, chunk, deadline, conn ->
-            repository.lockForRestore(conn, IdChunks.ids(items), windowDays).compose(candidates -> {
-              ChunkOutcome outcome = items.outcome();
+            repository.lockForRestore(conn, IdChunks.ids(chunk), windowDays).compose(candidates -> {
+              ChunkOutcome<UserId> outcome = new ChunkOutcome<>(chunk);
               Map<UUID, RestoreCandidate> found = new HashMap<>();
               candidates.forEach(candidate -> found.put(candidate.id(), candidate));
               List<UUID> eligible = new ArrayList<>();
               Set<String> claimedEmails = new HashSet<>();
               // In request order, so that of two deleted users with one email the first listed wins.
-              for (ReadItems.Read<UUID> read : items.readable()) {
-                PreparedItem item = read.item();
-                RestoreCandidate candidate = found.get(read.value());
+              for (PreparedItem<UserId> item : chunk.items()) {
+                RestoreCandidate candidate = found.get(item.value().id());
                 if (candidate == null) {
                   outcome.fail(item, ErrorCode.USER_NOT_FOUND, "User not found");
                 } else if (!candidate.deleted()) {

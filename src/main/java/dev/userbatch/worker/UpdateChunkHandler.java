@@ -5,11 +5,13 @@ import dev.userbatch.batch.ChunkRequest;
 import dev.userbatch.batch.ChunkResult;
 import dev.userbatch.batch.ErrorCode;
 import dev.userbatch.batch.PreparedItem;
+import dev.userbatch.batch.UserUpdate;
 import dev.userbatch.cache.UserCache;
+import dev.userbatch.operation.Operation;
+import dev.userbatch.user.User;
 import dev.userbatch.user.UserRepository;
 import dev.userbatch.user.UserRepository.LockedUser;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlConnection;
 
 import java.util.ArrayList;
@@ -23,7 +25,7 @@ import java.util.UUID;
  * emails (in id order), decide every item in memory, then apply all accepted changes with one
  * statement (two when users of the chunk swap emails).
  */
-final class UpdateChunkHandler implements ChunkHandler {
+final class UpdateChunkHandler implements ChunkHandler<UserUpdate> {
   private final UserRepository repository;
   private final UserCache cache;
 
@@ -32,36 +34,42 @@ final class UpdateChunkHandler implements ChunkHandler {
     this.cache = cache;
   }
 
-  /** One requested change; name or email may be null (unchanged). */
-  private record Change(PreparedItem item, UUID id, String name, String email, Integer expectedVersion) {
-    static Change of(PreparedItem item) {
-      JsonObject value = (JsonObject) item.value();
-      Object version = value.getValue("expectedVersion");
-      if (version != null && !((version instanceof Integer || version instanceof Long)
-          && ((Number) version).longValue() == ((Number) version).intValue())) {
-        throw new ReadItems.Unreadable("expectedVersion", "expectedVersion must be an integer");
-      }
-      return new Change(item, ReadItems.userId(value.getValue("id"), "id"), ReadItems.string(value, "name", true),
-          ReadItems.string(value, "email", true), version == null ? null : ((Number) version).intValue());
+  /** One requested change, with its item; name or email may be null (unchanged). */
+  private record Change(PreparedItem<UserUpdate> item) {
+    UUID id() {
+      return item.value().id();
+    }
+
+    String name() {
+      return item.value().name();
+    }
+
+    String email() {
+      return item.value().email();
+    }
+
+    Integer expectedVersion() {
+      return item.value().expectedVersion();
     }
   }
 
   @Override
-  public Future<ChunkResult> process(ChunkRequest chunk, Deadline deadline) {
-    ReadItems<Change> items = ReadItems.of(chunk, Change::of);
-    if (items.noneReadable()) {
-      return Future.succeededFuture(items.outcome().build());
-    }
-    List<Change> changes = items.readable().stream().map(ReadItems.Read::value).toList();
-    UUID[] ids = changes.stream().map(Change::id).toArray(UUID[]::new);
-    String[] wanted = changes.stream().map(Change::email).filter(e -> e != null).toArray(String[]::new);
-    return WriteChunks.run(repository.pool(), cache, chunk, deadline, conn -> repository.lockForUpdate(conn, ids, wanted)
-        .compose(locked -> apply(conn, items, changes, locked)));
+  public Class<UserUpdate> itemType() {
+    return UserUpdate.class;
   }
 
-  private Future<ChunkWrite> apply(SqlConnection conn, ReadItems<Change> items, List<Change> changes,
-                                   List<LockedUser> locked) {
-    ChunkOutcome outcome = items.outcome();
+  @Override
+  public Future<ChunkResult> process(ChunkRequest<UserUpdate> chunk, Deadline deadline) {
+    UUID[] ids = chunk.items().stream().map(item -> item.value().id()).toArray(UUID[]::new);
+    String[] wanted = chunk.items().stream().map(item -> item.value().email()).filter(e -> e != null)
+        .toArray(String[]::new);
+    return WriteChunks.run(repository.pool(), cache, chunk, deadline, conn -> repository.lockForUpdate(conn, ids, wanted)
+        .compose(locked -> apply(conn, chunk, locked)));
+  }
+
+  private Future<ChunkWrite> apply(SqlConnection conn, ChunkRequest<UserUpdate> chunk, List<LockedUser> locked) {
+    List<Change> changes = chunk.items().stream().map(Change::new).toList();
+    ChunkOutcome<UserUpdate> outcome = new ChunkOutcome<>(chunk);
     Map<UUID, LockedUser> byId = new HashMap<>();
     Map<String, UUID> holderOfEmail = new HashMap<>();
     for (LockedUser user : locked) {
@@ -92,8 +100,8 @@ final class UpdateChunkHandler implements ChunkHandler {
     return park.compose(v -> repository.applyUpdates(conn, ids, names, emails)).map(updated -> {
       Map<UUID, Change> byChangeId = new HashMap<>();
       accepted.forEach(c -> byChangeId.put(c.id(), c));
-      for (JsonObject user : updated) {
-        outcome.succeed(byChangeId.get(UUID.fromString(user.getString("id"))).item(), user);
+      for (User user : updated) {
+        outcome.succeed(byChangeId.get(user.id()).item(), user);
       }
       return ChunkWrite.of(outcome, updated);
     });
@@ -106,7 +114,7 @@ final class UpdateChunkHandler implements ChunkHandler {
    * Returns the accepted changes that really change the email.
    */
   private static List<Change> decideEmails(List<Change> changes, Map<UUID, LockedUser> byId,
-                                           Map<String, UUID> holderOfEmail, ChunkOutcome outcome) {
+                                           Map<String, UUID> holderOfEmail, ChunkOutcome<UserUpdate> outcome) {
     List<Change> movers = new ArrayList<>();
     for (Change change : changes) {
       if (change.email() != null && !outcome.isDecided(change.item())
@@ -122,7 +130,7 @@ final class UpdateChunkHandler implements ChunkHandler {
         boolean free = holder == null || movers.stream().anyMatch(m -> m.id().equals(holder));
         if (!free) {
           outcome.fail(mover.item(), ErrorCode.EMAIL_IN_USE, "Email already in use by another user",
-              "$.updates[" + mover.item().index() + "].data.email");
+              Operation.UPDATE.itemPath(mover.item().index(), "data.email"));
           movers.remove(mover);
           changed = true;
         }

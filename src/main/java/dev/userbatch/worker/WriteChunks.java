@@ -11,7 +11,6 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
@@ -51,7 +50,7 @@ final class WriteChunks {
         .recover(err -> Future.failedFuture(err instanceof TimeoutException ? new Deadline.Exceeded() : err));
   }
 
-  static Future<ChunkResult> run(Pool pool, UserCache cache, ChunkRequest chunk, Deadline deadline,
+  static Future<ChunkResult> run(Pool pool, UserCache cache, ChunkRequest<?> chunk, Deadline deadline,
                                  Function<SqlConnection, Future<ChunkWrite>> work) {
     BatchOptions options = chunk.options();
     return Transactions.inTransaction(pool, conn -> withinDeadline(work.apply(conn), deadline).compose(write -> {
@@ -61,7 +60,7 @@ final class WriteChunks {
           if (options.atomic() && write.outcome().hasFailures()) {
             return Future.failedFuture(new RolledBack(write, BatchCoordinator.ATOMIC_NOT_WRITTEN));
           }
-          return BatchChanges.record(conn, chunk.batchUuid(), chunk.chunkNumber(), write.changedIds()).map(write);
+          return BatchChanges.record(conn, chunk.batchId(), chunk.chunkNumber(), write.changedIds()).map(write);
         }))
         .compose(write -> (write.deletes() ? cache.markDeleted(write.changed()) : cache.putAll(write.changed()))
             .map(ignored -> write.outcome().build()))

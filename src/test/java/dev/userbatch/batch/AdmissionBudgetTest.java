@@ -69,6 +69,10 @@ class AdmissionBudgetTest {
     door.enter(1);
     Future<Admission.Ticket> refused = door.enter(1);
     assertThat(refused.failed()).isTrue();
-    assertThat(refused.cause()).isInstanceOf(Admission.Overloaded.class);
+    assertThat(refused.cause()).isInstanceOfSatisfying(RequestException.class, overloaded -> {
+      assertThat(overloaded.status()).isEqualTo(503);
+      assertThat(overloaded.code()).isEqualTo("OVERLOADED");
+      assertThat(overloaded.headers()).containsEntry("Retry-After", "1");
+    });
   }
 }
