@@ -18,16 +18,12 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.redis.client.Redis;
 import io.vertx.sqlclient.Pool;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.concurrent.TimeUnit;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.SecurityPolicyHandler;
@@ -94,7 +90,7 @@ public final class ApiVerticle extends VerticleBase {
         .handler(restore::handleBody);
     HealthRoutes.mount(vertx, router, pool, redis);
     OpenApiRoutes.mount(vertx, router);
-    router.get("/metrics").handler(this::metricsAccess).handler(PrometheusScrapingHandler.create(telemetry.registry()));
+    MetricsRoute.mount(router, config.security().metricsToken(), telemetry.registry());
     OpenApiRoutes.requireDocumented(router);
     router.route().failureHandler(ErrorResponses::handle);
     router.errorHandler(404, ErrorResponses::handle);
@@ -126,20 +122,6 @@ public final class ApiVerticle extends VerticleBase {
           ctx.next();
         })
         .onFailure(ctx::fail);
-  }
-
-  /** /metrics is open unless METRICS_TOKEN is set. */
-  private void metricsAccess(RoutingContext ctx) {
-    String token = config.security().metricsToken();
-    String given = ctx.request().getHeader("Authorization");
-    if (token == null || (given != null && MessageDigest.isEqual(
-        given.getBytes(StandardCharsets.UTF_8), ("Bearer " + token).getBytes(StandardCharsets.UTF_8)))) {
-      ctx.next();
-      return;
-    }
-    ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"metrics\"");
-    ErrorResponses.send(ctx, 401, new JsonObject().put("success", false).put("code", "UNAUTHORIZED")
-        .put("message", "/metrics requires Authorization: Bearer <METRICS_TOKEN>"));
   }
 
   private BatchEndpoint endpoint(BatchOperation operation, BatchRunner runner) {
