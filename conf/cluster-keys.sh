@@ -41,15 +41,13 @@ for node in "${NODES[@]}"; do
   [[ -f "$DIR/$node.p12" ]] && continue
   kt -genkeypair -alias node -keyalg EC -groupname secp256r1 -validity "$DAYS" -dname "CN=$node" \
     -keystore "$DIR/$node.p12"
-  "$KEYTOOL" -certreq -alias node -keystore "$DIR/$node.p12" -storepass "$PASS" -file "$DIR/$node.csr"
-  "$KEYTOOL" -gencert -alias ca -keystore "$DIR/ca.p12" -storepass "$PASS" -validity "$DAYS" \
-    -infile "$DIR/$node.csr" -outfile "$DIR/$node.pem" -rfc \
-    -ext ku:c=digitalSignature,keyAgreement -ext eku=serverAuth,clientAuth
-  # the CA first, so that keytool accepts the signed certificate as the key's chain; then it goes
-  kt -importcert -noprompt -alias ca -file "$DIR/ca.pem" -keystore "$DIR/$node.p12"
-  kt -importcert -alias node -file "$DIR/$node.pem" -keystore "$DIR/$node.p12"
-  kt -delete -alias ca -keystore "$DIR/$node.p12"
-  rm -f "$DIR/$node.csr" "$DIR/$node.pem"
+  "$KEYTOOL" -certreq -alias node -keystore "$DIR/$node.p12" -storepass "$PASS" \
+    | "$KEYTOOL" -gencert -alias ca -keystore "$DIR/ca.p12" -storepass "$PASS" -validity "$DAYS" -rfc \
+        -ext ku:c=digitalSignature,keyAgreement -ext eku=serverAuth,clientAuth > "$DIR/$node.pem"
+  # the signed certificate and the CA's: the key's chain
+  cat "$DIR/ca.pem" >> "$DIR/$node.pem"
+  kt -importcert -noprompt -alias node -file "$DIR/$node.pem" -keystore "$DIR/$node.p12"
+  rm -f "$DIR/$node.pem"
 done
 rm -f "$DIR/ca.pem"
 chmod 600 "$DIR"/*.p12

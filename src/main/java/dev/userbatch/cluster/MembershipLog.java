@@ -1,30 +1,23 @@
 package dev.userbatch.cluster;
 
-import com.hazelcast.cluster.InitialMembershipEvent;
-import com.hazelcast.cluster.InitialMembershipListener;
 import com.hazelcast.cluster.Member;
 import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One log line when this node joins the cluster and one for every member that joins or leaves
- * later, with the member's Hazelcast address and the size of the cluster after the change.
+ * One log line for every other member that joins or leaves, with its Hazelcast address and the size
+ * of the cluster after the change. A node that joins a running cluster logs each member it finds
+ * there as joined; its own arrival is {@link ClusteredVertx}'s "clustered event bus started".
  */
-final class MembershipLog implements InitialMembershipListener {
+final class MembershipLog implements MembershipListener {
   private static final Logger LOG = LoggerFactory.getLogger(MembershipLog.class);
-
-  @Override
-  public void init(InitialMembershipEvent event) {
-    LOG.atInfo().addKeyValue("members", event.getMembers().size())
-        .addKeyValue("memberAddresses", event.getMembers().stream().map(MembershipLog::address).toList())
-        .log("joined the cluster");
-  }
 
   @Override
   public void memberAdded(MembershipEvent event) {
     if (event.getMember().localMember()) {
-      return; // this node's own arrival: init() says it
+      return;
     }
     LOG.atInfo().addKeyValue("member", address(event.getMember())).addKeyValue("members", event.getMembers().size())
         .log("cluster member joined");
