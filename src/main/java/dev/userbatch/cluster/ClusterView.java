@@ -1,11 +1,13 @@
 package dev.userbatch.cluster;
 
+import com.hazelcast.core.HazelcastInstance;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.spi.cluster.ClusterManager;
 import io.vertx.core.spi.cluster.RegistrationInfo;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 
 import java.util.List;
 
@@ -29,8 +31,19 @@ public final class ClusterView {
     return new ClusterView(internal.clusterManager());
   }
 
+  /**
+   * Whether this node is a member: Vert.x has not left the cluster, and Hazelcast still runs under
+   * it (Hazelcast can stop on its own, and Vert.x's cluster manager would still call itself active).
+   */
   public boolean member() {
-    return manager.isActive() && manager.getNodeId() != null;
+    if (!manager.isActive() || manager.getNodeId() == null) {
+      return false;
+    }
+    if (manager instanceof HazelcastClusterManager hazelcast) {
+      HazelcastInstance instance = hazelcast.getHazelcastInstance();
+      return instance != null && instance.getLifecycleService().isRunning();
+    }
+    return true;
   }
 
   /** The members now; 0 when this node has just stopped being one (Hazelcast no longer answers). */

@@ -1,13 +1,20 @@
 package dev.userbatch.cluster;
 
+import dev.userbatch.config.ClusterConfig;
+import dev.userbatch.config.ServiceConfig;
+import dev.userbatch.metrics.Telemetry;
 import dev.userbatch.security.Scopes;
 import dev.userbatch.support.ClusterKeys;
 import dev.userbatch.support.FaultSupport;
 import dev.userbatch.support.JarNode;
 import dev.userbatch.support.TestData;
 import dev.userbatch.support.TestService;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import io.vertx.sqlclient.Tuple;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,6 +41,7 @@ import java.security.cert.X509Certificate;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -228,6 +236,32 @@ class ClusterIT {
         strangerKeys.password()))).as("a certificate of another CA").isFalse();
     assertThat(tlsSessionAccepted(portsA.eventBus(), keyManagers(keys.keyStore("node-c"), keys.password())))
         .as("a certificate of the cluster CA (the control)").isTrue();
+  }
+
+  /**
+   * Readiness's view of membership, on a node of a cluster of its own in this JVM: a member while
+   * Hazelcast runs, not one once Hazelcast has stopped under Vert.x (which would still call its
+   * cluster manager active).
+   */
+  @Test
+  void aNodeWhoseHazelcastStoppedIsNoLongerAMember() throws Exception {
+    Ports ports = Ports.free();
+    Map<String, String> env = clustered("in-jvm", "node-c", ports, ports.member(), "all", keys,
+        "in-jvm-secret-" + UUID.randomUUID());
+    ClusterConfig cluster = ServiceConfig.load(env).cluster();
+    Vertx vertx = ClusteredVertx.start(cluster, new Telemetry(cluster.node()), new VertxOptions());
+    try {
+      ClusterView view = ClusterView.of(vertx);
+      assertThat(view.member()).isTrue();
+      assertThat(view.members()).isEqualTo(1);
+      assertThat(FaultSupport.await(view.nodesWith("users.worker.ping"), 10)).isZero();
+      ((HazelcastClusterManager) ((VertxInternal) vertx).clusterManager()).getHazelcastInstance()
+          .getLifecycleService().terminate();
+      assertThat(view.member()).isFalse();
+    } finally {
+      // leaving a cluster whose Hazelcast is gone may fail; only the threads matter here
+      vertx.close().toCompletionStage().toCompletableFuture().handle((ok, err) -> null).get(30, TimeUnit.SECONDS);
+    }
   }
 
   private static Map<String, String> clustered(String node, Ports ports, String members, String role,
