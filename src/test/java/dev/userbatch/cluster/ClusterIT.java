@@ -112,6 +112,7 @@ class ClusterIT {
     long singleMs;
     try (JarNode alone = JarNode.start("single", TestService.freePort(), Map.of())) {
       assertThat(alone.readyCheck("cluster")).isNull();
+      timing("start-up of a single (not clustered) node, for comparison: %d ms", alone.startUpMs());
       preExisting(alone, singleTag);
       long started = System.nanoTime();
       single = alone.post("/batch/users/create", token, batch(singleTag));
