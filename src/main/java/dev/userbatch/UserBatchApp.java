@@ -50,7 +50,8 @@ public final class UserBatchApp implements AutoCloseable {
   /**
    * The deployment ids of each group, in the order they are stopped: the entry points (HTTP, the
    * event-bus API), the TCP bridge, the chunk workers, the outbox relay. The bridge has none when
-   * it is off.
+   * it is off; a node of ROLE=api has no workers, one of ROLE=worker only workers and, as its
+   * {@code api}, the health and metrics routes.
    */
   private record Deployments(String api, String eventBusApi, String bridge, String workers, String relay,
                              String purge) {

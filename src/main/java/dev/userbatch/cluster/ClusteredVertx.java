@@ -23,6 +23,7 @@ public final class ClusteredVertx {
   }
 
   public static Vertx start(ClusterConfig cluster, Telemetry telemetry, VertxOptions options) throws Exception {
+    long configuring = System.nanoTime();
     options.setEventBusOptions(EventBusTls.options(cluster));
     HazelcastClusterManager manager = new HazelcastClusterManager(HazelcastSettings.of(cluster));
     long started = System.nanoTime();
@@ -31,6 +32,7 @@ public final class ClusteredVertx {
     LOG.atInfo().addKeyValue("node", cluster.node()).addKeyValue("role", cluster.role().name().toLowerCase())
         .addKeyValue("members", manager.getNodes().size())
         .addKeyValue("eventBus", cluster.eventBusAddress() + ":" + cluster.eventBusPort())
+        .addKeyValue("configMs", TimeUnit.NANOSECONDS.toMillis(started - configuring))
         .addKeyValue("joinMs", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started))
         .log("clustered event bus started");
     return vertx;
