@@ -2,6 +2,9 @@ package dev.userbatch;
 
 import dev.userbatch.batch.JsonRecordCodec;
 import dev.userbatch.cache.CacheGeneration;
+import dev.userbatch.cluster.ClusteredVertx;
+import dev.userbatch.config.ClusterConfig;
+import dev.userbatch.config.ClusterConfig.Role;
 import dev.userbatch.config.SecurityConfig;
 import dev.userbatch.config.ServiceConfig;
 import dev.userbatch.db.Migrations;
@@ -10,6 +13,7 @@ import dev.userbatch.eventbus.EventBusApiVerticle;
 import dev.userbatch.eventbus.TcpBridgeVerticle;
 import dev.userbatch.events.OutboxRelayVerticle;
 import dev.userbatch.http.ApiVerticle;
+import dev.userbatch.http.OperationsVerticle;
 import dev.userbatch.idempotency.RequestHashKey;
 import dev.userbatch.metrics.Telemetry;
 import dev.userbatch.security.DevelopmentCredentials;
@@ -31,7 +35,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The whole service: resolves PostgreSQL and Redis (starting embedded ones when asked to),
- * migrates the schema, then deploys the chunk workers and the router verticles.
+ * migrates the schema, joins the cluster when CLUSTER=true, then deploys the chunk workers and the
+ * router verticles (those of its role, on a cluster).
  */
 public final class UserBatchApp implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(UserBatchApp.class);
@@ -45,7 +50,8 @@ public final class UserBatchApp implements AutoCloseable {
   /**
    * The deployment ids of each group, in the order they are stopped: the entry points (HTTP, the
    * event-bus API), the TCP bridge, the chunk workers, the outbox relay. The bridge has none when
-   * it is off.
+   * it is off; a node of ROLE=api has no workers, one of ROLE=worker only workers and, as its
+   * {@code api}, the health and metrics routes.
    */
   private record Deployments(String api, String eventBusApi, String bridge, String workers, String relay,
                              String purge) {
@@ -73,8 +79,11 @@ public final class UserBatchApp implements AutoCloseable {
           .withStorage(requested.storage().withIdempotencyHmacKey(
               RequestHashKey.resolve(requested.storage().idempotencyHmacKey(), requested.dataDir())));
       Migrations.migrate(config.pgUrl());
-      Telemetry telemetry = new Telemetry();
-      vertx = telemetry.newVertx(new VertxOptions().setWorkerPoolSize(Math.max(20, config.workerInstances() * 2)));
+      ClusterConfig cluster = config.cluster();
+      warnOfNodeLocalSecrets(requested, cluster);
+      Telemetry telemetry = new Telemetry(cluster.enabled() ? cluster.node() : null);
+      VertxOptions options = new VertxOptions().setWorkerPoolSize(Math.max(20, config.workerInstances() * 2));
+      vertx = cluster.enabled() ? ClusteredVertx.start(cluster, telemetry, options) : telemetry.newVertx(options);
       JsonRecordCodec.registerChunkCodecs(vertx.eventBus());
       DevelopmentCredentials.writeToken(vertx, requested.security(), config.security(), config.dataDir());
       SchemaValidator validator = new SchemaValidator();
@@ -83,8 +92,10 @@ public final class UserBatchApp implements AutoCloseable {
       CacheGeneration cacheGeneration = new CacheGeneration();
       Deployments deployments = deploy(vertx, config, telemetry, operations, hasher, cacheGeneration)
           .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-      LOG.info("user-batch-service listening on port {} (PostgreSQL: {}; Redis: {})",
-          config.httpPort(), infrastructure.pgMode(), infrastructure.redisMode());
+      LOG.info("user-batch-service listening on port {} (PostgreSQL: {}; Redis: {}; {})",
+          config.httpPort(), infrastructure.pgMode(), infrastructure.redisMode(),
+          cluster.enabled() ? "cluster node " + cluster.node() + ", role " + cluster.role().name().toLowerCase()
+              : "single node");
       return new UserBatchApp(config, infrastructure, vertx, deployments);
     } catch (Exception | Error e) {
       if (vertx != null) {
@@ -95,14 +106,35 @@ public final class UserBatchApp implements AutoCloseable {
     }
   }
 
-  /** Workers first, the entry points last: nothing is accepted before what it needs runs. */
+  /**
+   * Secrets generated under DATA_DIR are per node unless the nodes share DATA_DIR: a token signed by
+   * one node's secret is refused by another, and an idempotency key replays only where it was first used.
+   */
+  private static void warnOfNodeLocalSecrets(ServiceConfig requested, ClusterConfig cluster) {
+    if (cluster.enabled() && cluster.role().servesApi()
+        && (!requested.security().hasConfiguredKeys() || requested.storage().idempotencyHmacKey() == null)) {
+      LOG.warn("CLUSTER=true with a JWT secret or IDEMPOTENCY_HMAC_KEY generated in DATA_DIR: unless the nodes share "
+          + "DATA_DIR, each has its own; give every node the same JWT key and IDEMPOTENCY_HMAC_KEY");
+    }
+  }
+
+  /**
+   * Workers first, the entry points last: nothing is accepted before what it needs runs. What is
+   * deployed depends on the node's role: an api node runs no chunk workers, a worker node nothing
+   * but them (and the health and metrics routes on its HTTP port).
+   */
   private static Future<Deployments> deploy(Vertx vertx, ServiceConfig config, Telemetry telemetry,
                                             Operations operations, PasswordHasher hasher,
                                             CacheGeneration cacheGeneration) {
     int eventLoops = Math.max(1, Runtime.getRuntime().availableProcessors());
-    Future<String> workers = vertx.deployVerticle(
+    Role role = config.cluster().role();
+    Future<String> workers = !role.runsWorkers() ? Future.succeededFuture() : vertx.deployVerticle(
         () -> new ChunkWorkerVerticle(config, hasher, telemetry.batchMetrics(), cacheGeneration),
         new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER).setInstances(config.workerInstances()));
+    if (!role.servesApi()) {
+      return workers.compose(ignored -> vertx.deployVerticle(new OperationsVerticle(config, telemetry)))
+          .map(operationsRoutes -> new Deployments(operationsRoutes, null, null, workers.result(), null, null));
+    }
     Future<String> relay = workers.compose(ignored -> vertx.deployVerticle(new OutboxRelayVerticle(config)));
     Future<String> purge = relay.compose(ignored -> vertx.deployVerticle(new RetentionPurgeVerticle(config)));
     Future<String> eventBusApi = purge.compose(ignored ->

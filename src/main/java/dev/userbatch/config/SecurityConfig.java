@@ -131,7 +131,7 @@ public record SecurityConfig(
         audience != null ? audience : text(json, "jwtAudience"));
   }
 
-  private static boolean strictBoolean(JsonObject json, String field) {
+  static boolean strictBoolean(JsonObject json, String field) {
     String value = String.valueOf(json.getValue(field)).trim().toLowerCase();
     if (!value.equals("true") && !value.equals("false")) {
       throw new IllegalArgumentException("Configuration " + field + " (env " + ServiceConfig.envName(field)

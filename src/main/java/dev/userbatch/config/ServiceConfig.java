@@ -46,7 +46,8 @@ public record ServiceConfig(
     BridgeConfig bridge,
     PasswordWorkConfig passwordWork,
 
-    CapacityConfig capacity) {
+    CapacityConfig capacity,
+    ClusterConfig cluster) {
 
   static final String CONFIG_RESOURCE = "conf/application.json";
 
@@ -57,6 +58,7 @@ public record ServiceConfig(
     Objects.requireNonNull(bridge, "bridge");
     Objects.requireNonNull(passwordWork, "passwordWork");
     Objects.requireNonNull(capacity, "capacity");
+    Objects.requireNonNull(cluster, "cluster");
     requirePositive("httpPort", httpPort, true);
     requirePositive("bridgePort", bridgePort, true);
     requirePositive("maxItemsPerRequest", maxItemsPerRequest, false);
@@ -120,7 +122,8 @@ public record ServiceConfig(
         PasswordWorkConfig.fromJson(json),
 
         CapacityConfig.fromJson(json, intField(json, "workerInstances"), Runtime.getRuntime().availableProcessors(),
-            Runtime.getRuntime().maxMemory(), longField(json, "maxBodyBytes")));
+            Runtime.getRuntime().maxMemory(), longField(json, "maxBodyBytes")),
+        ClusterConfig.fromJson(json));
   }
 
   public ServiceConfig withEndpoints(String newPgUrl, String newRedisUrl) {
@@ -136,7 +139,7 @@ public record ServiceConfig(
         maxItemsPerRequest, atomicMaxItems, maxBodyBytes, cacheTtlSeconds, restoreWindowDays,
         idempotencyRetentionHours, workerInstances, pgPoolSize, chunkTimeoutMs, dbTimeoutMs, cacheTimeoutMs,
         shutdownTimeoutMs, eventRelayIntervalMs, eventStreamMaxLength, trustedProxies, security, newStorage,
-        bridge, passwordWork, capacity);
+        bridge, passwordWork, capacity, cluster);
   }
 
   public ServiceConfig withBridgePort(int port) {
@@ -154,7 +157,7 @@ public record ServiceConfig(
         maxItemsPerRequest, atomicMaxItems, maxBodyBytes, cacheTtlSeconds, restoreWindowDays,
         idempotencyRetentionHours, workerInstances, pgPoolSize, chunkTimeoutMs, dbTimeoutMs, cacheTimeoutMs,
         shutdownTimeoutMs, eventRelayIntervalMs, eventStreamMaxLength, trustedProxies, newSecurity, storage,
-        bridge, passwordWork, capacity);
+        bridge, passwordWork, capacity, cluster);
   }
 
   /** camelCase field name to the environment variable that overrides it: pgUrl → PG_URL. */

@@ -21,12 +21,9 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.redis.client.Redis;
 import io.vertx.sqlclient.Pool;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.concurrent.TimeUnit;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.SecurityPolicyHandler;
@@ -80,7 +77,7 @@ public final class ApiVerticle extends VerticleBase {
     }
     HealthRoutes.mount(vertx, router, pool, redis);
     OpenApiRoutes.mount(vertx, router);
-    router.get("/metrics").handler(this::metricsAccess).handler(PrometheusScrapingHandler.create(telemetry.registry()));
+    MetricsRoute.mount(router, config.security().metricsToken(), telemetry.registry());
     OpenApiRoutes.requireDocumented(router);
     router.route().failureHandler(ErrorResponses::handle);
     router.errorHandler(404, ErrorResponses::handle);
@@ -112,20 +109,6 @@ public final class ApiVerticle extends VerticleBase {
           ctx.next();
         })
         .onFailure(ctx::fail);
-  }
-
-  /** /metrics is open unless METRICS_TOKEN is set. */
-  private void metricsAccess(RoutingContext ctx) {
-    String token = config.security().metricsToken();
-    String given = ctx.request().getHeader("Authorization");
-    if (token == null || (given != null && MessageDigest.isEqual(
-        given.getBytes(StandardCharsets.UTF_8), ("Bearer " + token).getBytes(StandardCharsets.UTF_8)))) {
-      ctx.next();
-      return;
-    }
-    ErrorResponses.send(ctx, new RequestException(401, "UNAUTHORIZED",
-        "/metrics requires Authorization: Bearer <METRICS_TOKEN>")
-        .withHeader(RequestException.WWW_AUTHENTICATE, "Bearer realm=\"metrics\""));
   }
 
   private BatchEndpoint endpoint(Operation operation, BatchRunner runner) {

@@ -1,5 +1,6 @@
 package dev.userbatch.http;
 
+import dev.userbatch.cluster.ClusterView;
 import dev.userbatch.worker.ChunkWorkerVerticle;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -30,6 +31,11 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>Each check bounds its own wait and reports DOWN itself, before the handler's procedure
  * timeout would: a slow dependency is a 503 like an absent one, never a 500.
+ *
+ * <p>A clustered node also reports {@code cluster}: DOWN once it is no longer a member (Hazelcast
+ * stopped or it was cut off), otherwise the number of members and of those that run chunk
+ * workers. Workers are pinged over the event bus, so on a cluster the ping reaches any member's
+ * workers: readiness says whether any worker is reachable, wherever it runs.
  *
  * <p>Workers are pinged over the event bus. No handler at all means they are not deployed (DOWN).
  * A ping that is not answered in time means they are deployed but busy (hashing passwords blocks
@@ -64,6 +70,10 @@ final class HealthRoutes {
             .onFailure(err -> promise.tryComplete(Status.KO(reason(failed("postgres", err), "database unavailable")))))
         .register("workers", PROCEDURE_TIMEOUT_MS, promise -> workersStatus(vertx, promise))
         .register("redis", PROCEDURE_TIMEOUT_MS, promise -> redisStatus(redis, promise));
+    ClusterView cluster = ClusterView.of(vertx);
+    if (cluster != null) {
+      ready.register("cluster", PROCEDURE_TIMEOUT_MS, promise -> clusterStatus(cluster, promise));
+    }
     router.get("/health/live").handler(live);
     router.get("/health/ready").handler(ready);
   }
@@ -82,6 +92,21 @@ final class HealthRoutes {
             promise.tryComplete(Status.KO(reason(failed("workers", err), "chunk workers did not answer")));
           }
         });
+  }
+
+  private static void clusterStatus(ClusterView cluster, Promise<Status> promise) {
+    if (!cluster.member()) {
+      promise.tryComplete(Status.KO(reason(failed("cluster", new IllegalStateException("not a cluster member")),
+          "not a member of the cluster")));
+      return;
+    }
+    int members = cluster.members();
+    cluster.nodesWith(ChunkWorkerVerticle.PING_ADDRESS)
+        .timeout(CHECK_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+        .onSuccess(workerNodes -> promise.tryComplete(ok("cluster", Status.OK(new JsonObject()
+            .put("members", members).put("workerNodes", workerNodes)))))
+        .onFailure(err -> promise.tryComplete(Status.KO(reason(failed("cluster", err), "cluster state unavailable")
+            .put("members", members))));
   }
 
   private static void redisStatus(Redis redis, Promise<Status> promise) {

@@ -6,8 +6,11 @@ import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.spi.cluster.ClusterManager;
 import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
@@ -31,6 +34,18 @@ public final class Telemetry {
   private final String registryName = "user-batch-" + UUID.randomUUID();
 
   public Telemetry() {
+    this(null);
+  }
+
+  /**
+   * @param node the {@code node} label of every meter (the cluster member this process is), or null
+   *             for a single node, whose metrics carry no such label
+   */
+  public Telemetry(String node) {
+    if (node != null) {
+      // before any meter exists: common tags only reach the meters registered after them
+      registry.config().commonTags("node", node);
+    }
     // Unnamed pools are reported under their type instead of a random UUID, so the series of all
     // such pools of one type add up (Vert.x keys its gauges by the filtered id) and survive restarts.
     registry.config().meterFilter(new MeterFilter() {
@@ -73,6 +88,15 @@ public final class Telemetry {
   }
 
   public Vertx newVertx(VertxOptions options) {
+    return builder(options).build();
+  }
+
+  /** A clustered Vert.x instance reporting here, once it has joined the cluster. */
+  public Future<Vertx> newClusteredVertx(VertxOptions options, ClusterManager clusterManager) {
+    return builder(options).withClusterManager(clusterManager).buildClustered();
+  }
+
+  private VertxBuilder builder(VertxOptions options) {
     MicrometerMetricsOptions metrics = new MicrometerMetricsOptions()
         .setEnabled(true)
         // Vert.x keeps backends in a JVM-wide map by name: under the shared default name, a second
@@ -84,7 +108,6 @@ public final class Telemetry {
             Label.POOL_NAME, Label.EB_ADDRESS, Label.EB_SIDE, Label.EB_FAILURE, Label.CLIENT_NAME, Label.NAMESPACE));
     return Vertx.builder()
         .with(options.setMetricsOptions(metrics))
-        .withMetrics(new MicrometerMetricsFactory(registry))
-        .build();
+        .withMetrics(new MicrometerMetricsFactory(registry));
   }
 }
