@@ -3,7 +3,7 @@ package dev.userbatch.bench;
 import dev.userbatch.config.SecurityConfig;
 import dev.userbatch.config.ServiceConfig;
 import dev.userbatch.security.DevelopmentCredentials;
-import dev.userbatch.security.Scopes;
+import dev.userbatch.batch.Scopes;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.JWTOptions;

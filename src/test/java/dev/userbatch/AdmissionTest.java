@@ -1,7 +1,7 @@
 package dev.userbatch;
 
-import dev.userbatch.batch.Admission;
-import dev.userbatch.security.Scopes;
+import dev.userbatch.runner.Admission;
+import dev.userbatch.batch.Scopes;
 import dev.userbatch.support.TestService;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;

@@ -2,7 +2,7 @@ package dev.userbatch;
 
 import dev.userbatch.audit.AuditTrail;
 import dev.userbatch.config.ServiceConfig;
-import dev.userbatch.security.Scopes;
+import dev.userbatch.batch.Scopes;
 import dev.userbatch.support.ApiTest;
 import dev.userbatch.support.TestData;
 import dev.userbatch.support.TestService;

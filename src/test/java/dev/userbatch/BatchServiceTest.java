@@ -1,7 +1,7 @@
 package dev.userbatch;
 
-import dev.userbatch.eventbus.BatchService;
-import dev.userbatch.operation.Operation;
+import dev.userbatch.busapi.BatchService;
+import dev.userbatch.batch.Operation;
 import dev.userbatch.support.ApiTest;
 import dev.userbatch.support.FaultSupport;
 import dev.userbatch.support.TestData;

@@ -8,7 +8,7 @@ import dev.userbatch.batch.ErrorCode;
 import dev.userbatch.batch.NewUser;
 import dev.userbatch.batch.PreparedItem;
 import dev.userbatch.batch.UserId;
-import dev.userbatch.operation.Operation;
+import dev.userbatch.batch.Operation;
 import dev.userbatch.support.ApiTest;
 import dev.userbatch.support.TestData;
 import dev.userbatch.user.UuidV7;

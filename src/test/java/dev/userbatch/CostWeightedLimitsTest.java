@@ -1,7 +1,7 @@
 package dev.userbatch;
 
 import dev.userbatch.config.ServiceConfig;
-import dev.userbatch.security.Scopes;
+import dev.userbatch.batch.Scopes;
 import dev.userbatch.support.ApiTest;
 import dev.userbatch.support.BridgeSocket;
 import dev.userbatch.support.SeparateService;

@@ -6,7 +6,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.userbatch.config.ServiceConfig;
 import dev.userbatch.security.DevelopmentCredentials;
-import dev.userbatch.security.Scopes;
+import dev.userbatch.batch.Scopes;
 import dev.userbatch.support.ApiTest;
 import dev.userbatch.support.SeparateService;
 import dev.userbatch.support.TestData;

@@ -1,7 +1,7 @@
 package dev.userbatch;
 
-import dev.userbatch.eventbus.BatchService;
-import dev.userbatch.security.Scopes;
+import dev.userbatch.busapi.BatchService;
+import dev.userbatch.batch.Scopes;
 import dev.userbatch.support.ApiTest;
 import dev.userbatch.support.TestData;
 import dev.userbatch.support.TestService;

@@ -43,7 +43,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * and the production JSON encoder writes the key-value pairs as parseable JSON.
  */
 class LoggingTest extends ApiTest {
-  private static final String RUNNER = "dev.userbatch.batch.BatchRunner";
+  private static final String RUNNER = "dev.userbatch.runner.BatchRunner";
   private static final String WORKER = "dev.userbatch.worker.ChunkWorkerVerticle";
   private static final String BCRYPT_ALPHABET = "./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 

@@ -1,6 +1,6 @@
 package dev.userbatch;
 
-import dev.userbatch.security.Scopes;
+import dev.userbatch.batch.Scopes;
 import dev.userbatch.support.ApiTest;
 import dev.userbatch.support.TestService;
 import io.vertx.core.json.JsonArray;

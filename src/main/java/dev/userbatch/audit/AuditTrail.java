@@ -2,7 +2,7 @@ package dev.userbatch.audit;
 
 import dev.userbatch.batch.BatchOutcome;
 import dev.userbatch.db.BatchChanges;
-import dev.userbatch.operation.Operation;
+import dev.userbatch.batch.Operation;
 import dev.userbatch.user.User;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

@@ -1,6 +1,5 @@
 package dev.userbatch.batch;
 
-import dev.userbatch.operation.Operation;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 

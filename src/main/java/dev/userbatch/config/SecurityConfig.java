@@ -1,6 +1,6 @@
 package dev.userbatch.config;
 
-import dev.userbatch.operation.Operation;
+import dev.userbatch.batch.Operation;
 import io.vertx.core.json.JsonObject;
 
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,5 @@
 package dev.userbatch.config;
 
-import dev.userbatch.embedded.EmbeddedMode;
 import io.vertx.core.json.JsonObject;
 
 import java.io.IOException;

@@ -1,5 +1,7 @@
 package dev.userbatch.embedded;
 
+import dev.userbatch.config.EmbeddedMode;
+
 import dev.userbatch.db.PgUrls;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,7 +1,7 @@
 package dev.userbatch.http;
 
-import dev.userbatch.batch.Admission;
-import dev.userbatch.batch.BatchRunner;
+import dev.userbatch.runner.Admission;
+import dev.userbatch.runner.BatchRunner;
 import dev.userbatch.batch.RequestException;
 import dev.userbatch.config.SecurityConfig;
 import dev.userbatch.config.ServiceConfig;
@@ -10,7 +10,7 @@ import dev.userbatch.security.JwtSetup;
 import dev.userbatch.security.RateLimiter;
 import dev.userbatch.db.Clients;
 import dev.userbatch.metrics.Telemetry;
-import dev.userbatch.operation.Operation;
+import dev.userbatch.batch.Operation;
 import dev.userbatch.operation.Operations;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;

@@ -1,12 +1,12 @@
 package dev.userbatch.http;
 
 import dev.userbatch.audit.AuditContext;
-import dev.userbatch.batch.Admission;
-import dev.userbatch.batch.BatchRunner;
+import dev.userbatch.runner.Admission;
+import dev.userbatch.runner.BatchRunner;
 import dev.userbatch.batch.RequestException;
 import dev.userbatch.idempotency.IdempotencyStore;
 import dev.userbatch.metrics.BatchMetrics;
-import dev.userbatch.operation.Operation;
+import dev.userbatch.batch.Operation;
 import dev.userbatch.security.BearerAuth;
 import dev.userbatch.security.RateLimiter;
 import io.vertx.core.Vertx;

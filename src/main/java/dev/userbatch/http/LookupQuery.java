@@ -1,8 +1,8 @@
 package dev.userbatch.http;
 
 import dev.userbatch.batch.RequestException;
-import dev.userbatch.operation.Operation;
-import dev.userbatch.validation.FieldError;
+import dev.userbatch.batch.Operation;
+import dev.userbatch.batch.FieldError;
 import io.vertx.core.MultiMap;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -1,5 +1,8 @@
 package dev.userbatch.operation;
 
+import dev.userbatch.batch.Operation;
+import dev.userbatch.user.User;
+
 import dev.userbatch.batch.BatchOptions;
 import dev.userbatch.batch.ErrorCode;
 import dev.userbatch.batch.ItemFailure;
@@ -10,7 +13,7 @@ import dev.userbatch.user.DisplayName;
 import dev.userbatch.user.EmailAddress;
 import dev.userbatch.user.PasswordHashFormat;
 import dev.userbatch.user.UuidV7;
-import dev.userbatch.validation.FieldError;
+import dev.userbatch.batch.FieldError;
 import dev.userbatch.validation.SchemaValidator;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

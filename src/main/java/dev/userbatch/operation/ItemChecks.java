@@ -1,8 +1,10 @@
 package dev.userbatch.operation;
 
+import dev.userbatch.batch.Operation;
+
 import dev.userbatch.batch.ErrorCode;
 import dev.userbatch.batch.ItemFailure;
-import dev.userbatch.validation.FieldError;
+import dev.userbatch.batch.FieldError;
 
 import java.util.List;
 import java.util.stream.Collectors;

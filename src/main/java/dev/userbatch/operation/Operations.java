@@ -1,5 +1,7 @@
 package dev.userbatch.operation;
 
+import dev.userbatch.batch.Operation;
+
 import dev.userbatch.validation.SchemaValidator;
 
 import java.util.EnumMap;

@@ -1,5 +1,7 @@
 package dev.userbatch.operation;
 
+import dev.userbatch.batch.Operation;
+
 import dev.userbatch.batch.BatchOptions;
 import dev.userbatch.batch.DuplicateItem;
 import dev.userbatch.batch.ItemFailure;

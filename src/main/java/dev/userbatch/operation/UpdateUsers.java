@@ -1,5 +1,7 @@
 package dev.userbatch.operation;
 
+import dev.userbatch.batch.Operation;
+
 import dev.userbatch.batch.BatchOptions;
 import dev.userbatch.batch.ErrorCode;
 import dev.userbatch.batch.ItemFailure;
@@ -8,7 +10,7 @@ import dev.userbatch.batch.PreparedItem;
 import dev.userbatch.batch.UserUpdate;
 import dev.userbatch.user.DisplayName;
 import dev.userbatch.user.EmailAddress;
-import dev.userbatch.validation.FieldError;
+import dev.userbatch.batch.FieldError;
 import dev.userbatch.validation.SchemaValidator;
 import dev.userbatch.validation.UserIds;
 import io.vertx.core.json.JsonArray;

@@ -1,5 +1,7 @@
 package dev.userbatch.security;
 
+import dev.userbatch.batch.Scopes;
+
 import dev.userbatch.config.SecurityConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;

@@ -4,7 +4,7 @@ import dev.userbatch.batch.RequestException;
 import dev.userbatch.config.SecurityConfig;
 import dev.userbatch.config.ServiceConfig;
 import dev.userbatch.metrics.BatchMetrics;
-import dev.userbatch.operation.Operation;
+import dev.userbatch.batch.Operation;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;

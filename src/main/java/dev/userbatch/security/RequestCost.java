@@ -1,6 +1,6 @@
 package dev.userbatch.security;
 
-import dev.userbatch.operation.Operation;
+import dev.userbatch.batch.Operation;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 

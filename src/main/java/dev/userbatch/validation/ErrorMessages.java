@@ -1,5 +1,7 @@
 package dev.userbatch.validation;
 
+import dev.userbatch.batch.FieldError;
+
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 

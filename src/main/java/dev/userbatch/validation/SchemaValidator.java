@@ -1,6 +1,8 @@
 package dev.userbatch.validation;
 
-import dev.userbatch.operation.Operation;
+import dev.userbatch.batch.FieldError;
+
+import dev.userbatch.batch.Operation;
 import io.vertx.core.json.JsonObject;
 import io.vertx.json.schema.Draft;
 import io.vertx.json.schema.JsonSchema;

@@ -11,7 +11,7 @@ import dev.userbatch.config.ServiceConfig;
 import dev.userbatch.batch.ChunkHeaders;
 import dev.userbatch.db.Clients;
 import dev.userbatch.metrics.BatchMetrics;
-import dev.userbatch.operation.Operation;
+import dev.userbatch.batch.Operation;
 import dev.userbatch.user.PasswordHasher;
 import dev.userbatch.user.UserRepository;
 import io.vertx.core.Future;

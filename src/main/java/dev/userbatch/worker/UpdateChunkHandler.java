@@ -7,7 +7,7 @@ import dev.userbatch.batch.ErrorCode;
 import dev.userbatch.batch.PreparedItem;
 import dev.userbatch.batch.UserUpdate;
 import dev.userbatch.cache.UserCache;
-import dev.userbatch.operation.Operation;
+import dev.userbatch.batch.Operation;
 import dev.userbatch.user.User;
 import dev.userbatch.user.UserRepository;
 import dev.userbatch.user.UserRepository.LockedUser;

@@ -1,6 +1,6 @@
 package dev.userbatch.worker;
 
-import dev.userbatch.batch.BatchCoordinator;
+import dev.userbatch.runner.BatchCoordinator;
 import dev.userbatch.batch.BatchOptions;
 import dev.userbatch.batch.ChunkRequest;
 import dev.userbatch.batch.ChunkResult;

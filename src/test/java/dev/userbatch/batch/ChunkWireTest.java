@@ -1,6 +1,5 @@
 package dev.userbatch.batch;
 
-import dev.userbatch.operation.Operation;
 import dev.userbatch.user.User;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;

@@ -3,7 +3,7 @@ package dev.userbatch.cluster;
 import dev.userbatch.config.ClusterConfig;
 import dev.userbatch.config.ServiceConfig;
 import dev.userbatch.metrics.Telemetry;
-import dev.userbatch.security.Scopes;
+import dev.userbatch.batch.Scopes;
 import dev.userbatch.support.ClusterKeys;
 import dev.userbatch.support.FaultSupport;
 import dev.userbatch.support.JarNode;

@@ -1,5 +1,7 @@
 package dev.userbatch.embedded;
 
+import dev.userbatch.config.EmbeddedMode;
+
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,5 +1,7 @@
 package dev.userbatch.embedded;
 
+import dev.userbatch.config.EmbeddedMode;
+
 import dev.userbatch.db.PgUrls;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,5 +1,7 @@
 package dev.userbatch.embedded;
 
+import dev.userbatch.config.EmbeddedMode;
+
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.Test;
 import redis.embedded.RedisServer;

@@ -1,4 +1,4 @@
-package dev.userbatch.batch;
+package dev.userbatch.runner;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.userbatch.validation;
+package dev.userbatch.batch;
 
 import io.vertx.core.json.JsonObject;
 

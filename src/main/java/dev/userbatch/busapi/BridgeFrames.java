@@ -1,4 +1,4 @@
-package dev.userbatch.eventbus;
+package dev.userbatch.busapi;
 
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;

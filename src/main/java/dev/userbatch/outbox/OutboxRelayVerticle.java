@@ -1,10 +1,10 @@
-package dev.userbatch.events;
+package dev.userbatch.outbox;
 
 import dev.userbatch.audit.AuditTrail;
 import dev.userbatch.config.ServiceConfig;
 import dev.userbatch.db.BatchChanges;
 import dev.userbatch.db.Clients;
-import dev.userbatch.operation.Operation;
+import dev.userbatch.batch.Operation;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonArray;

@@ -1,14 +1,14 @@
-package dev.userbatch.eventbus;
+package dev.userbatch.busapi;
 
 import dev.userbatch.audit.AuditContext;
 import dev.userbatch.audit.CorrelationIds;
-import dev.userbatch.batch.Admission;
-import dev.userbatch.batch.BatchRunner;
+import dev.userbatch.runner.Admission;
+import dev.userbatch.runner.BatchRunner;
 import dev.userbatch.batch.RequestException;
 import dev.userbatch.config.ServiceConfig;
 import dev.userbatch.db.Clients;
 import dev.userbatch.metrics.BatchMetrics;
-import dev.userbatch.operation.Operation;
+import dev.userbatch.batch.Operation;
 import dev.userbatch.operation.Operations;
 import dev.userbatch.security.RateLimiter;
 import io.vertx.core.Future;

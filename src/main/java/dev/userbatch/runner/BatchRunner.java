@@ -1,13 +1,21 @@
-package dev.userbatch.batch;
+package dev.userbatch.runner;
+
+import dev.userbatch.batch.BatchOptions;
+import dev.userbatch.batch.BatchOutcome;
+import dev.userbatch.batch.BatchResponse;
+import dev.userbatch.batch.ChunkHeaders;
+import dev.userbatch.batch.ErrorCode;
+import dev.userbatch.batch.PreparedBatch;
+import dev.userbatch.batch.RequestException;
 
 import dev.userbatch.audit.AuditContext;
 import dev.userbatch.audit.AuditTrail;
 import dev.userbatch.config.ServiceConfig;
 import dev.userbatch.idempotency.IdempotencyStore;
 import dev.userbatch.metrics.BatchMetrics;
-import dev.userbatch.operation.Operation;
+import dev.userbatch.batch.Operation;
 import dev.userbatch.operation.Operations;
-import dev.userbatch.validation.FieldError;
+import dev.userbatch.batch.FieldError;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;

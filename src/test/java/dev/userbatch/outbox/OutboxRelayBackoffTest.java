@@ -1,4 +1,4 @@
-package dev.userbatch.events;
+package dev.userbatch.outbox;
 
 import dev.userbatch.audit.AuditTrail;
 import dev.userbatch.config.ServiceConfig;

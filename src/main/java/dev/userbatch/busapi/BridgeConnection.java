@@ -1,7 +1,7 @@
-package dev.userbatch.eventbus;
+package dev.userbatch.busapi;
 
-import dev.userbatch.events.OutboxRelayVerticle;
-import dev.userbatch.operation.Operation;
+import dev.userbatch.outbox.OutboxRelayVerticle;
+import dev.userbatch.batch.Operation;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;

@@ -1,11 +1,6 @@
-package dev.userbatch.operation;
+package dev.userbatch.batch;
 
-import dev.userbatch.batch.ChunkItem;
-import dev.userbatch.batch.NewUser;
-import dev.userbatch.batch.PayloadCodec;
-import dev.userbatch.batch.UserId;
-import dev.userbatch.batch.UserUpdate;
-import dev.userbatch.security.Scopes;
+
 import io.vertx.core.http.HttpMethod;
 
 import java.util.ArrayList;
@@ -28,7 +23,7 @@ import java.util.stream.Stream;
  * {@link #workerAddress()} {@code users.chunk.<name>}, and {@link #auditVerb()} the name itself.
  *
  * <p>What an operation does lives in its own classes, found from here by exhaustive switches (a new
- * entry does not compile until it has them): its {@link ItemPreparer} in {@link Operations}, its
+ * entry does not compile until it has them): its {@code operation.ItemPreparer} in {@code operation.Operations}, its
  * chunk handler in {@code worker.ChunkWorkerVerticle}.
  */
 public enum Operation {

@@ -1,4 +1,4 @@
-package dev.userbatch.security;
+package dev.userbatch.batch;
 
 /** The two scopes of the API: reading users, and everything that changes them. */
 public final class Scopes {

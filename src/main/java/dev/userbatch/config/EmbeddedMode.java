@@ -1,4 +1,4 @@
-package dev.userbatch.embedded;
+package dev.userbatch.config;
 
 import java.util.Arrays;
 import java.util.Locale;

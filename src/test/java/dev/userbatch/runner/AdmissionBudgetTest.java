@@ -1,4 +1,6 @@
-package dev.userbatch.batch;
+package dev.userbatch.runner;
+
+import dev.userbatch.batch.RequestException;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

@@ -1,13 +1,13 @@
-package dev.userbatch.eventbus;
+package dev.userbatch.busapi;
 
 import dev.userbatch.batch.RequestException;
 import dev.userbatch.config.BridgeConfig;
 import dev.userbatch.config.ServiceConfig;
-import dev.userbatch.eventbus.BridgeConnection.Grant;
-import dev.userbatch.operation.Operation;
+import dev.userbatch.busapi.BridgeConnection.Grant;
+import dev.userbatch.batch.Operation;
 import dev.userbatch.security.BearerAuth;
 import dev.userbatch.security.JwtSetup;
-import dev.userbatch.security.Scopes;
+import dev.userbatch.batch.Scopes;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;

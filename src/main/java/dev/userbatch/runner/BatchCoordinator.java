@@ -1,6 +1,18 @@
-package dev.userbatch.batch;
+package dev.userbatch.runner;
 
-import dev.userbatch.operation.Operation;
+import dev.userbatch.batch.BatchOptions;
+import dev.userbatch.batch.BatchOutcome;
+import dev.userbatch.batch.ChunkFailure;
+import dev.userbatch.batch.ChunkHeaders;
+import dev.userbatch.batch.ChunkItem;
+import dev.userbatch.batch.ChunkRequest;
+import dev.userbatch.batch.ChunkResult;
+import dev.userbatch.batch.ErrorCode;
+import dev.userbatch.batch.ItemFailure;
+import dev.userbatch.batch.PreparedBatch;
+import dev.userbatch.batch.PreparedItem;
+
+import dev.userbatch.batch.Operation;
 import dev.userbatch.user.User;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;

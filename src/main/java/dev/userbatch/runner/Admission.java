@@ -1,4 +1,6 @@
-package dev.userbatch.batch;
+package dev.userbatch.runner;
+
+import dev.userbatch.batch.RequestException;
 
 import dev.userbatch.config.CapacityConfig;
 import io.vertx.core.Context;
