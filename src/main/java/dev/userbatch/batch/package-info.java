@@ -5,3 +5,5 @@
  * except {@code user} (the {@code User} record).
  */
 package dev.userbatch.batch;
+
+import dev.userbatch.user.User;
