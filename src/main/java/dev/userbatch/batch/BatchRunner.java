@@ -2,6 +2,7 @@ package dev.userbatch.batch;
 
 import dev.userbatch.audit.AuditContext;
 import dev.userbatch.audit.AuditTrail;
+import dev.userbatch.audit.ReadAudit;
 import dev.userbatch.config.ServiceConfig;
 import dev.userbatch.events.EventTypes;
 import dev.userbatch.idempotency.IdempotencyStore;
@@ -40,6 +41,7 @@ public final class BatchRunner {
   private final int maxItems;
   private final int maxAtomicItems;
   private final IdempotencyStore idempotency;
+  private final ReadAudit readAudit;
   private int inFlight;
 
   public BatchRunner(Vertx vertx, SchemaValidator validator, BatchCoordinator coordinator, AuditTrail audit,
@@ -50,6 +52,7 @@ public final class BatchRunner {
     this.validator = validator;
     this.coordinator = coordinator;
     this.audit = audit;
+    this.readAudit = new ReadAudit(audit);
     this.metrics = metrics;
     this.maxItems = maxItems;
   }
@@ -145,14 +148,43 @@ public final class BatchRunner {
         });
   }
 
-  /** A lookup: its audit row is written whole once it is done, and no data is answered without it. */
+  /**
+   * A lookup: no data is answered without its audit row. A lookup of valid ids writes the row while
+   * it reads ({@link ReadAudit}); one with invalid ids writes it whole once it is done.
+   */
   private Future<BatchResponse> read(BatchOperation operation, AuditContext context, Accepted accepted, long started) {
     UUID batchId = UUID.randomUUID();
     OffsetDateTime startedAt = OffsetDateTime.now(ZoneOffset.UTC);
-    return dispatch(operation, batchId, context, accepted)
-        .compose(outcome -> audit.recordRead(batchId, context, startedAt, outcome)
-            .recover(err -> auditUnavailable(operation, context, err, "The users were not returned"))
-            .map(ignored -> finished(context, outcome, started)));
+    UUID[] expected = expectedReads(accepted.batch());
+    Future<BatchOutcome> read = expected == null
+        ? dispatch(operation, batchId, context, accepted).compose(outcome -> audit.recordRead(batchId, context,
+            startedAt, outcome).map(outcome).recover(err -> Future.failedFuture(new ReadAuditFailed(err))))
+        : readAudit.around(batchId, context, startedAt, operation.name(), accepted.batch().total(), expected,
+            () -> dispatch(operation, batchId, context, accepted));
+    return read
+        .recover(err -> err instanceof ReadAudit.Unrecorded || err instanceof ReadAuditFailed
+            ? auditUnavailable(operation, context, err.getCause(), "The users were not returned")
+            : Future.failedFuture(err))
+        .map(outcome -> finished(context, outcome, started));
+  }
+
+  /** The audit row of a lookup written after its read could not be written. */
+  private static final class ReadAuditFailed extends RuntimeException {
+    ReadAuditFailed(Throwable cause) {
+      super(cause.toString(), cause, false, false);
+    }
+  }
+
+  /** The ids a lookup returns when every one is found, in order; null when some item is already invalid. */
+  private static UUID[] expectedReads(PreparedBatch batch) {
+    if (!batch.failures().isEmpty() || batch.items().isEmpty()) {
+      return null;
+    }
+    UUID[] ids = new UUID[batch.items().size()];
+    for (int i = 0; i < ids.length; i++) {
+      ids[i] = UUID.fromString((String) batch.items().get(i).value());
+    }
+    return ids;
   }
 
   private Future<BatchOutcome> dispatch(BatchOperation operation, UUID batchId, AuditContext context, Accepted accepted) {
