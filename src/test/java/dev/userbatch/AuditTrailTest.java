@@ -201,6 +201,91 @@ class AuditTrailTest extends ApiTest {
         .as("successful + failed add up to total, as in the response").isEqualTo(1);
   }
 
+  /** A lookup that finds every user: its row, written while it read, names them in response order. */
+  @Test
+  void aLookupThatFindsEveryUserRecordsThemInOrder() {
+    JsonArray users = createdUsers("audit-read-all", 3);
+    List<String> ids = List.of(id(users, 2), id(users, 0), id(users, 1));
+    String lookupCid = cid("read-all");
+    HttpResponse<Buffer> looked = audited(HttpMethod.POST, "/batch/users/lookup", lookupCid,
+        new JsonObject().put("ids", new JsonArray(new java.util.ArrayList<>(ids)).add(ids.get(0))));
+    assertThat(looked.statusCode()).as(looked.bodyAsString()).isEqualTo(200);
+    Row row = assertRow(lookupCid, "lookup", 3, 3, 0, "success", ids);
+    assertThat(userIds(row)).containsExactlyElementsOf(ids);
+  }
+
+  /** A lookup with an invalid id is recorded after its read, with the failure counted. */
+  @Test
+  void aLookupWithAnInvalidIdIsRecordedWithItsFailure() {
+    String a = id(createdUsers("audit-read-invalid", 1), 0);
+    String lookupCid = cid("read-invalid");
+    HttpResponse<Buffer> looked = audited(HttpMethod.POST, "/batch/users/lookup", lookupCid,
+        new JsonObject().put("ids", new JsonArray().add(a).add("not-a-uuid"))
+            .put("options", new JsonObject().put("continueOnError", true)));
+    assertThat(looked.statusCode()).as(looked.bodyAsString()).isEqualTo(207);
+    assertRow(lookupCid, "lookup", 2, 1, 1, "partial", List.of(a));
+  }
+
+  /**
+   * Makes PostgreSQL refuse the audit statement {@code operation} (INSERT or UPDATE) of rows whose
+   * correlation id starts with {@code prefix}, for the duration of {@code body}.
+   */
+  private void withAuditRefused(String operation, String prefix, Runnable body) {
+    String name = "refuse_audit_" + operation.toLowerCase() + "_" + UUID.randomUUID().toString().replace("-", "");
+    sync(sql("CREATE FUNCTION " + name + "() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+        + "RAISE EXCEPTION 'audit refused by the test'; END $$"));
+    sync(sql("CREATE TRIGGER " + name + " BEFORE " + operation + " ON audit_log FOR EACH ROW WHEN "
+        + "(NEW.correlation_id LIKE '" + prefix + "%') EXECUTE FUNCTION " + name + "()"));
+    try {
+      body.run();
+    } finally {
+      sync(sql("DROP TRIGGER " + name + " ON audit_log"));
+      sync(sql("DROP FUNCTION " + name + "()"));
+    }
+  }
+
+  private void assertNotReturned(HttpResponse<Buffer> response) {
+    assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(503);
+    JsonObject body = response.bodyAsJsonObject();
+    assertThat(body.getString("code")).isEqualTo("DATABASE_UNAVAILABLE");
+    assertThat(body.containsKey("data")).as(response.bodyAsString()).isFalse();
+  }
+
+  /** The row of a lookup is written while it reads; when it cannot be written, no user is returned. */
+  @Test
+  void aLookupWhoseRowCannotBeWrittenReturnsNoUser() {
+    String a = id(createdUsers("audit-read-refused", 1), 0);
+    String prefix = cid("refused-insert");
+    withAuditRefused("INSERT", prefix, () -> {
+      assertNotReturned(audited(HttpMethod.POST, "/batch/users/lookup", prefix + "-valid",
+          new JsonObject().put("ids", new JsonArray().add(a))));
+      assertNotReturned(audited(HttpMethod.POST, "/batch/users/lookup", prefix + "-invalid",
+          new JsonObject().put("ids", new JsonArray().add(a).add("not-a-uuid"))
+              .put("options", new JsonObject().put("continueOnError", true))));
+    });
+    assertThat(sync(sql("SELECT count(*) FROM audit_log WHERE correlation_id LIKE $1", prefix + "%"))
+        .iterator().next().getLong(0)).isZero();
+  }
+
+  /**
+   * A lookup that read less than its row (written ahead) says must correct the row before it
+   * answers; when the correction fails, no user is returned.
+   */
+  @Test
+  void aLookupWhoseRowCannotBeCorrectedReturnsNoUser() {
+    String a = id(createdUsers("audit-read-uncorrected", 1), 0);
+    String prefix = cid("refused-update");
+    withAuditRefused("UPDATE", prefix, () -> {
+      assertNotReturned(audited(HttpMethod.POST, "/batch/users/lookup", prefix + "-missing",
+          new JsonObject().put("ids", new JsonArray().add(a).add(UUID.randomUUID().toString()))));
+      // every user found: the row written ahead is right, nothing to correct
+      HttpResponse<Buffer> found = audited(HttpMethod.POST, "/batch/users/lookup", prefix + "-found",
+          new JsonObject().put("ids", new JsonArray().add(a)));
+      assertThat(found.statusCode()).as(found.bodyAsString()).isEqualTo(200);
+      assertRow(prefix + "-found", "lookup", 1, 1, 0, "success", List.of(a));
+    });
+  }
+
   // ---------------------------------------------------------------------------------------------
   // client address
 

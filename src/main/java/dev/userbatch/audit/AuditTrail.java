@@ -40,6 +40,15 @@ public final class AuditTrail {
           + "VALUES ($1, $2, $3, $4, $5, $6, $7, false, $8, now(), $9, $10, $11, $12) "
           + "RETURNING id, operation, actor, started_at, finished_at, client_ip, user_agent, correlation_id, "
           + "user_ids, total, successful, failed, outcome, dry_run";
+  /**
+   * Corrects a lookup's row written ahead of the read ({@link ReadAudit}) to what was actually read.
+   * started_at stays; finished_at becomes now().
+   */
+  static final String CORRECT_READ =
+      "UPDATE audit_log SET finished_at = now(), failed = $2, outcome = $3, user_ids = $4, successful = $5 "
+          + "WHERE id = $1 "
+          + "RETURNING id, operation, actor, started_at, finished_at, client_ip, user_agent, correlation_id, "
+          + "user_ids, total, successful, failed, outcome, dry_run";
   static final String CLOSE =
       "UPDATE audit_log SET finished_at = now(), failed = $2, outcome = $3, "
           + "user_ids = " + BatchChanges.USER_IDS_OF_BATCH.formatted("$1") + ", successful = $4 "
@@ -86,14 +95,50 @@ public final class AuditTrail {
    */
   public Future<JsonObject> recordRead(UUID batchId, AuditContext context, OffsetDateTime startedAt,
                                        BatchOutcome outcome) {
-    UUID[] readIds = outcome.data().stream().map(User::id).toArray(UUID[]::new);
+    UUID[] readIds = readIds(outcome);
     return publish(pool.preparedQuery(RECORD_READ)
         .execute(Tuple.of(batchId, outcome.operation().auditVerb(), context.actor(), context.clientIp(), context.userAgent(),
             context.correlationId(), outcome.total(), startedAt).addInteger(outcome.failures().size())
             .addString(result(outcome)).addArrayOfUUID(readIds).addInteger(outcome.successful())));
   }
 
-  private static String result(BatchOutcome outcome) {
+  /**
+   * Writes a lookup's row as if every one of {@code ids} will be read, without publishing it: see
+   * {@link ReadAudit}, which runs it beside the read and corrects it if the read went otherwise.
+   */
+  Future<JsonObject> recordExpectedRead(UUID batchId, AuditContext context, OffsetDateTime startedAt,
+                                        String operation, int total, UUID[] ids) {
+    return pool.preparedQuery(RECORD_READ)
+        .execute(Tuple.of(batchId, operation, context.actor(), context.clientIp(), context.userAgent(),
+            context.correlationId(), total, startedAt).addInteger(0).addString("success").addArrayOfUUID(ids)
+            .addInteger(ids.length))
+        .map(rows -> toJson(rows.iterator().next()));
+  }
+
+  /** Sets a row written by {@link #recordExpectedRead} to what {@code outcome} read, and publishes it. */
+  Future<JsonObject> correctRead(UUID batchId, BatchOutcome outcome) {
+    return publish(pool.preparedQuery(CORRECT_READ)
+        .execute(Tuple.of(batchId, outcome.failures().size(), result(outcome)).addArrayOfUUID(readIds(outcome))
+            .addInteger(outcome.successful())));
+  }
+
+  /** The same correction when the read failed as a whole: nobody was read. */
+  Future<JsonObject> correctFailedRead(UUID batchId, int total) {
+    return publish(pool.preparedQuery(CORRECT_READ)
+        .execute(Tuple.of(batchId, total, "failed").addArrayOfUUID(new UUID[0]).addInteger(0)));
+  }
+
+  /** Publishes a finished record on {@value #ADDRESS}. */
+  void publish(JsonObject record) {
+    vertx.eventBus().publish(ADDRESS, record);
+  }
+
+  /** The ids of the users a lookup read, in response order. */
+  static UUID[] readIds(BatchOutcome outcome) {
+    return outcome.data().stream().map(User::id).toArray(UUID[]::new);
+  }
+
+  static String result(BatchOutcome outcome) {
     int failed = outcome.failures().size();
     return failed == 0 ? "success" : outcome.successful() == 0 ? "failed" : "partial";
   }
@@ -101,7 +146,7 @@ public final class AuditTrail {
   private Future<JsonObject> publish(Future<RowSet<Row>> written) {
     return written.map(rows -> {
       JsonObject record = toJson(rows.iterator().next());
-      vertx.eventBus().publish(ADDRESS, record);
+      publish(record);
       return record;
     });
   }

@@ -7,20 +7,30 @@ import io.vertx.core.json.JsonObject;
 
 import java.util.HashSet;
 import java.util.Set;
+import java.util.function.LongSupplier;
 
 /**
  * Checks a bearer token and a scope: the token itself ({@link TokenVerifier}: signature, issuer,
  * audience, a required expiry and not-before with the configured leeway), then the {@code scope}
  * (space-separated) or {@code scp} (string or list) claim. The token's {@code sub} is the actor
- * recorded in the audit trail.
+ * recorded in the audit trail. A token that verified is remembered until its {@code exp}
+ * ({@link VerifiedTokens}).
  */
 public final class BearerAuth {
   public static final String REALM = "user-batch-service";
 
   private final TokenVerifier verifier;
+  private final VerifiedTokens verified;
+  private final LongSupplier clock;
 
   public BearerAuth(TokenVerifier verifier) {
+    this(verifier, VerifiedTokens.DEFAULT_CAPACITY, System::currentTimeMillis);
+  }
+
+  BearerAuth(TokenVerifier verifier, int cachedTokens, LongSupplier clock) {
     this.verifier = verifier;
+    this.verified = new VerifiedTokens(cachedTokens);
+    this.clock = clock;
   }
 
   /** Who called, with which scopes. */
@@ -56,14 +66,21 @@ public final class BearerAuth {
    * too: every batch is recorded in the audit trail under the caller's subject.
    */
   public Future<Caller> verify(String token) {
+    Caller known = verified.get(token, clock.getAsLong());
+    if (known != null) {
+      return Future.succeededFuture(known);
+    }
     return verifier.verify(token)
         .recover(err -> Future.failedFuture(invalidToken(err instanceof TokenVerifier.InvalidToken invalid
             ? invalid.getMessage() : "Invalid or expired token")))
         .compose(claims -> {
           Caller caller = caller(claims);
-          return caller == null
-              ? Future.failedFuture(invalidToken("The token has no subject (sub claim)"))
-              : Future.succeededFuture(caller);
+          if (caller == null) {
+            return Future.failedFuture(invalidToken("The token has no subject (sub claim)"));
+          }
+          // TokenVerifier requires a numeric exp (seconds)
+          verified.put(token, caller, (long) (((Number) claims.getValue("exp")).doubleValue() * 1000));
+          return Future.succeededFuture(caller);
         });
   }
 

@@ -22,9 +22,17 @@ class CapacityConfigTest {
   @Test
   void zeroDerivesFromCoresAndWorkers() {
     CapacityConfig derived = CapacityConfig.fromJson(settings(0, 0, 0, 0), 4, 2, 4 * GB, BODY);
-    assertThat(derived).isEqualTo(new CapacityConfig(16, GB, 64, 10_000, 30_000, 2, 4));
+    assertThat(derived).isEqualTo(new CapacityConfig(16, GB, 64, 10_000, 30_000, 2, 8));
     assertThat(CapacityConfig.fromJson(settings(0, 0, 0, 0), 2, 16, 4 * GB, BODY))
-        .isEqualTo(new CapacityConfig(64, GB, 256, 10_000, 30_000, 16, 4));
+        .isEqualTo(new CapacityConfig(64, GB, 256, 10_000, 30_000, 16, 8));
+  }
+
+  /** Few batches in flight need few request connections, but never fewer than 2. */
+  @Test
+  void theRequestPoolFollowsTheBatchesInFlight() {
+    assertThat(CapacityConfig.fromJson(settings(2, 0, 0, 0), 4, 2, 4 * GB, BODY).requestPoolSize()).isEqualTo(2);
+    assertThat(CapacityConfig.fromJson(settings(9, 0, 0, 0), 4, 2, 4 * GB, BODY).requestPoolSize()).isEqualTo(5);
+    assertThat(CapacityConfig.fromJson(settings(100, 0, 0, 0), 4, 2, 4 * GB, BODY).requestPoolSize()).isEqualTo(8);
   }
 
   @Test
