@@ -129,7 +129,8 @@ public final class BatchRunner {
           return Future.failedFuture(err);
         })
         .compose(accepted -> {
-          LOG.atInfo()
+          // DEBUG: one INFO line per request ("batch finished"); each line costs its request about 0.2 ms
+          LOG.atDebug()
               .addKeyValue("correlationId", context.correlationId())
               .addKeyValue("operation", operation.name())
               .addKeyValue("items", accepted.batch().inputSize())
@@ -260,6 +261,7 @@ public final class BatchRunner {
         .addKeyValue("failed", outcome.failures().size())
         .addKeyValue("chunks", outcome.chunks())
         .addKeyValue("stoppedEarly", outcome.stoppedEarly())
+        .addKeyValue("options", outcome.options().toJson().encode())
         .addKeyValue("status", response.status())
         .addKeyValue("durationMs", duration.toMillis())
         .log("batch finished");

@@ -85,7 +85,7 @@ public final class ChunkWorkerVerticle extends VerticleBase {
       result = Future.failedFuture(e);
     }
     result.onSuccess(reply -> {
-      LOG.atInfo()
+      LOG.atDebug()
           .addKeyValue("correlationId", correlationId)
           .addKeyValue("operation", operation)
           .addKeyValue("chunk", chunk.chunkNumber())
