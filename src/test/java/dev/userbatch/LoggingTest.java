@@ -50,6 +50,7 @@ class LoggingTest extends ApiTest {
   private ListAppender<ILoggingEvent> appender;
   private Logger root;
   private Level rootLevel;
+  private final Map<String, Level> levels = new HashMap<>();
 
   @BeforeEach
   void captureLogs() {
@@ -59,6 +60,12 @@ class LoggingTest extends ApiTest {
     appender.setContext(root.getLoggerContext());
     appender.start();
     root.addAppender(appender);
+    // the per-batch start and per-chunk lines are DEBUG; the tests below follow a request through them
+    for (String name : List.of(RUNNER, WORKER)) {
+      Logger logger = (Logger) LoggerFactory.getLogger(name);
+      levels.put(name, logger.getLevel());
+      logger.setLevel(Level.DEBUG);
+    }
   }
 
   @AfterEach
@@ -66,6 +73,7 @@ class LoggingTest extends ApiTest {
     root.detachAppender(appender);
     appender.stop();
     root.setLevel(rootLevel);
+    levels.forEach((name, level) -> ((Logger) LoggerFactory.getLogger(name)).setLevel(level));
   }
 
   /** A snapshot; appends happen under the appender's lock. */
@@ -135,6 +143,23 @@ class LoggingTest extends ApiTest {
           .containsEntry("successful", 1).containsEntry("failed", 0).containsKeys("chunk", "durationMs");
     }
     assertThat(chunks.stream().map(c -> kv(c).get("chunk")).toList()).containsExactlyInAnyOrder(0, 1, 2);
+  }
+
+  /** At the default INFO level a request costs one line, "batch finished", which says what it was asked. */
+  @Test
+  void atInfoABatchLogsOneLine() {
+    levels.forEach((name, level) -> ((Logger) LoggerFactory.getLogger(name)).setLevel(level));
+    root.setLevel(Level.INFO);
+    String correlationId = "it-one-line-" + UUID.randomUUID();
+    HttpResponse<Buffer> response = sync(service.http.post("/batch/users/create")
+        .putHeader("X-Correlation-Id", correlationId)
+        .sendJsonObject(createBody("log-one-line", 3, 1)));
+    assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(200);
+    List<ILoggingEvent> mine = eventsOf(correlationId);
+    assertThat(mine).extracting(ILoggingEvent::getFormattedMessage).containsExactly("batch finished");
+    Map<String, Object> end = kv(mine.get(0));
+    assertThat(end).containsEntry("operation", "create").containsEntry("total", 3).containsEntry("chunks", 3);
+    assertThat(new JsonObject((String) end.get("options")).getInteger("chunkSize")).isEqualTo(1);
   }
 
   @Test
@@ -361,7 +386,7 @@ class LoggingTest extends ApiTest {
     assertThat(line).endsWith("\n");
     assertThat(line.strip()).doesNotContain("\n");
     JsonObject json = new JsonObject(line);
-    assertThat(json.getString("level")).isEqualTo("INFO");
+    assertThat(json.getString("level")).isEqualTo("DEBUG");
     assertThat(json.getString("loggerName")).isEqualTo(RUNNER);
     assertThat(json.getString("formattedMessage")).isEqualTo("batch started");
     assertThat(json.getString("threadName")).startsWith("vert.x-eventloop-thread");

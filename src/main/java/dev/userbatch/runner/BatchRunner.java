@@ -138,7 +138,8 @@ public final class BatchRunner {
           return Future.failedFuture(err);
         })
         .compose(accepted -> {
-          LOG.atInfo()
+          // DEBUG: one INFO line per request ("batch finished"); each line costs its request about 0.2 ms
+          LOG.atDebug()
               .addKeyValue("correlationId", context.correlationId())
               .addKeyValue("operation", operation.wireName())
               .addKeyValue("items", accepted.batch().inputSize())
@@ -271,6 +272,7 @@ public final class BatchRunner {
         .addKeyValue("failed", outcome.failures().size())
         .addKeyValue("chunks", outcome.chunks())
         .addKeyValue("stoppedEarly", outcome.stoppedEarly())
+        .addKeyValue("options", outcome.options().toJson().encode())
         .addKeyValue("status", response.status())
         .addKeyValue("durationMs", duration.toMillis())
         .log("batch finished");

@@ -104,7 +104,7 @@ public final class ChunkWorkerVerticle extends VerticleBase {
       result = Future.failedFuture(e);
     }
     result.onSuccess(reply -> {
-      LOG.atInfo()
+      LOG.atDebug()
           .addKeyValue("correlationId", correlationId)
           .addKeyValue("operation", operation.wireName())
           .addKeyValue("chunk", chunk.chunkNumber())
