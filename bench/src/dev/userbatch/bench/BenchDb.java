@@ -1,8 +1,6 @@
 package dev.userbatch.bench;
 
 import dev.userbatch.db.PgUrls;
-import org.postgresql.PGConnection;
-
 import java.io.StringReader;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -12,10 +10,11 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import org.postgresql.PGConnection;
 
 /**
- * A JDBC connection (pgjdbc, for its COPY) to the service's database, at the URL the service
- * itself is given (PG_URL, translated by the service's own {@link PgUrls}).
+ * A JDBC connection (pgjdbc, for its COPY) to the service's database, at the URL the service itself
+ * is given (PG_URL, translated by the service's own {@link PgUrls}).
  */
 final class BenchDb implements AutoCloseable {
   private final Connection pg;
@@ -31,14 +30,16 @@ final class BenchDb implements AutoCloseable {
   }
 
   long count(String sql) throws SQLException {
-    try (Statement st = pg.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+    try (Statement st = pg.createStatement();
+        ResultSet rs = st.executeQuery(sql)) {
       rs.next();
       return rs.getLong(1);
     }
   }
 
   String text(String sql) throws SQLException {
-    try (Statement st = pg.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+    try (Statement st = pg.createStatement();
+        ResultSet rs = st.executeQuery(sql)) {
       rs.next();
       return rs.getString(1);
     }
@@ -52,7 +53,8 @@ final class BenchDb implements AutoCloseable {
 
   /** The ids of the users whose email starts with {@code prefix} and who are not deleted. */
   List<String> activeIds(String prefix) throws SQLException {
-    return ids("SELECT id FROM users WHERE email LIKE ? AND deleted_at IS NULL ORDER BY id", prefix);
+    return ids(
+        "SELECT id FROM users WHERE email LIKE ? AND deleted_at IS NULL ORDER BY id", prefix);
   }
 
   /** Deletes the users whose email starts with {@code prefix}; returns their ids. */

@@ -8,11 +8,13 @@ import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
-
 import java.util.List;
 import java.util.UUID;
 
-/** One Redis connection (the service's client library) to the service's user cache, keyed as the service keys it. */
+/**
+ * One Redis connection (the service's client library) to the service's user cache, keyed as the
+ * service keys it.
+ */
 final class BenchRedis implements AutoCloseable {
   private final RedisConnection redis;
 
@@ -21,7 +23,9 @@ final class BenchRedis implements AutoCloseable {
   }
 
   static BenchRedis connect(Vertx vertx, String url) throws Exception {
-    return new BenchRedis(Await.result(Redis.createClient(vertx, new RedisOptions().setConnectionString(url)).connect()));
+    return new BenchRedis(
+        Await.result(
+            Redis.createClient(vertx, new RedisOptions().setConnectionString(url)).connect()));
   }
 
   /**
@@ -31,7 +35,10 @@ final class BenchRedis implements AutoCloseable {
    */
   double timedMget(Request mget, int keys) throws Exception {
     long t0 = System.nanoTime();
-    return Await.result(redis.send(mget).map(reply -> reply.size() == keys ? (System.nanoTime() - t0) / 1e6 : Double.NaN));
+    return Await.result(
+        redis
+            .send(mget)
+            .map(reply -> reply.size() == keys ? (System.nanoTime() - t0) / 1e6 : Double.NaN));
   }
 
   static Request mget(List<String> ids) {

@@ -5,6 +5,7 @@ import java.util.Locale;
 /**
  * The benchmark's entry point; bench/run.sh builds the service, starts and stops its processes, and
  * runs this once per step:
+ *
  * <pre>
  *   suite    measurements 1-4 and the keep-alive lookups against BASE_URL, writes OUT
  *   mixed    the mixed load against BASE_URL (and BASELINE_URL, if set), writes OUT, removes the run's users
@@ -15,8 +16,7 @@ import java.util.Locale;
  * </pre>
  */
 public final class BenchRunner {
-  private BenchRunner() {
-  }
+  private BenchRunner() {}
 
   public static void main(String[] args) throws Exception {
     Locale.setDefault(Locale.ROOT);
@@ -33,8 +33,9 @@ public final class BenchRunner {
         Leftovers.ofRun(Settings.fromEnv());
       }
       default -> {
-        System.err.println("usage: java -cp <bench classes>:<fat jar> dev.userbatch.bench.BenchRunner "
-            + "suite|mixed|big|report|cleanup");
+        System.err.println(
+            "usage: java -cp <bench classes>:<fat jar> dev.userbatch.bench.BenchRunner "
+                + "suite|mixed|big|report|cleanup");
         System.exit(2);
       }
     }

@@ -7,22 +7,38 @@ import io.vertx.core.json.JsonObject;
  * medians measured in the same run, or an absolute figure where the label says so); a flag check
  * has none. A check whose measurement did not run at all is NOT_RUN, which is not a pass.
  */
-record Check(String id, int issue, String label, double ratio, String op, double target, Status status, String detail) {
+record Check(
+    String id,
+    int issue,
+    String label,
+    double ratio,
+    String op,
+    double target,
+    Status status,
+    String detail) {
 
-  enum Status { PASS, FAIL, NOT_RUN }
+  enum Status {
+    PASS,
+    FAIL,
+    NOT_RUN
+  }
 
-  static Check ratio(String id, int issue, String label, double ratio, String op, double target, String detail) {
-    boolean pass = Double.isFinite(ratio) && switch (op) {
-      case "<=" -> ratio <= target;
-      case "<" -> ratio < target;
-      case ">=" -> ratio >= target;
-      default -> throw new IllegalArgumentException(op);
-    };
+  static Check ratio(
+      String id, int issue, String label, double ratio, String op, double target, String detail) {
+    boolean pass =
+        Double.isFinite(ratio)
+            && switch (op) {
+              case "<=" -> ratio <= target;
+              case "<" -> ratio < target;
+              case ">=" -> ratio >= target;
+              default -> throw new IllegalArgumentException(op);
+            };
     return new Check(id, issue, label, ratio, op, target, pass ? Status.PASS : Status.FAIL, detail);
   }
 
   static Check flag(String id, int issue, String label, boolean pass, String detail) {
-    return new Check(id, issue, label, Double.NaN, "=", Double.NaN, pass ? Status.PASS : Status.FAIL, detail);
+    return new Check(
+        id, issue, label, Double.NaN, "=", Double.NaN, pass ? Status.PASS : Status.FAIL, detail);
   }
 
   boolean pass() {
@@ -34,7 +50,9 @@ record Check(String id, int issue, String label, double ratio, String op, double
     return status == Status.NOT_RUN ? "NOT RUN" : status.name();
   }
 
-  /** A ratio check that also fails when {@code alsoRequired} does not hold (the ratio still shows). */
+  /**
+   * A ratio check that also fails when {@code alsoRequired} does not hold (the ratio still shows).
+   */
   Check requiring(boolean alsoRequired, String detail) {
     Status s = status == Status.PASS && !alsoRequired ? Status.FAIL : status;
     return new Check(id, issue, label, ratio, op, target, s, detail);
@@ -45,9 +63,14 @@ record Check(String id, int issue, String label, double ratio, String op, double
   }
 
   JsonObject toJson() {
-    return new JsonObject().put("id", id).put("issue", issue).put("label", label)
+    return new JsonObject()
+        .put("id", id)
+        .put("issue", issue)
+        .put("label", label)
         .put("ratio", Double.isFinite(ratio) ? Stats.round(ratio) : null)
-        .put("target", Double.isFinite(target) ? Format.target(op, target) : "= true").put("pass", pass()).put("status", status.name())
+        .put("target", Double.isFinite(target) ? Format.target(op, target) : "= true")
+        .put("pass", pass())
+        .put("status", status.name())
         .put("detail", detail);
   }
 }

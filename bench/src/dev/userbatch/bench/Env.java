@@ -3,10 +3,12 @@ package dev.userbatch.bench;
 import java.time.LocalTime;
 import java.time.temporal.ChronoUnit;
 
-/** The benchmark's settings are environment variables (set by bench/run.sh); progress goes to stderr. */
+/**
+ * The benchmark's settings are environment variables (set by bench/run.sh); progress goes to
+ * stderr.
+ */
 final class Env {
-  private Env() {
-  }
+  private Env() {}
 
   static String text(String name, String fallback) {
     String value = System.getenv(name);
@@ -18,6 +20,7 @@ final class Env {
   }
 
   static void log(String message) {
-    System.err.println("[bench " + LocalTime.now().truncatedTo(ChronoUnit.SECONDS) + "] " + message);
+    System.err.println(
+        "[bench " + LocalTime.now().truncatedTo(ChronoUnit.SECONDS) + "] " + message);
   }
 }

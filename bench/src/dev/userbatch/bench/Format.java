@@ -2,8 +2,7 @@ package dev.userbatch.bench;
 
 /** Numbers as the report prints them: three significant digits or so, n/a for a missing figure. */
 final class Format {
-  private Format() {
-  }
+  private Format() {}
 
   static String number(double v) {
     if (!Double.isFinite(v)) {

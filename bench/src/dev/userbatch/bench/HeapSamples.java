@@ -1,7 +1,6 @@
 package dev.userbatch.bench;
 
 import io.vertx.core.json.JsonObject;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,10 +15,10 @@ import java.util.regex.Pattern;
  */
 final class HeapSamples {
   private static final Pattern GC_SIZES =
-      Pattern.compile("(\\d+(?:\\.\\d+)?)([KMG])->(\\d+(?:\\.\\d+)?)([KMG])\\((\\d+(?:\\.\\d+)?)([KMG])\\)");
+      Pattern.compile(
+          "(\\d+(?:\\.\\d+)?)([KMG])->(\\d+(?:\\.\\d+)?)([KMG])\\((\\d+(?:\\.\\d+)?)([KMG])\\)");
 
-  private HeapSamples() {
-  }
+  private HeapSamples() {}
 
   static JsonObject read() throws IOException {
     JsonObject heap = new JsonObject();
@@ -70,14 +69,19 @@ final class HeapSamples {
         }
       }
     }
-    heap.put("gcEvents", gcs).put("fullGcs", fullGcs).put("gcBeforePeakMB", Stats.round(beforePeak))
-        .put("gcAfterPeakMB", Stats.round(afterPeak)).put("capacityMB", Stats.round(capacity));
+    heap.put("gcEvents", gcs)
+        .put("fullGcs", fullGcs)
+        .put("gcBeforePeakMB", Stats.round(beforePeak))
+        .put("gcAfterPeakMB", Stats.round(afterPeak))
+        .put("capacityMB", Stats.round(capacity));
     heap.put("peakMB", Stats.round(Math.max(jstatPeakKb / 1024, beforePeak)));
     Path serviceLog = file("BIG_SERVICE_LOG");
     if (serviceLog != null) {
       String text = Files.readString(serviceLog);
       heap.put("outOfMemory", text.contains("OutOfMemoryError"));
-      heap.put("blockedWarnings", text.lines().filter(l -> l.contains(ServiceLog.BLOCKED_MARKER)).count());
+      heap.put(
+          "blockedWarnings",
+          text.lines().filter(l -> l.contains(ServiceLog.BLOCKED_MARKER)).count());
     }
     String alive = Env.text("BIG_SERVICE_ALIVE", "");
     if (!alive.isEmpty()) {

@@ -1,7 +1,6 @@
 package dev.userbatch.bench;
 
 import io.vertx.core.json.JsonObject;
-
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
@@ -21,11 +20,17 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class LoadRound {
   static final String[] OPERATIONS = {"create", "lookup", "update"};
-  static final String MIX = "1/3 create (10 users, passwordHash), 1/3 lookup (50 ids), 1/3 update (10 names)";
+  static final String MIX =
+      "1/3 create (10 users, passwordHash), 1/3 lookup (50 ids), 1/3 update (10 names)";
   private static final int[] ITEMS = {10, 50, 10};
 
   /** What one round measured: latencies by operation, failed requests, items done. */
-  record Result(double seconds, List<List<Double>> latencies, long errors, long items, List<String> errorSamples) {
+  record Result(
+      double seconds,
+      List<List<Double>> latencies,
+      long errors,
+      long items,
+      List<String> errorSamples) {
     int requests() {
       return latencies.stream().mapToInt(List::size).sum();
     }
@@ -35,11 +40,11 @@ final class LoadRound {
     }
   }
 
-  private LoadRound() {
-  }
+  private LoadRound() {}
 
   /** {@code tag} makes the emails of this round's creates unique within the run. */
-  static Result run(ServiceHttp target, String prefix, List<String> pool, int clients, double seconds, String tag)
+  static Result run(
+      ServiceHttp target, String prefix, List<String> pool, int clients, double seconds, String tag)
       throws Exception {
     int slice = pool.size() / clients;
     List<List<List<Double>>> latencies = new ArrayList<>(); // client -> operation -> ms
@@ -55,34 +60,41 @@ final class LoadRound {
       latencies.add(mine);
       List<String> own = pool.subList(c * slice, (c + 1) * slice);
       int client = c;
-      futures.add(executor.submit(() -> {
-        Random random = new Random(client * 7919L + System.nanoTime());
-        int seq = 0;
-        while (System.nanoTime() < end) {
-          int op = random.nextInt(3);
-          String method = op == 2 ? "PATCH" : "POST";
-          String path = "/batch/users/" + OPERATIONS[op];
-          JsonObject body = switch (op) {
-            case 0 -> Payloads.create(Payloads.users(prefix, tag + "-c" + client + "-" + seq++, ITEMS[0], false), null);
-            case 1 -> Payloads.lookup(randomIds(pool, ITEMS[1], random), null);
-            default -> {
-              int from = random.nextInt(own.size() - ITEMS[2]);
-              yield Payloads.update(own.subList(from, from + ITEMS[2]), tag + seq++);
-            }
-          };
-          Reply reply = target.call(method, path, body.encode());
-          mine.get(op).add(reply.ms());
-          String problem = reply.problem(ITEMS[op]);
-          if (problem != null) {
-            errors.incrementAndGet();
-            if (errorSamples.size() < 10) {
-              errorSamples.add(OPERATIONS[op] + ": " + problem);
-            }
-          } else {
-            items.addAndGet(ITEMS[op]);
-          }
-        }
-      }));
+      futures.add(
+          executor.submit(
+              () -> {
+                Random random = new Random(client * 7919L + System.nanoTime());
+                int seq = 0;
+                while (System.nanoTime() < end) {
+                  int op = random.nextInt(3);
+                  String method = op == 2 ? "PATCH" : "POST";
+                  String path = "/batch/users/" + OPERATIONS[op];
+                  JsonObject body =
+                      switch (op) {
+                        case 0 ->
+                            Payloads.create(
+                                Payloads.users(
+                                    prefix, tag + "-c" + client + "-" + seq++, ITEMS[0], false),
+                                null);
+                        case 1 -> Payloads.lookup(randomIds(pool, ITEMS[1], random), null);
+                        default -> {
+                          int from = random.nextInt(own.size() - ITEMS[2]);
+                          yield Payloads.update(own.subList(from, from + ITEMS[2]), tag + seq++);
+                        }
+                      };
+                  Reply reply = target.call(method, path, body.encode());
+                  mine.get(op).add(reply.ms());
+                  String problem = reply.problem(ITEMS[op]);
+                  if (problem != null) {
+                    errors.incrementAndGet();
+                    if (errorSamples.size() < 10) {
+                      errorSamples.add(OPERATIONS[op] + ": " + problem);
+                    }
+                  } else {
+                    items.addAndGet(ITEMS[op]);
+                  }
+                }
+              }));
     }
     try {
       for (Future<?> f : futures) {
@@ -100,7 +112,8 @@ final class LoadRound {
       }
       byOperation.add(all);
     }
-    return new Result(elapsed, byOperation, errors.get(), items.get(), new ArrayList<>(errorSamples));
+    return new Result(
+        elapsed, byOperation, errors.get(), items.get(), new ArrayList<>(errorSamples));
   }
 
   private static List<String> randomIds(List<String> pool, int n, Random random) {

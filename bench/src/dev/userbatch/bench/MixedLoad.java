@@ -2,7 +2,6 @@ package dev.userbatch.bench;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -14,9 +13,9 @@ import java.util.Random;
  * rounds. With a baseline service (BASELINE_URL, started by run.sh from BASELINE_JAR on the same
  * database and Redis), its rounds alternate with the service's, in the order new-baseline,
  * baseline-new, ..., so that both see the same shared machine; the ratio of requests per second is
- * taken round by round and its median reported. Each service first gets one unmeasured round.
- * Runs as its own process after the suite (run.sh starts the baseline in between), and removes the
- * run's users at the end.
+ * taken round by round and its median reported. Each service first gets one unmeasured round. Runs
+ * as its own process after the suite (run.sh starts the baseline in between), and removes the run's
+ * users at the end.
  */
 final class MixedLoad {
   private final Session session;
@@ -38,22 +37,30 @@ final class MixedLoad {
         } catch (Exception e) {
           session.problems.add("cleanup: " + e);
         }
-        result.put("problems", session.problems).put("loadAverageAtPhaseStart", session.loadAtPhaseStart)
-            .put("loadAverageAtEnd", Session.loadAverage()).put("finishedAt", Instant.now().toString());
+        result
+            .put("problems", session.problems)
+            .put("loadAverageAtPhaseStart", session.loadAtPhaseStart)
+            .put("loadAverageAtEnd", Session.loadAverage())
+            .put("finishedAt", Instant.now().toString());
         Session.write(settings.out(), result);
       }
     }
   }
 
   private void measure(JsonObject result) throws Exception {
-    List<String> pool = new ArrayList<>(session.db.activeIds(settings.prefix() + CreateMeasurements.DEFAULT_TAG));
+    List<String> pool =
+        new ArrayList<>(session.db.activeIds(settings.prefix() + CreateMeasurements.DEFAULT_TAG));
     if (pool.size() < settings.clients() * 10) {
-      session.problem("mixed load", "not enough created users for the mixed load (" + pool.size() + ")");
+      session.problem(
+          "mixed load", "not enough created users for the mixed load (" + pool.size() + ")");
       return;
     }
     Collections.shuffle(pool, new Random());
-    ServiceHttp baseline = settings.baselineUrl() == null ? null
-        : new ServiceHttp(settings.baselineUrl(), session.authorization, settings.requestTimeout());
+    ServiceHttp baseline =
+        settings.baselineUrl() == null
+            ? null
+            : new ServiceHttp(
+                settings.baselineUrl(), session.authorization, settings.requestTimeout());
     if (baseline != null) {
       session.phase("baseline warm-up", () -> WarmUp.run(session, baseline, "bwarm"));
     }
@@ -75,35 +82,55 @@ final class MixedLoad {
     for (int r = 0; r < settings.mixedRounds(); r++) {
       boolean serviceFirst = r % 2 == 0;
       if (serviceFirst) {
-        service.add(LoadRound.run(session.service, prefix, pool, clients, roundSeconds, "mixN" + r));
+        service.add(
+            LoadRound.run(session.service, prefix, pool, clients, roundSeconds, "mixN" + r));
       }
       if (baseline != null) {
         base.add(LoadRound.run(baseline, prefix, pool, clients, roundSeconds, "mixB" + r));
       }
       if (!serviceFirst) {
-        service.add(LoadRound.run(session.service, prefix, pool, clients, roundSeconds, "mixN" + r));
+        service.add(
+            LoadRound.run(session.service, prefix, pool, clients, roundSeconds, "mixN" + r));
       }
-      Env.log(String.format("  round %d: %.1f req/s%s", r, service.get(r).requestsPerSecond(),
-          baseline == null ? "" : String.format(", baseline %.1f req/s", base.get(r).requestsPerSecond())));
+      Env.log(
+          String.format(
+              "  round %d: %.1f req/s%s",
+              r,
+              service.get(r).requestsPerSecond(),
+              baseline == null
+                  ? ""
+                  : String.format(", baseline %.1f req/s", base.get(r).requestsPerSecond())));
     }
-    JsonObject mixed = totals(service, ServiceLog.blocked(settings.serviceLog()).since(blocked0))
-        .put("clients", clients).put("rounds", settings.mixedRounds()).put("roundSeconds", Stats.round(roundSeconds))
-        .put("mix", LoadRound.MIX);
+    JsonObject mixed =
+        totals(service, ServiceLog.blocked(settings.serviceLog()).since(blocked0))
+            .put("clients", clients)
+            .put("rounds", settings.mixedRounds())
+            .put("roundSeconds", Stats.round(roundSeconds))
+            .put("mix", LoadRound.MIX);
     if (baseline != null) {
       List<Double> ratios = new ArrayList<>();
       for (int r = 0; r < service.size(); r++) {
         ratios.add(service.get(r).requestsPerSecond() / base.get(r).requestsPerSecond());
       }
-      mixed.put("baseline", totals(base, ServiceLog.blocked(settings.baselineLog()).since(baselineBlocked0))
-          .put("url", settings.baselineUrl()).put("jar", Env.text("BASELINE_JAR", null)));
-      mixed.put("vsBaseline", new JsonObject().put("roundRatios", Stats.rounded(ratios))
-          .put("medianRatio", Stats.round(Stats.median(ratios))));
+      mixed.put(
+          "baseline",
+          totals(base, ServiceLog.blocked(settings.baselineLog()).since(baselineBlocked0))
+              .put("url", settings.baselineUrl())
+              .put("jar", Env.text("BASELINE_JAR", null)));
+      mixed.put(
+          "vsBaseline",
+          new JsonObject()
+              .put("roundRatios", Stats.rounded(ratios))
+              .put("medianRatio", Stats.round(Stats.median(ratios))));
     }
     result.put("mixed", mixed);
     Env.log("  mixed: " + mixed.encode());
   }
 
-  /** One service's rounds together: latency percentiles over every request, rates over the rounds' time. */
+  /**
+   * One service's rounds together: latency percentiles over every request, rates over the rounds'
+   * time.
+   */
   private static JsonObject totals(List<LoadRound.Result> rounds, ServiceLog.Blocked blocked) {
     double seconds = 0;
     long items = 0;
@@ -118,9 +145,13 @@ final class MixedLoad {
         latencies.addAll(round.latencies().get(op));
       }
       all.addAll(latencies);
-      perOperation.put(LoadRound.OPERATIONS[op], new JsonObject().put("requests", latencies.size())
-          .put("p50", Stats.round(Stats.percentile(latencies, 50))).put("p99", Stats.round(Stats.percentile(latencies, 99)))
-          .put("max", Stats.round(Stats.max(latencies))));
+      perOperation.put(
+          LoadRound.OPERATIONS[op],
+          new JsonObject()
+              .put("requests", latencies.size())
+              .put("p50", Stats.round(Stats.percentile(latencies, 50)))
+              .put("p99", Stats.round(Stats.percentile(latencies, 99)))
+              .put("max", Stats.round(Stats.max(latencies))));
     }
     for (LoadRound.Result round : rounds) {
       seconds += round.seconds();

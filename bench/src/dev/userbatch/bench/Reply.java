@@ -2,11 +2,13 @@ package dev.userbatch.bench;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-
 import java.util.ArrayList;
 import java.util.List;
 
-/** One HTTP response as the benchmark sees it: status, body, round-trip time, or the I/O error instead. */
+/**
+ * One HTTP response as the benchmark sees it: status, body, round-trip time, or the I/O error
+ * instead.
+ */
 record Reply(int status, String body, double ms, String error) {
 
   JsonObject json() {
@@ -17,13 +19,17 @@ record Reply(int status, String body, double ms, String error) {
     }
   }
 
-  /** Null if this is a 200 whose stats count {@code expected} successes (or found users, for lookups). */
+  /**
+   * Null if this is a 200 whose stats count {@code expected} successes (or found users, for
+   * lookups).
+   */
   String problem(int expected) {
     if (error != null) {
       return error;
     }
     JsonObject stats = json().getJsonObject("stats", new JsonObject());
-    Integer done = stats.containsKey("found") ? stats.getInteger("found") : stats.getInteger("successful");
+    Integer done =
+        stats.containsKey("found") ? stats.getInteger("found") : stats.getInteger("successful");
     if (status != 200 || done == null || done != expected) {
       String head = body == null ? "" : body.substring(0, Math.min(300, body.length()));
       return "HTTP " + status + ", " + done + " of " + expected + " done: " + head;

@@ -3,18 +3,30 @@ package dev.userbatch.bench;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The report's table: one row per figure, columns padded to the widest cell, a rule under the header. */
+/**
+ * The report's table: one row per figure, columns padded to the widest cell, a rule under the
+ * header.
+ */
 final class ReportTable {
-  private static final String[] HEADER = {"figure", "value (median [min-max])", "ceiling / reference", "ratio", "target", "result"};
+  private static final String[] HEADER = {
+    "figure", "value (median [min-max])", "ceiling / reference", "ratio", "target", "result"
+  };
   private final List<String[]> rows = new ArrayList<>();
 
-  void row(String figure, String value, String ceiling, String ratio, String target, String result) {
+  void row(
+      String figure, String value, String ceiling, String ratio, String target, String result) {
     rows.add(new String[] {figure, value, ceiling, ratio, target, result});
   }
 
   /** A row for a check: its ratio, its target and its result. */
   void row(String figure, String value, String ceiling, Check check) {
-    row(figure, value, ceiling, Format.number(check.ratio()), Format.target(check.op(), check.target()), check.result());
+    row(
+        figure,
+        value,
+        ceiling,
+        Format.number(check.ratio()),
+        Format.target(check.op(), check.target()),
+        check.result());
   }
 
   /** A line across the table that names the rows below it. */

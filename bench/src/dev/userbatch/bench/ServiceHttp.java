@@ -14,10 +14,11 @@ import java.time.Duration;
  * body included.
  */
 final class ServiceHttp {
-  private final HttpClient http = HttpClient.newBuilder()
-      .version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(10))
-      .build();
+  private final HttpClient http =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(10))
+          .build();
   private final String base;
   private final String authorization;
   private final Duration timeout;
@@ -46,7 +47,8 @@ final class ServiceHttp {
       request.header("Authorization", authorization);
     }
     if (body != null) {
-      request.header("content-type", "application/json")
+      request
+          .header("content-type", "application/json")
           .method(method, HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
     } else {
       request.method(method, HttpRequest.BodyPublishers.noBody());
@@ -54,10 +56,16 @@ final class ServiceHttp {
     HttpRequest built = request.build();
     long t0 = System.nanoTime();
     try {
-      HttpResponse<String> response = http.send(built, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-      return new Reply(response.statusCode(), response.body(), (System.nanoTime() - t0) / 1e6, null);
+      HttpResponse<String> response =
+          http.send(built, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+      return new Reply(
+          response.statusCode(), response.body(), (System.nanoTime() - t0) / 1e6, null);
     } catch (IOException e) {
-      return new Reply(-1, null, (System.nanoTime() - t0) / 1e6, e.getClass().getSimpleName() + ": " + e.getMessage());
+      return new Reply(
+          -1,
+          null,
+          (System.nanoTime() - t0) / 1e6,
+          e.getClass().getSimpleName() + ": " + e.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return new Reply(-1, null, (System.nanoTime() - t0) / 1e6, "interrupted");

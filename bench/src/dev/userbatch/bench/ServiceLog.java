@@ -6,7 +6,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** What the benchmark reads in a service's log: Vert.x's blocked-thread warnings, counted before and after a phase. */
+/**
+ * What the benchmark reads in a service's log: Vert.x's blocked-thread warnings, counted before and
+ * after a phase.
+ */
 final class ServiceLog {
   static final String BLOCKED_MARKER = "has been blocked for";
 
@@ -17,8 +20,7 @@ final class ServiceLog {
     }
   }
 
-  private ServiceLog() {
-  }
+  private ServiceLog() {}
 
   static Blocked blocked(Path log) {
     if (log == null || !Files.isRegularFile(log)) {

@@ -3,14 +3,13 @@ package dev.userbatch.bench;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * What the measurements of one benchmark process share: the settings, the service, its database
- * and cache, the figures and problems recorded so far, and the phases run one after the other.
+ * What the measurements of one benchmark process share: the settings, the service, its database and
+ * cache, the figures and problems recorded so far, and the phases run one after the other.
  */
 final class Session implements AutoCloseable {
   final Settings settings;
@@ -24,7 +23,8 @@ final class Session implements AutoCloseable {
   final JsonObject loadAtPhaseStart = new JsonObject();
   private boolean serviceDown;
 
-  private Session(Settings settings, Vertx vertx, String authorization, BenchDb db, BenchRedis redis) {
+  private Session(
+      Settings settings, Vertx vertx, String authorization, BenchDb db, BenchRedis redis) {
     this.settings = settings;
     this.vertx = vertx;
     this.authorization = authorization;
@@ -37,7 +37,12 @@ final class Session implements AutoCloseable {
     Vertx vertx = Vertx.vertx();
     try {
       BenchDb db = BenchDb.connect(settings.pgUrl());
-      return new Session(settings, vertx, Authorization.header(vertx), db, BenchRedis.connect(vertx, settings.redisUrl()));
+      return new Session(
+          settings,
+          vertx,
+          Authorization.header(vertx),
+          db,
+          BenchRedis.connect(vertx, settings.redisUrl()));
     } catch (Exception e) {
       vertx.close();
       throw e;
@@ -48,7 +53,10 @@ final class Session implements AutoCloseable {
     void run() throws Exception;
   }
 
-  /** Runs one phase unless the service is down; a phase that throws is a problem, and the next phase still runs. */
+  /**
+   * Runs one phase unless the service is down; a phase that throws is a problem, and the next phase
+   * still runs.
+   */
   void phase(String name, Phase phase) {
     if (serviceDown || !service.live()) {
       serviceDown = true;
@@ -82,7 +90,8 @@ final class Session implements AutoCloseable {
     return checked;
   }
 
-  Checked expectAll(ServiceHttp target, String what, String method, String path, JsonObject body, int n) {
+  Checked expectAll(
+      ServiceHttp target, String what, String method, String path, JsonObject body, int n) {
     return expectAll(what, target.call(method, path, body.encode()), n);
   }
 

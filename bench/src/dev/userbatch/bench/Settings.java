@@ -7,10 +7,13 @@ import java.time.Duration;
 /**
  * What one benchmark process measures and against what; see the header of bench/run.sh.
  *
- * @param baselineUrl   a second service (BASELINE_JAR) for the mixed-load comparison, or null
- * @param lookupReps    lookups and MGETs take milliseconds, so they are repeated more often for a stable median
- * @param keepAliveReps the sub-millisecond round trips over one keep-alive connection, more often still
- * @param requestTimeout every measured request takes seconds at most; a hung service must not stall the run
+ * @param baselineUrl a second service (BASELINE_JAR) for the mixed-load comparison, or null
+ * @param lookupReps lookups and MGETs take milliseconds, so they are repeated more often for a
+ *     stable median
+ * @param keepAliveReps the sub-millisecond round trips over one keep-alive connection, more often
+ *     still
+ * @param requestTimeout every measured request takes seconds at most; a hung service must not stall
+ *     the run
  */
 record Settings(
     String run,
@@ -35,10 +38,12 @@ record Settings(
     int lookupReps = Env.integer("LOOKUP_REPS", 3 * reps);
     String run = Env.text("RUN_ID", String.format("%08x", new SecureRandom().nextInt()));
     if (!run.matches("[0-9a-z]+")) {
-      throw new IllegalArgumentException("RUN_ID must be lower-case letters and digits: it names a table");
+      throw new IllegalArgumentException(
+          "RUN_ID must be lower-case letters and digits: it names a table");
     }
     String baselineLog = Env.text("BASELINE_LOG", null);
-    return new Settings(run,
+    return new Settings(
+        run,
         Env.text("BASE_URL", "http://127.0.0.1:8080"),
         Env.text("BASELINE_URL", null),
         Env.text("PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres"),

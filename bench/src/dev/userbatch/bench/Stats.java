@@ -1,15 +1,13 @@
 package dev.userbatch.bench;
 
 import io.vertx.core.json.JsonArray;
-
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
 /** Medians and percentiles of samples; values rounded for the JSON. */
 final class Stats {
-  private Stats() {
-  }
+  private Stats() {}
 
   static double median(List<Double> values) {
     return percentile(values, 50);

@@ -9,12 +9,12 @@ import org.slf4j.LoggerFactory;
 public final class Main {
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
-  private Main() {
-  }
+  private Main() {}
 
   public static void main(String[] args) {
     try {
-      LogFormat.configured(); // logback has already guessed at an invalid value: stop here, naming it
+      LogFormat
+          .configured(); // logback has already guessed at an invalid value: stop here, naming it
       UserBatchApp app = UserBatchApp.start(ServiceConfig.load());
       Runtime.getRuntime().addShutdownHook(new Thread(app::close, "shutdown"));
     } catch (Exception e) {

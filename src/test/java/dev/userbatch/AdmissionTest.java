@@ -1,15 +1,13 @@
 package dev.userbatch;
 
-import dev.userbatch.runner.Admission;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.userbatch.batch.Scopes;
+import dev.userbatch.runner.Admission;
 import dev.userbatch.support.TestService;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -20,8 +18,9 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * Issue 12 items 3 and 12: beyond maxBatchesInFlight and the admission queue a request is refused
@@ -36,17 +35,21 @@ class AdmissionTest {
 
   @BeforeAll
   static void start() {
-    limited = TestService.start(config -> {
-      Map<String, String> env = new HashMap<>(System.getenv());
-      env.put("MAX_BATCHES_IN_FLIGHT", "1");
-      env.put("ADMISSION_QUEUE_SIZE", "1");
-      env.put("ADMISSION_QUEUE_TIMEOUT_MS", "1500");
-      env.put("BODY_READ_TIMEOUT_MS", "8000");
-      env.put("DATA_DIR", config.dataDir().toString());
-      dev.userbatch.config.ServiceConfig loaded = dev.userbatch.config.ServiceConfig.load(env)
-          .withHttpPort(config.httpPort()).withEndpoints(config.pgUrl(), config.redisUrl());
-      return loaded.withSecurity(loaded.security().withJwtSecret(TestService.JWT_SECRET));
-    });
+    limited =
+        TestService.start(
+            config -> {
+              Map<String, String> env = new HashMap<>(System.getenv());
+              env.put("MAX_BATCHES_IN_FLIGHT", "1");
+              env.put("ADMISSION_QUEUE_SIZE", "1");
+              env.put("ADMISSION_QUEUE_TIMEOUT_MS", "1500");
+              env.put("BODY_READ_TIMEOUT_MS", "8000");
+              env.put("DATA_DIR", config.dataDir().toString());
+              dev.userbatch.config.ServiceConfig loaded =
+                  dev.userbatch.config.ServiceConfig.load(env)
+                      .withHttpPort(config.httpPort())
+                      .withEndpoints(config.pgUrl(), config.redisUrl());
+              return loaded.withSecurity(loaded.security().withJwtSecret(TestService.JWT_SECRET));
+            });
     admission = Admission.of(limited.app.vertx(), limited.app.config().capacity());
   }
 
@@ -63,8 +66,11 @@ class AdmissionTest {
     socket.setSoTimeout(15_000);
     String token = limited.token("admission-test", Scopes.READ);
     OutputStream out = socket.getOutputStream();
-    out.write(("POST /batch/users/lookup HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + token
-        + "\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"ids\":[").getBytes(StandardCharsets.US_ASCII));
+    out.write(
+        ("POST /batch/users/lookup HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+                + token
+                + "\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"ids\":[")
+            .getBytes(StandardCharsets.US_ASCII));
     out.flush();
     return socket;
   }
@@ -85,8 +91,13 @@ class AdmissionTest {
   }
 
   private static HttpResponse<Buffer> lookup() throws Exception {
-    return limited.http.get("/batch/users/lookup?ids=" + UUID.randomUUID()).send()
-        .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    return limited
+        .http
+        .get("/batch/users/lookup?ids=" + UUID.randomUUID())
+        .send()
+        .toCompletionStage()
+        .toCompletableFuture()
+        .get(30, TimeUnit.SECONDS);
   }
 
   private static String readResponse(Socket socket) throws IOException {
@@ -110,13 +121,15 @@ class AdmissionTest {
         assertThat(refused.getHeader("Retry-After")).isEqualTo("1");
         JsonObject body = refused.bodyAsJsonObject();
         assertThat(body.getString("code")).isEqualTo("OVERLOADED");
-        assertThat(body.getString("message")).contains("MAX_BATCHES_IN_FLIGHT", "ADMISSION_QUEUE_SIZE");
+        assertThat(body.getString("message"))
+            .contains("MAX_BATCHES_IN_FLIGHT", "ADMISSION_QUEUE_SIZE");
         assertThat(tookMs).as("refused at the door, not after the queue wait").isLessThan(1500);
 
         // The queued one gives up after ADMISSION_QUEUE_TIMEOUT_MS (1.5 s) with the same 503.
         String queuedAnswer = readResponse(queued);
-        assertThat(queuedAnswer).startsWith("HTTP/1.1 503").contains("Retry-After: 1", "OVERLOADED",
-            "ADMISSION_QUEUE_TIMEOUT_MS");
+        assertThat(queuedAnswer)
+            .startsWith("HTTP/1.1 503")
+            .contains("Retry-After: 1", "OVERLOADED", "ADMISSION_QUEUE_TIMEOUT_MS");
         await("requests waiting", admission::waiting, 0);
       }
     }
@@ -154,12 +167,20 @@ class AdmissionTest {
     io.vertx.core.Future<HttpResponse<Buffer>> queued;
     try (Socket holder = stalledUpload()) {
       await("batches in flight", admission::inFlight, 1);
-      queued = limited.http.post("/batch/users/lookup")
-          .sendJsonObject(new JsonObject().put("ids", new io.vertx.core.json.JsonArray().add(UUID.randomUUID().toString())));
+      queued =
+          limited
+              .http
+              .post("/batch/users/lookup")
+              .sendJsonObject(
+                  new JsonObject()
+                      .put(
+                          "ids",
+                          new io.vertx.core.json.JsonArray().add(UUID.randomUUID().toString())));
       await("requests waiting", admission::waiting, 1);
     }
     // The holder's connection is gone; the queued request (its whole body sent meanwhile) runs.
-    HttpResponse<Buffer> served = queued.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    HttpResponse<Buffer> served =
+        queued.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     assertThat(served.statusCode()).as(served.bodyAsString()).isEqualTo(200);
     assertThat(served.bodyAsJsonObject().getJsonArray("missing")).hasSize(1);
   }

@@ -1,5 +1,10 @@
 package dev.userbatch;
 
+import static dev.userbatch.support.TestData.createRequest;
+import static dev.userbatch.support.TestData.email;
+import static dev.userbatch.support.TestData.userWithHash;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.userbatch.support.ApiTest;
 import dev.userbatch.support.TestData;
 import io.vertx.core.buffer.Buffer;
@@ -9,16 +14,10 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-
-import static dev.userbatch.support.TestData.createRequest;
-import static dev.userbatch.support.TestData.email;
-import static dev.userbatch.support.TestData.userWithHash;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** Issue 7, items 2 and 3: {@code options.atomic} and {@code options.dryRun}. */
 class AtomicAndDryRunTest extends ApiTest {
@@ -28,14 +27,23 @@ class AtomicAndDryRunTest extends ApiTest {
   private static final String RESTORE = "/batch/users/restore";
   private static final String LAST_LOGIN = "/batch/users/last-login";
 
-  private HttpResponse<Buffer> callWithCorrelation(HttpMethod method, String path, String correlationId,
-                                                   JsonObject body) {
-    return sync(service.http.request(method, path).putHeader("X-Correlation-Id", correlationId).sendJsonObject(body));
+  private HttpResponse<Buffer> callWithCorrelation(
+      HttpMethod method, String path, String correlationId, JsonObject body) {
+    return sync(
+        service
+            .http
+            .request(method, path)
+            .putHeader("X-Correlation-Id", correlationId)
+            .sendJsonObject(body));
   }
 
   private long usersWithEmails(List<String> emails) {
-    return sync(sql("SELECT count(*) AS n FROM users WHERE lower(email) = ANY($1::text[])",
-        (Object) emails.toArray(String[]::new))).iterator().next().getLong("n");
+    return sync(sql(
+            "SELECT count(*) AS n FROM users WHERE lower(email) = ANY($1::text[])",
+            (Object) emails.toArray(String[]::new)))
+        .iterator()
+        .next()
+        .getLong("n");
   }
 
   private static List<String> emailsOf(JsonArray users) {
@@ -45,26 +53,38 @@ class AtomicAndDryRunTest extends ApiTest {
   }
 
   private Row auditRow(String correlationId) {
-    RowSet<Row> rows = sync(sql("SELECT id, operation, dry_run, user_ids, total, successful, failed, outcome "
-        + "FROM audit_log WHERE correlation_id = $1", correlationId));
+    RowSet<Row> rows =
+        sync(
+            sql(
+                "SELECT id, operation, dry_run, user_ids, total, successful, failed, outcome "
+                    + "FROM audit_log WHERE correlation_id = $1",
+                correlationId));
     assertThat(rows.size()).as("one audit row for " + correlationId).isEqualTo(1);
     return rows.iterator().next();
   }
 
   private static List<String> codes(JsonObject json) {
     List<String> codes = new ArrayList<>();
-    json.getJsonArray("failed").forEach(f -> codes.add(((JsonObject) f).getInteger("index") + ":"
-        + ((JsonObject) f).getString("code")));
+    json.getJsonArray("failed")
+        .forEach(
+            f ->
+                codes.add(
+                    ((JsonObject) f).getInteger("index")
+                        + ":"
+                        + ((JsonObject) f).getString("code")));
     return codes;
   }
 
   /**
-   * Changes recorded (transactionally, for the outbox event) by the batch whose audit row is
-   * {@code audit}: none means no event.
+   * Changes recorded (transactionally, for the outbox event) by the batch whose audit row is {@code
+   * audit}: none means no event.
    */
   private long events(Row audit) {
-    return sync(sql("SELECT count(*) AS n FROM batch_changes WHERE batch_id = $1", audit.getUUID("id")))
-        .iterator().next().getLong("n");
+    return sync(sql(
+            "SELECT count(*) AS n FROM batch_changes WHERE batch_id = $1", audit.getUUID("id")))
+        .iterator()
+        .next()
+        .getLong("n");
   }
 
   private static JsonObject ids(String... userIds) {
@@ -74,15 +94,16 @@ class AtomicAndDryRunTest extends ApiTest {
   /** User views without ids and times, for comparing a dry run with a real run. */
   private static JsonArray withoutTimes(JsonArray data) {
     JsonArray copy = new JsonArray();
-    data.forEach(u -> {
-      JsonObject user = ((JsonObject) u).copy();
-      user.remove("id");
-      user.remove("createdAt");
-      user.remove("updatedAt");
-      user.remove("deletedAt");
-      user.remove("lastLoginAt");
-      copy.add(user);
-    });
+    data.forEach(
+        u -> {
+          JsonObject user = ((JsonObject) u).copy();
+          user.remove("id");
+          user.remove("createdAt");
+          user.remove("updatedAt");
+          user.remove("deletedAt");
+          user.remove("lastLoginAt");
+          copy.add(user);
+        });
     return copy;
   }
 
@@ -96,28 +117,45 @@ class AtomicAndDryRunTest extends ApiTest {
     users.add(userWithHash(taken.toUpperCase(), "Second Holder"));
     String correlation = UUID.randomUUID().toString();
 
-    HttpResponse<Buffer> response = callWithCorrelation(HttpMethod.POST, CREATE, correlation,
-        createRequest(users, new JsonObject().put("atomic", true).put("chunkSize", 1)));
+    HttpResponse<Buffer> response =
+        callWithCorrelation(
+            HttpMethod.POST,
+            CREATE,
+            correlation,
+            createRequest(users, new JsonObject().put("atomic", true).put("chunkSize", 1)));
     JsonObject json = response.bodyAsJsonObject();
     assertThat(response.statusCode()).as(json.encode()).isEqualTo(422);
     assertThat(json.getBoolean("success")).isFalse();
     assertThat(json.getBoolean("atomic")).isTrue();
     assertThat(json.getJsonArray("data")).isEmpty();
-    assertThat(codes(json)).containsExactly("0:NOT_PROCESSED", "1:NOT_PROCESSED", "2:NOT_PROCESSED",
-        "3:DUPLICATE_EMAIL");
+    assertThat(codes(json))
+        .containsExactly(
+            "0:NOT_PROCESSED", "1:NOT_PROCESSED", "2:NOT_PROCESSED", "3:DUPLICATE_EMAIL");
     JsonObject notProcessed = json.getJsonArray("failed").getJsonObject(0);
     assertThat(notProcessed.getString("error")).contains("atomic").contains("nothing was written");
-    assertThat(notProcessed.getJsonObject("item").getString("passwordHash")).isEqualTo("[REDACTED]");
-    assertThat(json.getJsonObject("stats")).isEqualTo(new JsonObject().put("total", 4).put("successful", 0)
-        .put("failed", 4).put("duplicates", 0).put("chunks", 1));
+    assertThat(notProcessed.getJsonObject("item").getString("passwordHash"))
+        .isEqualTo("[REDACTED]");
+    assertThat(json.getJsonObject("stats"))
+        .isEqualTo(
+            new JsonObject()
+                .put("total", 4)
+                .put("successful", 0)
+                .put("failed", 4)
+                .put("duplicates", 0)
+                .put("chunks", 1));
     assertThat(usersWithEmails(emailsOf(users).subList(0, 3))).as("nothing written").isZero();
     assertThat(auditRow(correlation).getArrayOfUUIDs("user_ids")).isEmpty();
-    assertThat(events(auditRow(correlation))).as("no event for a batch that wrote nothing").isZero();
+    assertThat(events(auditRow(correlation)))
+        .as("no event for a batch that wrote nothing")
+        .isZero();
 
     // Without the bad item, the same batch is written whole, in one chunk whatever chunkSize says.
     users.remove(3);
-    HttpResponse<Buffer> ok = call(HttpMethod.POST, CREATE,
-        createRequest(users, new JsonObject().put("atomic", true).put("chunkSize", 1)));
+    HttpResponse<Buffer> ok =
+        call(
+            HttpMethod.POST,
+            CREATE,
+            createRequest(users, new JsonObject().put("atomic", true).put("chunkSize", 1)));
     assertThat(ok.statusCode()).as(ok.bodyAsString()).isEqualTo(200);
     assertThat(ok.bodyAsJsonObject().getJsonObject("stats").getInteger("chunks")).isEqualTo(1);
     assertThat(ok.bodyAsJsonObject().getJsonObject("stats").getInteger("successful")).isEqualTo(3);
@@ -128,12 +166,14 @@ class AtomicAndDryRunTest extends ApiTest {
   void atomicBatchWithAnInvalidItemDispatchesNothing() {
     JsonArray users = TestData.usersWithHash("atomic-invalid", 3);
     users.getJsonObject(1).put("email", "not-an-email");
-    HttpResponse<Buffer> response = call(HttpMethod.POST, CREATE,
-        createRequest(users, new JsonObject().put("atomic", true)));
+    HttpResponse<Buffer> response =
+        call(HttpMethod.POST, CREATE, createRequest(users, new JsonObject().put("atomic", true)));
     JsonObject json = response.bodyAsJsonObject();
     assertThat(response.statusCode()).as(json.encode()).isEqualTo(422);
-    assertThat(codes(json)).containsExactly("0:NOT_PROCESSED", "1:VALIDATION_ERROR", "2:NOT_PROCESSED");
-    assertThat(json.getJsonArray("failed").getJsonObject(1).getString("path")).isEqualTo("$.users[1].email");
+    assertThat(codes(json))
+        .containsExactly("0:NOT_PROCESSED", "1:VALIDATION_ERROR", "2:NOT_PROCESSED");
+    assertThat(json.getJsonArray("failed").getJsonObject(1).getString("path"))
+        .isEqualTo("$.users[1].email");
     assertThat(json.getJsonArray("failed").getJsonObject(0).getString("error")).contains("atomic");
     assertThat(json.getJsonObject("stats").getInteger("chunks")).isZero();
     assertThat(usersWithEmails(List.of(emailsOf(users).get(0), emailsOf(users).get(2)))).isZero();
@@ -147,20 +187,35 @@ class AtomicAndDryRunTest extends ApiTest {
       id[i] = users.getJsonObject(i).getString("id");
     }
     // Warm the cache: a rolled-back change must not reach it.
-    assertThat(sync(get("/batch/users/lookup?ids=" + String.join(",", id))).statusCode()).isEqualTo(200);
+    assertThat(sync(get("/batch/users/lookup?ids=" + String.join(",", id))).statusCode())
+        .isEqualTo(200);
     String cachedBefore = cached(id[0]);
     assertThat(cachedBefore).isNotNull();
 
-    JsonObject update = new JsonObject().put("updates", new JsonArray()
-            .add(new JsonObject().put("id", id[0]).put("data", new JsonObject().put("name", "Changed 0")))
-            .add(new JsonObject().put("id", id[1]).put("data", new JsonObject().put("name", "Changed 1"))
-                .put("expectedVersion", 7))
-            .add(new JsonObject().put("id", id[2]).put("data", new JsonObject().put("email", email("atomic-moved")))))
-        .put("options", new JsonObject().put("atomic", true));
+    JsonObject update =
+        new JsonObject()
+            .put(
+                "updates",
+                new JsonArray()
+                    .add(
+                        new JsonObject()
+                            .put("id", id[0])
+                            .put("data", new JsonObject().put("name", "Changed 0")))
+                    .add(
+                        new JsonObject()
+                            .put("id", id[1])
+                            .put("data", new JsonObject().put("name", "Changed 1"))
+                            .put("expectedVersion", 7))
+                    .add(
+                        new JsonObject()
+                            .put("id", id[2])
+                            .put("data", new JsonObject().put("email", email("atomic-moved")))))
+            .put("options", new JsonObject().put("atomic", true));
     HttpResponse<Buffer> response = call(HttpMethod.PATCH, UPDATE, update);
     JsonObject json = response.bodyAsJsonObject();
     assertThat(response.statusCode()).as(json.encode()).isEqualTo(422);
-    assertThat(codes(json)).containsExactly("0:NOT_PROCESSED", "1:VERSION_CONFLICT", "2:NOT_PROCESSED");
+    assertThat(codes(json))
+        .containsExactly("0:NOT_PROCESSED", "1:VERSION_CONFLICT", "2:NOT_PROCESSED");
     for (int i = 0; i < 3; i++) {
       Row row = userRow(id[i]);
       assertThat(row.getString("name")).isEqualTo("User " + i);
@@ -170,23 +225,38 @@ class AtomicAndDryRunTest extends ApiTest {
     assertThat(cached(id[0])).isEqualTo(cachedBefore);
 
     String unknown = UUID.randomUUID().toString();
-    JsonObject delete = ids(id[0], unknown, id[2]).put("options", new JsonObject().put("atomic", true));
+    JsonObject delete =
+        ids(id[0], unknown, id[2]).put("options", new JsonObject().put("atomic", true));
     HttpResponse<Buffer> deleted = call(HttpMethod.DELETE, DELETE, delete);
     assertThat(deleted.statusCode()).as(deleted.bodyAsString()).isEqualTo(422);
-    assertThat(codes(deleted.bodyAsJsonObject())).containsExactly("0:NOT_PROCESSED", "1:USER_NOT_FOUND",
-        "2:NOT_PROCESSED");
+    assertThat(codes(deleted.bodyAsJsonObject()))
+        .containsExactly("0:NOT_PROCESSED", "1:USER_NOT_FOUND", "2:NOT_PROCESSED");
     assertThat(userRow(id[0]).getOffsetDateTime("deleted_at")).isNull();
     assertThat(userRow(id[2]).getOffsetDateTime("deleted_at")).isNull();
     assertThat(cached(id[0])).isEqualTo(cachedBefore);
-    JsonObject found = sync(get("/batch/users/lookup?ids=" + id[0] + "," + id[2])).bodyAsJsonObject();
+    JsonObject found =
+        sync(get("/batch/users/lookup?ids=" + id[0] + "," + id[2])).bodyAsJsonObject();
     assertThat(found.getJsonObject("stats").getInteger("found")).isEqualTo(2);
 
     // All good: the whole batch is applied.
-    HttpResponse<Buffer> ok = call(HttpMethod.PATCH, UPDATE, new JsonObject().put("updates", new JsonArray()
-            .add(new JsonObject().put("id", id[0]).put("data", new JsonObject().put("name", "Changed 0")))
-            .add(new JsonObject().put("id", id[1]).put("data", new JsonObject().put("name", "Changed 1"))
-                .put("expectedVersion", 1)))
-        .put("options", new JsonObject().put("atomic", true)));
+    HttpResponse<Buffer> ok =
+        call(
+            HttpMethod.PATCH,
+            UPDATE,
+            new JsonObject()
+                .put(
+                    "updates",
+                    new JsonArray()
+                        .add(
+                            new JsonObject()
+                                .put("id", id[0])
+                                .put("data", new JsonObject().put("name", "Changed 0")))
+                        .add(
+                            new JsonObject()
+                                .put("id", id[1])
+                                .put("data", new JsonObject().put("name", "Changed 1"))
+                                .put("expectedVersion", 1)))
+                .put("options", new JsonObject().put("atomic", true)));
     assertThat(ok.statusCode()).as(ok.bodyAsString()).isEqualTo(200);
     assertThat(userRow(id[0]).getString("name")).isEqualTo("Changed 0");
     assertThat(userRow(id[1]).getString("name")).isEqualTo("Changed 1");
@@ -196,21 +266,26 @@ class AtomicAndDryRunTest extends ApiTest {
   void atomicBatchesHaveAConfiguredMaximumSize() {
     int max = service.app.config().atomicMaxItems();
     JsonArray tooMany = TestData.usersWithHash("atomic-max", max + 1);
-    HttpResponse<Buffer> refused = call(HttpMethod.POST, CREATE,
-        createRequest(tooMany, new JsonObject().put("atomic", true)));
+    HttpResponse<Buffer> refused =
+        call(HttpMethod.POST, CREATE, createRequest(tooMany, new JsonObject().put("atomic", true)));
     JsonObject json = refused.bodyAsJsonObject();
     assertThat(refused.statusCode()).as(json.encode()).isEqualTo(400);
     assertThat(json.getString("code")).isEqualTo("VALIDATION_ERROR");
-    assertThat(json.getJsonArray("errors").getJsonObject(0).getString("path")).isEqualTo("$.options.atomic");
+    assertThat(json.getJsonArray("errors").getJsonObject(0).getString("path"))
+        .isEqualTo("$.options.atomic");
     assertThat(json.getString("message")).contains(String.valueOf(max));
     assertThat(usersWithEmails(emailsOf(tooMany).subList(0, 5))).isZero();
 
     // Exactly the maximum is accepted (dry run: checked as one transaction, nothing kept).
     tooMany.remove(max);
-    HttpResponse<Buffer> accepted = call(HttpMethod.POST, CREATE,
-        createRequest(tooMany, new JsonObject().put("atomic", true).put("dryRun", true)));
+    HttpResponse<Buffer> accepted =
+        call(
+            HttpMethod.POST,
+            CREATE,
+            createRequest(tooMany, new JsonObject().put("atomic", true).put("dryRun", true)));
     assertThat(accepted.statusCode()).as(accepted.bodyAsString()).isEqualTo(200);
-    assertThat(accepted.bodyAsJsonObject().getJsonObject("stats").getInteger("successful")).isEqualTo(max);
+    assertThat(accepted.bodyAsJsonObject().getJsonObject("stats").getInteger("successful"))
+        .isEqualTo(max);
     assertThat(usersWithEmails(emailsOf(tooMany))).isZero();
   }
 
@@ -220,24 +295,32 @@ class AtomicAndDryRunTest extends ApiTest {
   void dryRunCreateAnswersLikeTheRealRunAndWritesNothing() {
     String taken = email("dry-taken");
     sync(createUsers(new JsonArray().add(userWithHash(taken, "Holder"))));
-    JsonArray users = new JsonArray()
-        .add(userWithHash(email("dry-new"), "New One"))
-        .add(userWithHash(taken, "Taken"))
-        .add(userWithHash("bad-email", "Bad"))
-        .add(new JsonObject().put("email", email("dry-plain")).put("name", "Plain").put("password", "secret-pass-123"))
-        .add(userWithHash(email("dry-new2"), "New Two"));
+    JsonArray users =
+        new JsonArray()
+            .add(userWithHash(email("dry-new"), "New One"))
+            .add(userWithHash(taken, "Taken"))
+            .add(userWithHash("bad-email", "Bad"))
+            .add(
+                new JsonObject()
+                    .put("email", email("dry-plain"))
+                    .put("name", "Plain")
+                    .put("password", "secret-pass-123"))
+            .add(userWithHash(email("dry-new2"), "New Two"));
     JsonObject body = createRequest(users, new JsonObject().put("chunkSize", 2));
-    JsonObject dryBody = createRequest(users, new JsonObject().put("chunkSize", 2).put("dryRun", true));
+    JsonObject dryBody =
+        createRequest(users, new JsonObject().put("chunkSize", 2).put("dryRun", true));
     String correlation = UUID.randomUUID().toString();
 
     HttpResponse<Buffer> dry = callWithCorrelation(HttpMethod.POST, CREATE, correlation, dryBody);
     JsonObject dryJson = dry.bodyAsJsonObject();
     assertThat(dry.statusCode()).as(dryJson.encode()).isEqualTo(207);
     assertThat(dryJson.getBoolean("dryRun")).isTrue();
-    assertThat(dryJson.getString("message")).isEqualTo("Dry run: Batch operation completed with errors; nothing was written");
+    assertThat(dryJson.getString("message"))
+        .isEqualTo("Dry run: Batch operation completed with errors; nothing was written");
     assertThat(dryJson.getJsonArray("data")).hasSize(3);
     assertThat(dry.bodyAsString()).doesNotContain("secret-pass-123").doesNotContain("$dry-run$");
-    List<String> newEmails = List.of(emailsOf(users).get(0), emailsOf(users).get(3), emailsOf(users).get(4));
+    List<String> newEmails =
+        List.of(emailsOf(users).get(0), emailsOf(users).get(3), emailsOf(users).get(4));
     assertThat(usersWithEmails(newEmails)).as("nothing written").isZero();
     for (Object user : dryJson.getJsonArray("data")) {
       String id = ((JsonObject) user).getString("id");
@@ -253,12 +336,14 @@ class AtomicAndDryRunTest extends ApiTest {
     HttpResponse<Buffer> real = call(HttpMethod.POST, CREATE, body);
     JsonObject realJson = real.bodyAsJsonObject();
     assertThat(dry.statusCode()).isEqualTo(real.statusCode());
-    assertThat(dryJson.fieldNames()).containsExactlyInAnyOrderElementsOf(
-        concat(realJson.fieldNames(), "dryRun"));
-    assertThat(dryJson.getString("message")).isEqualTo("Dry run: " + realJson.getString("message") + "; nothing was written");
+    assertThat(dryJson.fieldNames())
+        .containsExactlyInAnyOrderElementsOf(concat(realJson.fieldNames(), "dryRun"));
+    assertThat(dryJson.getString("message"))
+        .isEqualTo("Dry run: " + realJson.getString("message") + "; nothing was written");
     assertThat(dryJson.getJsonArray("failed")).isEqualTo(realJson.getJsonArray("failed"));
     assertThat(dryJson.getJsonObject("stats")).isEqualTo(realJson.getJsonObject("stats"));
-    assertThat(withoutTimes(dryJson.getJsonArray("data"))).isEqualTo(withoutTimes(realJson.getJsonArray("data")));
+    assertThat(withoutTimes(dryJson.getJsonArray("data")))
+        .isEqualTo(withoutTimes(realJson.getJsonArray("data")));
     assertThat(usersWithEmails(newEmails)).isEqualTo(3);
   }
 
@@ -276,46 +361,97 @@ class AtomicAndDryRunTest extends ApiTest {
       id[i] = users.getJsonObject(i).getString("id");
     }
     assertThat(call(HttpMethod.DELETE, DELETE, ids(id[3])).statusCode()).isEqualTo(200);
-    assertThat(sync(get("/batch/users/lookup?ids=" + id[0] + "," + id[1] + "," + id[2])).statusCode()).isEqualTo(200);
+    assertThat(
+            sync(get("/batch/users/lookup?ids=" + id[0] + "," + id[1] + "," + id[2])).statusCode())
+        .isEqualTo(200);
     String[] cachedBefore = {cached(id[0]), cached(id[1]), cached(id[2]), cached(id[3])};
     assertThat(cachedBefore[0]).isNotNull();
     assertThat(cachedBefore[3]).as("tombstone").isNotNull();
 
-    JsonArray updates = new JsonArray()
-        .add(new JsonObject().put("id", id[0]).put("data", new JsonObject().put("name", "Dry Renamed")))
-        .add(new JsonObject().put("id", id[1]).put("data", new JsonObject().put("name", "X")).put("expectedVersion", 5))
-        .add(new JsonObject().put("id", UUID.randomUUID().toString()).put("data", new JsonObject().put("name", "Y")))
-        .add(new JsonObject().put("id", id[2]).put("data",
-            new JsonObject().put("email", users.getJsonObject(0).getString("email"))))
-        .add(new JsonObject().put("id", id[3]).put("data", new JsonObject().put("name", "Deleted")));
+    JsonArray updates =
+        new JsonArray()
+            .add(
+                new JsonObject()
+                    .put("id", id[0])
+                    .put("data", new JsonObject().put("name", "Dry Renamed")))
+            .add(
+                new JsonObject()
+                    .put("id", id[1])
+                    .put("data", new JsonObject().put("name", "X"))
+                    .put("expectedVersion", 5))
+            .add(
+                new JsonObject()
+                    .put("id", UUID.randomUUID().toString())
+                    .put("data", new JsonObject().put("name", "Y")))
+            .add(
+                new JsonObject()
+                    .put("id", id[2])
+                    .put(
+                        "data",
+                        new JsonObject().put("email", users.getJsonObject(0).getString("email"))))
+            .add(
+                new JsonObject()
+                    .put("id", id[3])
+                    .put("data", new JsonObject().put("name", "Deleted")));
     String correlation = UUID.randomUUID().toString();
-    HttpResponse<Buffer> dry = callWithCorrelation(HttpMethod.PATCH, UPDATE, correlation,
-        new JsonObject().put("updates", updates).put("options", new JsonObject().put("dryRun", true)));
+    HttpResponse<Buffer> dry =
+        callWithCorrelation(
+            HttpMethod.PATCH,
+            UPDATE,
+            correlation,
+            new JsonObject()
+                .put("updates", updates)
+                .put("options", new JsonObject().put("dryRun", true)));
     JsonObject dryJson = dry.bodyAsJsonObject();
     assertThat(dry.statusCode()).as(dryJson.encode()).isEqualTo(207);
     assertThat(dryJson.getBoolean("dryRun")).isTrue();
-    assertThat(codes(dryJson)).containsExactly("1:VERSION_CONFLICT", "2:USER_NOT_FOUND", "3:EMAIL_IN_USE",
-        "4:USER_NOT_FOUND");
-    assertThat(dryJson.getJsonArray("data").getJsonObject(0).getString("name")).isEqualTo("Dry Renamed");
+    assertThat(codes(dryJson))
+        .containsExactly(
+            "1:VERSION_CONFLICT", "2:USER_NOT_FOUND", "3:EMAIL_IN_USE", "4:USER_NOT_FOUND");
+    assertThat(dryJson.getJsonArray("data").getJsonObject(0).getString("name"))
+        .isEqualTo("Dry Renamed");
     assertThat(dryJson.getJsonArray("data").getJsonObject(0).getInteger("version")).isEqualTo(2);
     assertThat(auditRow(correlation).getBoolean("dry_run")).isTrue();
 
-    HttpResponse<Buffer> dryDelete = call(HttpMethod.DELETE, DELETE,
-        ids(id[0], id[3]).put("options", new JsonObject().put("dryRun", true)));
+    HttpResponse<Buffer> dryDelete =
+        call(
+            HttpMethod.DELETE,
+            DELETE,
+            ids(id[0], id[3]).put("options", new JsonObject().put("dryRun", true)));
     assertThat(dryDelete.statusCode()).as(dryDelete.bodyAsString()).isEqualTo(207);
     assertThat(codes(dryDelete.bodyAsJsonObject())).containsExactly("1:ALREADY_DELETED");
-    assertThat(dryDelete.bodyAsJsonObject().getJsonArray("data").getJsonObject(0).getString("deletedAt")).isNotNull();
+    assertThat(
+            dryDelete
+                .bodyAsJsonObject()
+                .getJsonArray("data")
+                .getJsonObject(0)
+                .getString("deletedAt"))
+        .isNotNull();
 
-    HttpResponse<Buffer> dryLogin = call(HttpMethod.PATCH, LAST_LOGIN,
-        ids(id[1]).put("options", new JsonObject().put("dryRun", true)));
+    HttpResponse<Buffer> dryLogin =
+        call(
+            HttpMethod.PATCH,
+            LAST_LOGIN,
+            ids(id[1]).put("options", new JsonObject().put("dryRun", true)));
     assertThat(dryLogin.statusCode()).as(dryLogin.bodyAsString()).isEqualTo(200);
-    assertThat(dryLogin.bodyAsJsonObject().getJsonArray("data").getJsonObject(0).getString("lastLoginAt")).isNotNull();
+    assertThat(
+            dryLogin
+                .bodyAsJsonObject()
+                .getJsonArray("data")
+                .getJsonObject(0)
+                .getString("lastLoginAt"))
+        .isNotNull();
 
-    HttpResponse<Buffer> dryRestore = call(HttpMethod.POST, RESTORE,
-        ids(id[3], id[2]).put("options", new JsonObject().put("dryRun", true)));
+    HttpResponse<Buffer> dryRestore =
+        call(
+            HttpMethod.POST,
+            RESTORE,
+            ids(id[3], id[2]).put("options", new JsonObject().put("dryRun", true)));
     assertThat(dryRestore.statusCode()).as(dryRestore.bodyAsString()).isEqualTo(207);
     assertThat(codes(dryRestore.bodyAsJsonObject())).containsExactly("1:NOT_DELETED");
-    assertThat(dryRestore.bodyAsJsonObject().getString("message")).startsWith("Dry run: ").endsWith("; nothing was written");
+    assertThat(dryRestore.bodyAsJsonObject().getString("message"))
+        .startsWith("Dry run: ")
+        .endsWith("; nothing was written");
 
     // Nothing changed: rows, versions, cache entries.
     for (int i = 0; i < 4; i++) {
@@ -329,10 +465,13 @@ class AtomicAndDryRunTest extends ApiTest {
     }
 
     // The real update finds exactly what the dry run announced.
-    HttpResponse<Buffer> real = call(HttpMethod.PATCH, UPDATE, new JsonObject().put("updates", updates));
+    HttpResponse<Buffer> real =
+        call(HttpMethod.PATCH, UPDATE, new JsonObject().put("updates", updates));
     assertThat(real.statusCode()).isEqualTo(dry.statusCode());
-    assertThat(real.bodyAsJsonObject().getJsonArray("failed")).isEqualTo(dryJson.getJsonArray("failed"));
-    assertThat(real.bodyAsJsonObject().getJsonObject("stats")).isEqualTo(dryJson.getJsonObject("stats"));
+    assertThat(real.bodyAsJsonObject().getJsonArray("failed"))
+        .isEqualTo(dryJson.getJsonArray("failed"));
+    assertThat(real.bodyAsJsonObject().getJsonObject("stats"))
+        .isEqualTo(dryJson.getJsonObject("stats"));
     assertThat(withoutTimes(real.bodyAsJsonObject().getJsonArray("data")))
         .isEqualTo(withoutTimes(dryJson.getJsonArray("data")));
   }
@@ -340,14 +479,26 @@ class AtomicAndDryRunTest extends ApiTest {
   @Test
   void dryRunOfAFullySuccessfulBatchSaysSoAndStillWritesNothing() {
     JsonArray users = TestData.usersWithHash("dry-ok", 3);
-    HttpResponse<Buffer> dry = call(HttpMethod.POST, CREATE,
-        createRequest(users, new JsonObject().put("dryRun", true).put("chunkSize", 1).put("maxConcurrency", 3)));
+    HttpResponse<Buffer> dry =
+        call(
+            HttpMethod.POST,
+            CREATE,
+            createRequest(
+                users,
+                new JsonObject().put("dryRun", true).put("chunkSize", 1).put("maxConcurrency", 3)));
     JsonObject json = dry.bodyAsJsonObject();
     assertThat(dry.statusCode()).as(json.encode()).isEqualTo(200);
     assertThat(json.getBoolean("success")).isTrue();
-    assertThat(json.getString("message")).isEqualTo("Dry run: Successfully created 3 out of 3 users; nothing was written");
-    assertThat(json.getJsonObject("stats")).isEqualTo(new JsonObject().put("total", 3).put("successful", 3)
-        .put("failed", 0).put("duplicates", 0).put("chunks", 3));
+    assertThat(json.getString("message"))
+        .isEqualTo("Dry run: Successfully created 3 out of 3 users; nothing was written");
+    assertThat(json.getJsonObject("stats"))
+        .isEqualTo(
+            new JsonObject()
+                .put("total", 3)
+                .put("successful", 3)
+                .put("failed", 0)
+                .put("duplicates", 0)
+                .put("chunks", 3));
     assertThat(usersWithEmails(emailsOf(users))).isZero();
   }
 }

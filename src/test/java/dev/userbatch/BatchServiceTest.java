@@ -1,7 +1,11 @@
 package dev.userbatch;
 
-import dev.userbatch.busapi.BatchService;
+import static dev.userbatch.support.EventSupport.idsOf;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.userbatch.batch.Operation;
+import dev.userbatch.busapi.BatchService;
 import dev.userbatch.support.ApiTest;
 import dev.userbatch.support.FaultSupport;
 import dev.userbatch.support.TestData;
@@ -13,23 +17,18 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.sqlclient.Row;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
-
-import static dev.userbatch.support.EventSupport.idsOf;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 /**
  * Issue 6, item 3: the {@link BatchService} facade for co-deployed Java code — every operation end
- * to end (checked in the database and the audit trail), {@code processInChunks} and
- * {@code warmCache}.
+ * to end (checked in the database and the audit trail), {@code processInChunks} and {@code
+ * warmCache}.
  */
 class BatchServiceTest extends ApiTest {
 
@@ -45,9 +44,14 @@ class BatchServiceTest extends ApiTest {
   void anyOperationOfTheTableCanBeCalledByItsEntry() {
     BatchService batches = BatchService.create(vertx(), "facade-table");
     List<String> ids = idsOf(createdUsers("facade-table", 2));
-    JsonObject loggedIn = await(batches.call(Operation.LAST_LOGIN, new JsonArray(new ArrayList<>(ids)),
-        new JsonObject().put("chunkSize", 1)));
-    assertThat(loggedIn.getString("message")).as(loggedIn.encode())
+    JsonObject loggedIn =
+        await(
+            batches.call(
+                Operation.LAST_LOGIN,
+                new JsonArray(new ArrayList<>(ids)),
+                new JsonObject().put("chunkSize", 1)));
+    assertThat(loggedIn.getString("message"))
+        .as(loggedIn.encode())
         .isEqualTo("Successfully updated last login for 2 out of 2 users");
     assertThat(loggedIn.getJsonObject("stats").getInteger("chunks")).isEqualTo(2);
     ids.forEach(id -> assertThat(userRow(id).getOffsetDateTime("last_login_at")).isNotNull());
@@ -60,8 +64,10 @@ class BatchServiceTest extends ApiTest {
     String actor = "facade-" + UUID.randomUUID().toString().substring(0, 8);
     BatchService batches = BatchService.create(vertx(), actor);
 
-    JsonObject created = await(batches.createUsers(TestData.usersWithHash("facade", 3),
-        new JsonObject().put("chunkSize", 2)));
+    JsonObject created =
+        await(
+            batches.createUsers(
+                TestData.usersWithHash("facade", 3), new JsonObject().put("chunkSize", 2)));
     assertThat(created.getBoolean("success")).as(created.encode()).isTrue();
     List<String> ids = idsOf(created.getJsonArray("data"));
     assertThat(ids).hasSize(3);
@@ -77,14 +83,22 @@ class BatchServiceTest extends ApiTest {
     assertThat(found.getJsonArray("data")).isEqualTo(created.getJsonArray("data"));
 
     JsonArray updates = new JsonArray();
-    ids.forEach(id -> updates.add(new JsonObject().put("id", id).put("expectedVersion", 1)
-        .put("data", new JsonObject().put("name", "Facade Renamed"))));
+    ids.forEach(
+        id ->
+            updates.add(
+                new JsonObject()
+                    .put("id", id)
+                    .put("expectedVersion", 1)
+                    .put("data", new JsonObject().put("name", "Facade Renamed"))));
     JsonObject updated = await(batches.updateUsers(updates, new JsonObject().put("chunkSize", 1)));
-    assertThat(updated.getJsonObject("stats").getInteger("successful")).as(updated.encode()).isEqualTo(3);
-    ids.forEach(id -> {
-      assertThat(userRow(id).getString("name")).isEqualTo("Facade Renamed");
-      assertThat(userRow(id).getInteger("version")).isEqualTo(2);
-    });
+    assertThat(updated.getJsonObject("stats").getInteger("successful"))
+        .as(updated.encode())
+        .isEqualTo(3);
+    ids.forEach(
+        id -> {
+          assertThat(userRow(id).getString("name")).isEqualTo("Facade Renamed");
+          assertThat(userRow(id).getInteger("version")).isEqualTo(2);
+        });
 
     JsonObject loggedIn = await(batches.recordLastLogin(ids, null));
     assertThat(loggedIn.getBoolean("success")).as(loggedIn.encode()).isTrue();
@@ -107,19 +121,26 @@ class BatchServiceTest extends ApiTest {
     List<String> operations = new ArrayList<>();
     sync(sql("SELECT operation FROM audit_log WHERE actor = $1 ORDER BY started_at", actor))
         .forEach(row -> operations.add(row.getString("operation")));
-    assertThat(operations).containsExactly("create", "lookup", "update", "last-login", "soft-delete", "lookup",
-        "restore");
+    assertThat(operations)
+        .containsExactly(
+            "create", "lookup", "update", "last-login", "soft-delete", "lookup", "restore");
 
     // a refused request fails the future with the status and the JSON error body
-    assertThatThrownBy(() -> await(batches.createUsers(TestData.usersWithHash("facade-bad", 1),
-        new JsonObject().put("chunkSize", 5000))))
+    assertThatThrownBy(
+            () ->
+                await(
+                    batches.createUsers(
+                        TestData.usersWithHash("facade-bad", 1),
+                        new JsonObject().put("chunkSize", 5000))))
         .hasCauseInstanceOf(ReplyException.class)
         .cause()
-        .satisfies(err -> {
-          ReplyException rejected = (ReplyException) err;
-          assertThat(rejected.failureCode()).isEqualTo(400);
-          assertThat(new JsonObject(rejected.getMessage()).getString("code")).isEqualTo("VALIDATION_ERROR");
-        });
+        .satisfies(
+            err -> {
+              ReplyException rejected = (ReplyException) err;
+              assertThat(rejected.failureCode()).isEqualTo(400);
+              assertThat(new JsonObject(rejected.getMessage()).getString("code"))
+                  .isEqualTo("VALIDATION_ERROR");
+            });
   }
 
   @Test
@@ -129,21 +150,32 @@ class BatchServiceTest extends ApiTest {
     List<List<Integer>> seen = new CopyOnWriteArrayList<>();
     AtomicInteger inFlight = new AtomicInteger();
     AtomicInteger maxInFlight = new AtomicInteger();
-    List<Integer> sums = await(batches.processInChunks(items, 3, chunk -> {
-      seen.add(List.copyOf(chunk));
-      maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
-      Promise<Integer> done = Promise.promise();
-      // the later chunks finish sooner: results must still come back in chunk order
-      vertx().setTimer(60 - 10L * seen.size(), t -> {
-        inFlight.decrementAndGet();
-        done.complete(chunk.stream().mapToInt(Integer::intValue).sum());
-      });
-      return done.future();
-    }));
-    assertThat(seen).containsExactly(List.of(1, 2, 3), List.of(4, 5, 6), List.of(7, 8, 9), List.of(10));
+    List<Integer> sums =
+        await(
+            batches.processInChunks(
+                items,
+                3,
+                chunk -> {
+                  seen.add(List.copyOf(chunk));
+                  maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+                  Promise<Integer> done = Promise.promise();
+                  // the later chunks finish sooner: results must still come back in chunk order
+                  vertx()
+                      .setTimer(
+                          60 - 10L * seen.size(),
+                          t -> {
+                            inFlight.decrementAndGet();
+                            done.complete(chunk.stream().mapToInt(Integer::intValue).sum());
+                          });
+                  return done.future();
+                }));
+    assertThat(seen)
+        .containsExactly(List.of(1, 2, 3), List.of(4, 5, 6), List.of(7, 8, 9), List.of(10));
     assertThat(sums).containsExactly(6, 15, 24, 10);
     assertThat(maxInFlight.get()).as("one chunk at a time").isEqualTo(1);
-    assertThat(await(batches.processInChunks(List.<Integer>of(), 3, chunk -> Future.succeededFuture(1))))
+    assertThat(
+            await(
+                batches.processInChunks(List.<Integer>of(), 3, chunk -> Future.succeededFuture(1))))
         .isEmpty();
   }
 
@@ -151,16 +183,24 @@ class BatchServiceTest extends ApiTest {
   void processInChunksStopsAtTheFirstFailedChunkAndFailsOnABadChunkSize() {
     BatchService batches = BatchService.create(vertx(), "facade-chunks");
     List<List<Integer>> seen = new CopyOnWriteArrayList<>();
-    Future<List<Integer>> failed = batches.processInChunks(List.of(1, 2, 3, 4, 5), 2, chunk -> {
-      seen.add(List.copyOf(chunk));
-      return chunk.contains(3) ? Future.failedFuture(new IllegalStateException("chunk 2 broke"))
-          : Future.succeededFuture(chunk.size());
-    });
+    Future<List<Integer>> failed =
+        batches.processInChunks(
+            List.of(1, 2, 3, 4, 5),
+            2,
+            chunk -> {
+              seen.add(List.copyOf(chunk));
+              return chunk.contains(3)
+                  ? Future.failedFuture(new IllegalStateException("chunk 2 broke"))
+                  : Future.succeededFuture(chunk.size());
+            });
     assertThatThrownBy(() -> await(failed)).hasRootCauseMessage("chunk 2 broke");
     assertThat(seen).containsExactly(List.of(1, 2), List.of(3, 4));
 
-    Future<List<Integer>> badSize = batches.processInChunks(List.of(1), 0, chunk -> Future.succeededFuture(1));
-    assertThat(badSize.failed()).as("a bad chunk size fails the future (it does not throw)").isTrue();
+    Future<List<Integer>> badSize =
+        batches.processInChunks(List.of(1), 0, chunk -> Future.succeededFuture(1));
+    assertThat(badSize.failed())
+        .as("a bad chunk size fails the future (it does not throw)")
+        .isTrue();
     assertThat(badSize.cause()).isInstanceOf(IllegalArgumentException.class);
   }
 
@@ -181,7 +221,8 @@ class BatchServiceTest extends ApiTest {
     for (int i = 0; i < ids.size(); i++) {
       String entry = cached(ids.get(i));
       assertThat(entry).as("cache entry of user %d", i).isNotNull().startsWith("1|");
-      assertThat(new JsonObject(entry.substring(entry.indexOf('|') + 1)).getString("id")).isEqualTo(ids.get(i));
+      assertThat(new JsonObject(entry.substring(entry.indexOf('|') + 1)).getString("id"))
+          .isEqualTo(ids.get(i));
     }
   }
 }

@@ -1,7 +1,10 @@
 package dev.userbatch;
 
-import dev.userbatch.config.ServiceConfig;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.userbatch.batch.Scopes;
+import dev.userbatch.config.ServiceConfig;
 import dev.userbatch.support.ApiTest;
 import dev.userbatch.support.BridgeSocket;
 import dev.userbatch.support.SeparateService;
@@ -19,19 +22,15 @@ import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Response;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * Issue 12, item 6: the event-bus API and the TCP bridge are charged by the same rate limiter as
@@ -49,10 +48,16 @@ class CostWeightedLimitsTest extends ApiTest {
   @BeforeAll
   static void startLimitedInstance() {
     bridgePort = TestService.freePort();
-    limited = TestService.start(base -> SeparateService.config(base, Map.of(
-        "RATE_LIMIT_ITEMS_PER_MINUTE", String.valueOf(LIMIT),
-        "RATE_LIMIT_PASSWORD_WEIGHT", String.valueOf(WEIGHT),
-        "BRIDGE_PORT", String.valueOf(bridgePort)), null));
+    limited =
+        TestService.start(
+            base ->
+                SeparateService.config(
+                    base,
+                    Map.of(
+                        "RATE_LIMIT_ITEMS_PER_MINUTE", String.valueOf(LIMIT),
+                        "RATE_LIMIT_PASSWORD_WEIGHT", String.valueOf(WEIGHT),
+                        "BRIDGE_PORT", String.valueOf(bridgePort)),
+                    null));
   }
 
   @AfterAll
@@ -81,16 +86,23 @@ class CostWeightedLimitsTest extends ApiTest {
     return new JsonObject().put("ids", ids);
   }
 
-  private static Future<Message<Object>> overTheBus(String operation, JsonObject body, String actor) {
-    return limited.app.vertx().eventBus().request("users.batch." + operation, body,
-        new DeliveryOptions().addHeader("actor", actor));
+  private static Future<Message<Object>> overTheBus(
+      String operation, JsonObject body, String actor) {
+    return limited
+        .app
+        .vertx()
+        .eventBus()
+        .request("users.batch." + operation, body, new DeliveryOptions().addHeader("actor", actor));
   }
 
   private static JsonArray withPasswords(String tag, int count) {
     JsonArray users = new JsonArray();
     for (int i = 0; i < count; i++) {
-      users.add(new JsonObject().put("email", TestData.email(tag)).put("name", "Weighted " + i)
-          .put("password", "correct-horse-" + UUID.randomUUID()));
+      users.add(
+          new JsonObject()
+              .put("email", TestData.email(tag))
+              .put("name", "Weighted " + i)
+              .put("password", "correct-horse-" + UUID.randomUUID()));
     }
     return users;
   }
@@ -113,8 +125,11 @@ class CostWeightedLimitsTest extends ApiTest {
     assertThat(allowed.headers().get("status")).isEqualTo("200");
     assertThat(counter(key)).isEqualTo("90");
 
-    Throwable refused = sync(overTheBus("lookup", lookupOf(20), actor).map(m -> (Throwable) null)
-        .recover(Future::succeededFuture));
+    Throwable refused =
+        sync(
+            overTheBus("lookup", lookupOf(20), actor)
+                .map(m -> (Throwable) null)
+                .recover(Future::succeededFuture));
     assertThat(refused).as("the request over the limit fails").isInstanceOf(ReplyException.class);
     assertThat(((ReplyException) refused).failureCode()).isEqualTo(429);
     JsonObject body = new JsonObject(refused.getMessage());
@@ -132,27 +147,37 @@ class CostWeightedLimitsTest extends ApiTest {
     String ipKey = "ratelimit:lookup:ip:" + ip;
     keys.add(actorKey);
     keys.add(ipKey);
-    JsonObject headers = new JsonObject().put("authorization", "Bearer " + limited.token(subject, Scopes.READ))
-        .put("actor", "spoofed");
+    JsonObject headers =
+        new JsonObject()
+            .put("authorization", "Bearer " + limited.token(subject, Scopes.READ))
+            .put("actor", "spoofed");
     try (BridgeSocket socket = BridgeSocket.connect("127.0.0.1", bridgePort, ip)) {
       String first = socket.request("users.batch.lookup", lookupOf(95), headers);
-      JsonObject reply = socket.readUntil(frame -> first.equals(frame.getString("address")), 15_000);
+      JsonObject reply =
+          socket.readUntil(frame -> first.equals(frame.getString("address")), 15_000);
       assertThat(reply.getString("type")).as(reply.encode()).isEqualTo("message");
       assertThat(counter(actorKey)).isEqualTo("95");
       assertThat(counter(ipKey)).isEqualTo("95");
 
       String second = socket.request("users.batch.lookup", lookupOf(10), headers);
-      JsonObject refusal = socket.readUntil(frame -> second.equals(frame.getString("address")), 15_000);
+      JsonObject refusal =
+          socket.readUntil(frame -> second.equals(frame.getString("address")), 15_000);
       assertThat(refusal.getString("type")).as(refusal.encode()).isEqualTo("err");
       assertThat(refusal.getInteger("failureCode")).isEqualTo(429);
-      assertThat(new JsonObject(refusal.getString("message")).getString("code")).isEqualTo("RATE_LIMITED");
+      assertThat(new JsonObject(refusal.getString("message")).getString("code"))
+          .isEqualTo("RATE_LIMITED");
       assertThat(counter(actorKey)).isEqualTo("95");
     }
   }
 
   private static String randomLoopback() {
     ThreadLocalRandom random = ThreadLocalRandom.current();
-    return "127." + (1 + random.nextInt(250)) + "." + random.nextInt(256) + "." + (1 + random.nextInt(250));
+    return "127."
+        + (1 + random.nextInt(250))
+        + "."
+        + random.nextInt(256)
+        + "."
+        + (1 + random.nextInt(250));
   }
 
   @Test
@@ -163,22 +188,31 @@ class CostWeightedLimitsTest extends ApiTest {
     // from an address of its own: the per-IP counters of 127.0.0.1 are shared with other tests
     String ip = randomLoopback();
     keys.add("ratelimit:create:ip:" + ip);
-    WebClient http = WebClient.create(limited.clientVertx, new WebClientOptions()
-        .setDefaultHost("127.0.0.1").setDefaultPort(limited.port()).setLocalAddress(ip));
+    WebClient http =
+        WebClient.create(
+            limited.clientVertx,
+            new WebClientOptions()
+                .setDefaultHost("127.0.0.1")
+                .setDefaultPort(limited.port())
+                .setLocalAddress(ip));
     JsonArray users = withPasswords("weight-http", 2);
     users.add(TestData.userWithHash(TestData.email("weight-http"), "Imported"));
-    HttpResponse<Buffer> response = sync(http.post("/batch/users/create")
-        .putHeader("Authorization", "Bearer " + limited.token(subject, Scopes.WRITE))
-        .sendJsonObject(TestData.createRequest(users, null)));
+    HttpResponse<Buffer> response =
+        sync(
+            http.post("/batch/users/create")
+                .putHeader("Authorization", "Bearer " + limited.token(subject, Scopes.WRITE))
+                .sendJsonObject(TestData.createRequest(users, null)));
     assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(200);
     long cost = 2 * WEIGHT + 1;
     assertThat(response.getHeader("RateLimit-Remaining")).isEqualTo(String.valueOf(LIMIT - cost));
     assertThat(counter(key)).isEqualTo(String.valueOf(cost));
 
     // nine more passwords would cost 90 of the 79 left: refused, and told why
-    HttpResponse<Buffer> refused = sync(http.post("/batch/users/create")
-        .putHeader("Authorization", "Bearer " + limited.token(subject, Scopes.WRITE))
-        .sendJsonObject(TestData.createRequest(withPasswords("weight-http", 9), null)));
+    HttpResponse<Buffer> refused =
+        sync(
+            http.post("/batch/users/create")
+                .putHeader("Authorization", "Bearer " + limited.token(subject, Scopes.WRITE))
+                .sendJsonObject(TestData.createRequest(withPasswords("weight-http", 9), null)));
     assertThat(refused.statusCode()).as(refused.bodyAsString()).isEqualTo(429);
     assertThat(refused.bodyAsJsonObject().getString("message"))
         .contains("9 items", "costing 90", "a plaintext password counts " + WEIGHT);
@@ -190,8 +224,10 @@ class CostWeightedLimitsTest extends ApiTest {
     String actor = "eb-weight-" + UUID.randomUUID();
     String key = "ratelimit:create:actor:" + actor;
     keys.add(key);
-    Message<Object> reply = sync(overTheBus("create", TestData.createRequest(withPasswords("weight-eb", 3), null),
-        actor));
+    Message<Object> reply =
+        sync(
+            overTheBus(
+                "create", TestData.createRequest(withPasswords("weight-eb", 3), null), actor));
     assertThat(reply.headers().get("status")).isEqualTo("200");
     assertThat(counter(key)).isEqualTo(String.valueOf(3 * WEIGHT));
   }

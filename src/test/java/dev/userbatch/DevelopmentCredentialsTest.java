@@ -1,21 +1,20 @@
 package dev.userbatch;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import dev.userbatch.batch.Scopes;
 import dev.userbatch.config.ServiceConfig;
 import dev.userbatch.security.DevelopmentCredentials;
-import dev.userbatch.batch.Scopes;
 import dev.userbatch.support.ApiTest;
 import dev.userbatch.support.SeparateService;
 import dev.userbatch.support.TestData;
 import dev.userbatch.support.TestService;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpResponse;
-import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -23,8 +22,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /**
  * The zero-configuration first run: with no key and DEV_MODE on (the default), a generated secret
@@ -32,17 +31,23 @@ import static org.assertj.core.api.Assertions.assertThat;
  * created, and when an older, world-readable secret is found), announced by a WARN line.
  */
 class DevelopmentCredentialsTest extends ApiTest {
-  /** The idempotency HMAC key is generated beside the development credentials, with the same care. */
+  /**
+   * The idempotency HMAC key is generated beside the development credentials, with the same care.
+   */
   private static final String IDEMPOTENCY_KEY_FILE = "idempotency-hmac.key";
 
   private static UnaryOperator<ServiceConfig> withoutKeys(Path dataDir) {
     return base -> {
-      ServiceConfig config = SeparateService.config(base, Map.of("DATA_DIR", dataDir.toString()), null);
+      ServiceConfig config =
+          SeparateService.config(base, Map.of("DATA_DIR", dataDir.toString()), null);
       return config.withSecurity(config.security().withJwtSecret(null));
     };
   }
 
-  /** Starts a service without keys in {@code dataDir} and returns the WARN lines it logged about dev credentials. */
+  /**
+   * Starts a service without keys in {@code dataDir} and returns the WARN lines it logged about dev
+   * credentials.
+   */
   private static List<String> startCapturingWarnings(Path dataDir, List<TestService> started) {
     Logger logger = (Logger) LoggerFactory.getLogger(DevelopmentCredentials.class);
     ListAppender<ILoggingEvent> appender = new ListAppender<>();
@@ -54,13 +59,19 @@ class DevelopmentCredentialsTest extends ApiTest {
     } finally {
       logger.detachAppender(appender);
     }
-    return appender.list.stream().filter(e -> e.getLevel() == Level.WARN).map(ILoggingEvent::getFormattedMessage)
+    return appender.list.stream()
+        .filter(e -> e.getLevel() == Level.WARN)
+        .map(ILoggingEvent::getFormattedMessage)
         .toList();
   }
 
   private static HttpResponse<Buffer> create(TestService target, String token) {
-    return sync(target.anonymousHttp.post("/batch/users/create").putHeader("Authorization", "Bearer " + token)
-        .sendJsonObject(TestData.createRequest(TestData.usersWithHash("dev-token", 1), null)));
+    return sync(
+        target
+            .anonymousHttp
+            .post("/batch/users/create")
+            .putHeader("Authorization", "Bearer " + token)
+            .sendJsonObject(TestData.createRequest(TestData.usersWithHash("dev-token", 1), null)));
   }
 
   @Test
@@ -70,28 +81,42 @@ class DevelopmentCredentialsTest extends ApiTest {
     try {
       List<String> warnings = startCapturingWarnings(dataDir, started);
       TestService dev = started.get(0);
-      assertThat(dev.app.config().security().jwtSecret()).isNotBlank().isNotEqualTo(TestService.JWT_SECRET);
-      assertThat(Files.getPosixFilePermissions(dataDir)).isEqualTo(PosixFilePermissions.fromString("rwx------"));
-      for (String name : List.of(DevelopmentCredentials.SECRET_FILE, DevelopmentCredentials.TOKEN_FILE,
-          IDEMPOTENCY_KEY_FILE)) {
-        assertThat(Files.getPosixFilePermissions(dataDir.resolve(name))).as(name)
+      assertThat(dev.app.config().security().jwtSecret())
+          .isNotBlank()
+          .isNotEqualTo(TestService.JWT_SECRET);
+      assertThat(Files.getPosixFilePermissions(dataDir))
+          .isEqualTo(PosixFilePermissions.fromString("rwx------"));
+      for (String name :
+          List.of(
+              DevelopmentCredentials.SECRET_FILE,
+              DevelopmentCredentials.TOKEN_FILE,
+              IDEMPOTENCY_KEY_FILE)) {
+        assertThat(Files.getPosixFilePermissions(dataDir.resolve(name)))
+            .as(name)
             .isEqualTo(PosixFilePermissions.fromString("rw-------"));
       }
       try (Stream<Path> files = Files.list(dataDir)) {
         assertThat(files.map(p -> p.getFileName().toString()).sorted().toList())
-            .as("no temporary file left behind").containsExactly("dev-token", IDEMPOTENCY_KEY_FILE, "jwt-secret");
+            .as("no temporary file left behind")
+            .containsExactly("dev-token", IDEMPOTENCY_KEY_FILE, "jwt-secret");
       }
       Path tokenFile = dataDir.resolve(DevelopmentCredentials.TOKEN_FILE);
       assertThat(warnings).as("one loud WARN line naming the token file and DEV_MODE").hasSize(1);
-      assertThat(warnings.get(0)).contains("NOT FOR PRODUCTION").contains(tokenFile.toAbsolutePath().toString())
+      assertThat(warnings.get(0))
+          .contains("NOT FOR PRODUCTION")
+          .contains(tokenFile.toAbsolutePath().toString())
           .contains("DEV_MODE=false");
 
       String token = Files.readString(tokenFile).trim();
       HttpResponse<Buffer> created = create(dev, token);
       assertThat(created.statusCode()).as(created.bodyAsString()).isEqualTo(200);
       String id = created.bodyAsJsonObject().getJsonArray("data").getJsonObject(0).getString("id");
-      HttpResponse<Buffer> looked = sync(dev.anonymousHttp.get("/batch/users/lookup?ids=" + id)
-          .putHeader("Authorization", "Bearer " + token).send());
+      HttpResponse<Buffer> looked =
+          sync(
+              dev.anonymousHttp
+                  .get("/batch/users/lookup?ids=" + id)
+                  .putHeader("Authorization", "Bearer " + token)
+                  .send());
       assertThat(looked.statusCode()).as(looked.bodyAsString()).isEqualTo(200);
       assertThat(looked.bodyAsJsonObject().getJsonArray("data")).hasSize(1);
       // the generated secret is the only key: the test suite's tokens do not open it
@@ -106,19 +131,25 @@ class DevelopmentCredentialsTest extends ApiTest {
     Path dataDir = Files.createTempDirectory("dev-mode-existing");
     String secret = "an-older-development-secret-of-more-than-32-bytes";
     Files.writeString(dataDir.resolve(DevelopmentCredentials.SECRET_FILE), secret);
-    Files.setPosixFilePermissions(dataDir.resolve(DevelopmentCredentials.SECRET_FILE),
+    Files.setPosixFilePermissions(
+        dataDir.resolve(DevelopmentCredentials.SECRET_FILE),
         PosixFilePermissions.fromString("rw-r--r--"));
     Files.writeString(dataDir.resolve(DevelopmentCredentials.TOKEN_FILE), "stale");
-    Files.setPosixFilePermissions(dataDir.resolve(DevelopmentCredentials.TOKEN_FILE),
+    Files.setPosixFilePermissions(
+        dataDir.resolve(DevelopmentCredentials.TOKEN_FILE),
         PosixFilePermissions.fromString("rw-rw-rw-"));
     List<TestService> started = new java.util.ArrayList<>();
     try {
       List<String> warnings = startCapturingWarnings(dataDir, started);
       TestService dev = started.get(0);
       assertThat(dev.app.config().security().jwtSecret()).isEqualTo(secret);
-      for (String name : List.of(DevelopmentCredentials.SECRET_FILE, DevelopmentCredentials.TOKEN_FILE,
-          IDEMPOTENCY_KEY_FILE)) {
-        assertThat(Files.getPosixFilePermissions(dataDir.resolve(name))).as(name)
+      for (String name :
+          List.of(
+              DevelopmentCredentials.SECRET_FILE,
+              DevelopmentCredentials.TOKEN_FILE,
+              IDEMPOTENCY_KEY_FILE)) {
+        assertThat(Files.getPosixFilePermissions(dataDir.resolve(name)))
+            .as(name)
             .isEqualTo(PosixFilePermissions.fromString("rw-------"));
       }
       assertThat(warnings).anyMatch(w -> w.contains("was readable by other users"));

@@ -1,7 +1,9 @@
 package dev.userbatch;
 
-import dev.userbatch.busapi.BatchService;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.userbatch.batch.Scopes;
+import dev.userbatch.busapi.BatchService;
 import dev.userbatch.support.ApiTest;
 import dev.userbatch.support.TestData;
 import dev.userbatch.support.TestService;
@@ -14,14 +16,11 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
-import org.junit.jupiter.api.Test;
-
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * Issue 12, item 13: the seed's "Error Recovery" pattern, retrying {@code failed.map(f => f.item)}
@@ -34,12 +33,27 @@ class ErrorRecoveryTest extends ApiTest {
   private static final String PASSWORD = "correct horse battery staple";
   private static final String CREATE = "/batch/users/create";
 
-  /** Item 0 is valid; item 1 has a bad email and a plaintext password; item 2 a bad email and a hash. */
+  /**
+   * Item 0 is valid; item 1 has a bad email and a plaintext password; item 2 a bad email and a
+   * hash.
+   */
   private static JsonArray usersWithTwoBadEmails(String tag) {
     return new JsonArray()
-        .add(new JsonObject().put("email", TestData.email(tag)).put("name", "Fine").put("password", PASSWORD))
-        .add(new JsonObject().put("email", "not-an-email").put("name", "Typo").put("password", PASSWORD))
-        .add(new JsonObject().put("email", "also-not-an-email").put("name", "Import").put("passwordHash", TestData.BCRYPT));
+        .add(
+            new JsonObject()
+                .put("email", TestData.email(tag))
+                .put("name", "Fine")
+                .put("password", PASSWORD))
+        .add(
+            new JsonObject()
+                .put("email", "not-an-email")
+                .put("name", "Typo")
+                .put("password", PASSWORD))
+        .add(
+            new JsonObject()
+                .put("email", "also-not-an-email")
+                .put("name", "Import")
+                .put("passwordHash", TestData.BCRYPT));
   }
 
   /** The failed items with their email fixed: what a caller of the pattern sends again. */
@@ -58,11 +72,14 @@ class ErrorRecoveryTest extends ApiTest {
 
   @Test
   void overHttpRetryingTheRedactedItemsIsRefusedNamingTheIndexToResubmit() {
-    HttpResponse<Buffer> first = sync(post(CREATE, TestData.createRequest(usersWithTwoBadEmails("recovery-http"), null)));
+    HttpResponse<Buffer> first =
+        sync(post(CREATE, TestData.createRequest(usersWithTwoBadEmails("recovery-http"), null)));
     assertThat(first.statusCode()).as(first.bodyAsString()).isEqualTo(207);
     JsonObject firstJson = first.bodyAsJsonObject();
-    assertThat(failure(firstJson, 1).getJsonObject("item").getString("password")).isEqualTo("[REDACTED]");
-    assertThat(failure(firstJson, 2).getJsonObject("item").getString("passwordHash")).isEqualTo("[REDACTED]");
+    assertThat(failure(firstJson, 1).getJsonObject("item").getString("password"))
+        .isEqualTo("[REDACTED]");
+    assertThat(failure(firstJson, 2).getJsonObject("item").getString("passwordHash"))
+        .isEqualTo("[REDACTED]");
 
     JsonArray retry = fixedRetry(firstJson, "recovery-http-retry");
     HttpResponse<Buffer> second = sync(post(CREATE, TestData.createRequest(retry, null)));
@@ -71,12 +88,15 @@ class ErrorRecoveryTest extends ApiTest {
     JsonObject password = failure(json, 0);
     assertThat(password.getString("code")).isEqualTo("VALIDATION_ERROR");
     assertThat(password.getString("path")).isEqualTo("$.users[0].password");
-    assertThat(password.getString("error")).isEqualTo("password is the redaction marker [REDACTED] of an earlier "
-        + "response, not a password: resubmit the original item (the failure's index says which one)");
+    assertThat(password.getString("error"))
+        .isEqualTo(
+            "password is the redaction marker [REDACTED] of an earlier "
+                + "response, not a password: resubmit the original item (the failure's index says which one)");
     JsonObject hash = failure(json, 1);
     assertThat(hash.getString("code")).isEqualTo("VALIDATION_ERROR");
     assertThat(hash.getString("path")).isEqualTo("$.users[1].passwordHash");
-    assertThat(hash.getString("error")).startsWith("passwordHash is the redaction marker [REDACTED]");
+    assertThat(hash.getString("error"))
+        .startsWith("passwordHash is the redaction marker [REDACTED]");
     for (Object user : retry) {
       assertThat(usersWithEmail(((JsonObject) user).getString("email"))).isZero();
     }
@@ -100,26 +120,47 @@ class ErrorRecoveryTest extends ApiTest {
     assertThat(rows.size()).isEqualTo(1);
     String stored = rows.iterator().next().getString("password_hash");
     assertThat(PasswordHasher.owaspDefault().verify(PASSWORD, stored)).as(stored).isTrue();
-    assertThat(sync(sql("SELECT password_hash FROM users WHERE email = $1", retry.getJsonObject(1).getString("email")))
-        .iterator().next().getString("password_hash")).isEqualTo(TestData.BCRYPT);
+    assertThat(
+            sync(sql(
+                    "SELECT password_hash FROM users WHERE email = $1",
+                    retry.getJsonObject(1).getString("email")))
+                .iterator()
+                .next()
+                .getString("password_hash"))
+        .isEqualTo(TestData.BCRYPT);
   }
 
   @Test
   void theStoredIdempotentResponseHoldsNoSecretAndItsReplayStillGivesTheItemsBack() {
     JsonArray sent = usersWithTwoBadEmails("recovery-idem");
     String key = "recovery-" + System.nanoTime();
-    DeliveryOptions delivery = new DeliveryOptions().addHeader("actor", "recovery-idempotent")
-        .addHeader("idempotencyKey", key);
+    DeliveryOptions delivery =
+        new DeliveryOptions()
+            .addHeader("actor", "recovery-idempotent")
+            .addHeader("idempotencyKey", key);
     JsonObject envelope = new JsonObject().put("users", sent);
-    JsonObject first = sync(service.app.vertx().eventBus().<JsonObject>request("users.batch.create", envelope, delivery)
-        .map(m -> m.body()));
+    JsonObject first =
+        sync(
+            service
+                .app
+                .vertx()
+                .eventBus()
+                .<JsonObject>request("users.batch.create", envelope, delivery)
+                .map(m -> m.body()));
     assertThat(failure(first, 1).getJsonObject("item").getString("password")).isEqualTo(PASSWORD);
-    RowSet<Row> stored = sync(sql("SELECT body FROM idempotency_keys WHERE actor = $1 AND key = $2",
-        "recovery-idempotent", key));
+    RowSet<Row> stored =
+        sync(
+            sql(
+                "SELECT body FROM idempotency_keys WHERE actor = $1 AND key = $2",
+                "recovery-idempotent",
+                key));
     assertThat(stored.size()).isEqualTo(1);
-    assertThat(stored.iterator().next().getString(0)).contains("[REDACTED]").doesNotContain(PASSWORD);
+    assertThat(stored.iterator().next().getString(0))
+        .contains("[REDACTED]")
+        .doesNotContain(PASSWORD);
 
-    Message<JsonObject> replay = sync(service.app.vertx().eventBus().request("users.batch.create", envelope, delivery));
+    Message<JsonObject> replay =
+        sync(service.app.vertx().eventBus().request("users.batch.create", envelope, delivery));
     assertThat(replay.headers().get("replayed")).isEqualTo("true");
     assertThat(failure(replay.body(), 1).getJsonObject("item")).isEqualTo(sent.getJsonObject(1));
   }
@@ -130,11 +171,17 @@ class ErrorRecoveryTest extends ApiTest {
     TestService own = TestService.start(config -> config.withBridgePort(bridgePort));
     try (Socket socket = new Socket("127.0.0.1", bridgePort)) {
       socket.setSoTimeout(30_000);
-      String token = TestService.token(own.clientVertx, "recovery-bridge", Scopes.READ, Scopes.WRITE);
-      JsonObject frame = new JsonObject().put("type", "send").put("address", "users.batch.create")
-          .put("replyAddress", "recovery-reply")
-          .put("headers", new JsonObject().put("authorization", "Bearer " + token).put("via", "local"))
-          .put("body", new JsonObject().put("users", usersWithTwoBadEmails("recovery-bridge")));
+      String token =
+          TestService.token(own.clientVertx, "recovery-bridge", Scopes.READ, Scopes.WRITE);
+      JsonObject frame =
+          new JsonObject()
+              .put("type", "send")
+              .put("address", "users.batch.create")
+              .put("replyAddress", "recovery-reply")
+              .put(
+                  "headers",
+                  new JsonObject().put("authorization", "Bearer " + token).put("via", "local"))
+              .put("body", new JsonObject().put("users", usersWithTwoBadEmails("recovery-bridge")));
       byte[] bytes = frame.encode().getBytes(StandardCharsets.UTF_8);
       DataOutputStream out = new DataOutputStream(socket.getOutputStream());
       out.writeInt(bytes.length);
@@ -146,8 +193,10 @@ class ErrorRecoveryTest extends ApiTest {
       JsonObject message = new JsonObject(new String(reply, StandardCharsets.UTF_8));
       JsonObject body = message.getJsonObject("body");
       assertThat(body).as(message.encode()).isNotNull();
-      assertThat(failure(body, 1).getJsonObject("item").getString("password")).isEqualTo("[REDACTED]");
-      assertThat(failure(body, 2).getJsonObject("item").getString("passwordHash")).isEqualTo("[REDACTED]");
+      assertThat(failure(body, 1).getJsonObject("item").getString("password"))
+          .isEqualTo("[REDACTED]");
+      assertThat(failure(body, 2).getJsonObject("item").getString("passwordHash"))
+          .isEqualTo("[REDACTED]");
     } finally {
       own.close();
     }

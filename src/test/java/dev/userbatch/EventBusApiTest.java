@@ -1,5 +1,8 @@
 package dev.userbatch;
 
+import static dev.userbatch.support.EventSupport.idsOf;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.userbatch.support.ApiTest;
 import dev.userbatch.support.FaultSupport;
 import dev.userbatch.support.TestData;
@@ -14,8 +17,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.sqlclient.Row;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,9 +24,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
-
-import static dev.userbatch.support.EventSupport.idsOf;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * Issue 6, item 2: the event-bus API, called by a separately deployed verticle exactly as a
@@ -36,7 +35,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class EventBusApiTest extends ApiTest {
 
   /** What one call came back with. */
-  record Outcome(boolean ok, Object body, Map<String, String> headers, int failureCode, String failure) {
+  record Outcome(
+      boolean ok, Object body, Map<String, String> headers, int failureCode, String failure) {
     JsonObject json() {
       return (JsonObject) body;
     }
@@ -64,16 +64,24 @@ class EventBusApiTest extends ApiTest {
     }
 
     Future<Outcome> call(String name, String operation, Object body, String idempotencyKey) {
-      DeliveryOptions options = new DeliveryOptions().addHeader("correlationId", run + "-" + name)
-          .addHeader("actor", actor);
+      DeliveryOptions options =
+          new DeliveryOptions()
+              .addHeader("correlationId", run + "-" + name)
+              .addHeader("actor", actor);
       if (idempotencyKey != null) {
         options.addHeader("idempotencyKey", idempotencyKey);
       }
-      return vertx.eventBus().request("users.batch." + operation, body, options)
+      return vertx
+          .eventBus()
+          .request("users.batch." + operation, body, options)
           .map(reply -> outcome(reply))
-          .recover(err -> Future.succeededFuture(err instanceof ReplyException rejected
-              ? new Outcome(false, null, Map.of(), rejected.failureCode(), rejected.getMessage())
-              : new Outcome(false, null, Map.of(), -1, String.valueOf(err))))
+          .recover(
+              err ->
+                  Future.succeededFuture(
+                      err instanceof ReplyException rejected
+                          ? new Outcome(
+                              false, null, Map.of(), rejected.failureCode(), rejected.getMessage())
+                          : new Outcome(false, null, Map.of(), -1, String.valueOf(err))))
           .onSuccess(outcome -> outcomes.put(name, outcome));
     }
 
@@ -97,39 +105,92 @@ class EventBusApiTest extends ApiTest {
     /** Every operation once, chained as a co-deployed service would. */
     Future<?> everyOperation() {
       JsonArray users = TestData.usersWithHash("bus-" + run, 3);
-      users.add(new JsonObject().put("email", "broken").put("name", "Bad").put("passwordHash", TestData.BCRYPT));
+      users.add(
+          new JsonObject()
+              .put("email", "broken")
+              .put("name", "Bad")
+              .put("passwordHash", TestData.BCRYPT));
       JsonObject options = new JsonObject().put("chunkSize", 2);
-      return call("create", "create", new JsonObject().put("users", users).put("options", options), null)
-          .compose(created -> {
-            JsonArray ids = ids(created.json().getJsonArray("data"));
-            JsonArray updates = new JsonArray();
-            ids.forEach(id -> updates.add(new JsonObject().put("id", id)
-                .put("data", new JsonObject().put("name", "Via Bus"))));
-            JsonObject byIds = new JsonObject().put("userIds", ids.copy());
-            return call("lookup", "lookup", new JsonObject().put("ids", ids.copy()).put("options", options), null)
-                .compose(x -> call("update", "update", new JsonObject().put("updates", updates), null))
-                .compose(x -> call("last-login", "last-login", byIds.copy(), null))
-                .compose(x -> call("soft-delete", "soft-delete",
-                    new JsonObject().put("userIds", new JsonArray().add(ids.getString(0))), null))
-                .compose(x -> call("restore", "restore",
-                    new JsonObject().put("userIds", new JsonArray().add(ids.getString(0))), null))
-                .compose(x -> call("all-failed", "last-login",
-                    new JsonObject().put("userIds", new JsonArray().add(UUID.randomUUID().toString())), null));
-          });
+      return call(
+              "create",
+              "create",
+              new JsonObject().put("users", users).put("options", options),
+              null)
+          .compose(
+              created -> {
+                JsonArray ids = ids(created.json().getJsonArray("data"));
+                JsonArray updates = new JsonArray();
+                ids.forEach(
+                    id ->
+                        updates.add(
+                            new JsonObject()
+                                .put("id", id)
+                                .put("data", new JsonObject().put("name", "Via Bus"))));
+                JsonObject byIds = new JsonObject().put("userIds", ids.copy());
+                return call(
+                        "lookup",
+                        "lookup",
+                        new JsonObject().put("ids", ids.copy()).put("options", options),
+                        null)
+                    .compose(
+                        x ->
+                            call(
+                                "update", "update", new JsonObject().put("updates", updates), null))
+                    .compose(x -> call("last-login", "last-login", byIds.copy(), null))
+                    .compose(
+                        x ->
+                            call(
+                                "soft-delete",
+                                "soft-delete",
+                                new JsonObject()
+                                    .put("userIds", new JsonArray().add(ids.getString(0))),
+                                null))
+                    .compose(
+                        x ->
+                            call(
+                                "restore",
+                                "restore",
+                                new JsonObject()
+                                    .put("userIds", new JsonArray().add(ids.getString(0))),
+                                null))
+                    .compose(
+                        x ->
+                            call(
+                                "all-failed",
+                                "last-login",
+                                new JsonObject()
+                                    .put(
+                                        "userIds",
+                                        new JsonArray().add(UUID.randomUUID().toString())),
+                                null));
+              });
     }
 
     /** Requests that are refused, and one sent twice with an idempotency key. */
     Future<?> refusalsAndReplays() {
-      return call("chunk-too-big", "create", new JsonObject()
-              .put("users", TestData.usersWithHash("bus-big-" + run, 1))
-              .put("options", new JsonObject().put("chunkSize", 5000)), null)
+      return call(
+              "chunk-too-big",
+              "create",
+              new JsonObject()
+                  .put("users", TestData.usersWithHash("bus-big-" + run, 1))
+                  .put("options", new JsonObject().put("chunkSize", 5000)),
+              null)
           .compose(x -> call("not-an-object", "update", "not an object", null))
-          .compose(x -> call("array-body", "soft-delete", new JsonArray().add(UUID.randomUUID().toString()), null))
-          .compose(x -> {
-            JsonObject body = new JsonObject().put("users", TestData.usersWithHash("bus-idem-" + run, 2));
-            String key = "bus-key-" + run;
-            return call("idempotent-1", "create", body, key).compose(y -> call("idempotent-2", "create", body, key));
-          });
+          .compose(
+              x ->
+                  call(
+                      "array-body",
+                      "soft-delete",
+                      new JsonArray().add(UUID.randomUUID().toString()),
+                      null))
+          .compose(
+              x -> {
+                JsonObject body =
+                    new JsonObject().put("users", TestData.usersWithHash("bus-idem-" + run, 2));
+                String key = "bus-key-" + run;
+                return call("idempotent-1", "create", body, key)
+                    .compose(y -> call("idempotent-2", "create", body, key));
+              });
     }
   }
 
@@ -137,7 +198,9 @@ class EventBusApiTest extends ApiTest {
   private static Object shape(Object value) {
     if (value instanceof JsonObject object) {
       Map<String, Object> shape = new LinkedHashMap<>();
-      object.fieldNames().stream().sorted().forEach(name -> shape.put(name, shape(object.getValue(name))));
+      object.fieldNames().stream()
+          .sorted()
+          .forEach(name -> shape.put(name, shape(object.getValue(name))));
       return shape;
     }
     if (value instanceof JsonArray array) {
@@ -159,30 +222,50 @@ class EventBusApiTest extends ApiTest {
     try {
       Map<String, Outcome> out = caller.outcomes;
       Map<String, String> statuses = new LinkedHashMap<>();
-      for (String name : List.of("create", "lookup", "update", "last-login", "soft-delete", "restore", "all-failed")) {
+      for (String name :
+          List.of(
+              "create", "lookup", "update", "last-login", "soft-delete", "restore", "all-failed")) {
         Outcome outcome = out.get(name);
         assertThat(outcome.ok()).as(name + ": " + outcome).isTrue();
         statuses.put(name, outcome.status());
         assertThat(outcome.headers().get("correlationId")).isEqualTo(run + "-" + name);
         assertThat(outcome.headers().get("replayed")).isEqualTo("false");
       }
-      assertThat(statuses).containsExactly(Map.entry("create", "207"), Map.entry("lookup", "200"),
-          Map.entry("update", "200"), Map.entry("last-login", "200"), Map.entry("soft-delete", "200"),
-          Map.entry("restore", "200"), Map.entry("all-failed", "422"));
+      assertThat(statuses)
+          .containsExactly(
+              Map.entry("create", "207"),
+              Map.entry("lookup", "200"),
+              Map.entry("update", "200"),
+              Map.entry("last-login", "200"),
+              Map.entry("soft-delete", "200"),
+              Map.entry("restore", "200"),
+              Map.entry("all-failed", "422"));
 
       JsonObject created = out.get("create").json();
       List<String> ids = idsOf(created.getJsonArray("data"));
       assertThat(created.getBoolean("success")).isFalse();
-      assertThat(created.getJsonObject("stats")).isEqualTo(new JsonObject().put("total", 4).put("successful", 3)
-          .put("failed", 1).put("duplicates", 0).put("chunks", 2));
-      assertThat(created.getJsonArray("failed").getJsonObject(0).getString("code")).isEqualTo("VALIDATION_ERROR");
+      assertThat(created.getJsonObject("stats"))
+          .isEqualTo(
+              new JsonObject()
+                  .put("total", 4)
+                  .put("successful", 3)
+                  .put("failed", 1)
+                  .put("duplicates", 0)
+                  .put("chunks", 2));
+      assertThat(created.getJsonArray("failed").getJsonObject(0).getString("code"))
+          .isEqualTo("VALIDATION_ERROR");
       assertThat(created.getJsonArray("failed").getJsonObject(0).getInteger("index")).isEqualTo(3);
       JsonObject lookup = out.get("lookup").json();
       assertThat(lookup.getString("message")).isEqualTo("Found 3 out of 3 users");
       assertThat(lookup.getJsonArray("data")).isEqualTo(created.getJsonArray("data"));
       assertThat(out.get("update").json().getJsonArray("data").getJsonObject(0).getString("name"))
           .isEqualTo("Via Bus");
-      assertThat(out.get("all-failed").json().getJsonArray("failed").getJsonObject(0).getString("code"))
+      assertThat(
+              out.get("all-failed")
+                  .json()
+                  .getJsonArray("failed")
+                  .getJsonObject(0)
+                  .getString("code"))
           .isEqualTo("USER_NOT_FOUND");
 
       // the database has what the replies say
@@ -192,49 +275,100 @@ class EventBusApiTest extends ApiTest {
         assertThat(row.getOffsetDateTime("last_login_at")).isNotNull();
         assertThat(row.getOffsetDateTime("deleted_at")).isNull();
       }
-      assertThat(userRow(ids.get(0)).getInteger("version")).isEqualTo(4); // create, update, delete, restore
+      assertThat(userRow(ids.get(0)).getInteger("version"))
+          .isEqualTo(4); // create, update, delete, restore
 
       // the same shape as the HTTP responses of the same operations
       JsonArray httpUsers = TestData.usersWithHash("bus-http-" + run, 3);
-      httpUsers.add(new JsonObject().put("email", "broken").put("name", "Bad").put("passwordHash", TestData.BCRYPT));
-      HttpResponse<Buffer> httpCreate = http(HttpMethod.POST, "/batch/users/create",
-          TestData.createRequest(httpUsers, new JsonObject().put("chunkSize", 2)));
+      httpUsers.add(
+          new JsonObject()
+              .put("email", "broken")
+              .put("name", "Bad")
+              .put("passwordHash", TestData.BCRYPT));
+      HttpResponse<Buffer> httpCreate =
+          http(
+              HttpMethod.POST,
+              "/batch/users/create",
+              TestData.createRequest(httpUsers, new JsonObject().put("chunkSize", 2)));
       assertThat(httpCreate.statusCode()).isEqualTo(207);
       List<String> httpIds = idsOf(httpCreate.bodyAsJsonObject().getJsonArray("data"));
       JsonArray httpIdArray = new JsonArray(new ArrayList<>(httpIds));
       JsonArray httpUpdates = new JsonArray();
-      httpIds.forEach(id -> httpUpdates.add(new JsonObject().put("id", id)
-          .put("data", new JsonObject().put("name", "Via Bus"))));
+      httpIds.forEach(
+          id ->
+              httpUpdates.add(
+                  new JsonObject()
+                      .put("id", id)
+                      .put("data", new JsonObject().put("name", "Via Bus"))));
       Map<String, HttpResponse<Buffer>> viaHttp = new LinkedHashMap<>();
       viaHttp.put("create", httpCreate);
-      viaHttp.put("lookup", http(HttpMethod.POST, "/batch/users/lookup", new JsonObject().put("ids", httpIdArray)));
-      viaHttp.put("update", http(HttpMethod.PATCH, "/batch/users/update", new JsonObject().put("updates", httpUpdates)));
-      viaHttp.put("last-login", http(HttpMethod.PATCH, "/batch/users/last-login",
-          new JsonObject().put("userIds", httpIdArray)));
-      viaHttp.put("soft-delete", http(HttpMethod.DELETE, "/batch/users/soft-delete",
-          new JsonObject().put("userIds", new JsonArray().add(httpIds.get(0)))));
-      viaHttp.put("restore", http(HttpMethod.POST, "/batch/users/restore",
-          new JsonObject().put("userIds", new JsonArray().add(httpIds.get(0)))));
-      viaHttp.put("all-failed", http(HttpMethod.PATCH, "/batch/users/last-login",
-          new JsonObject().put("userIds", new JsonArray().add(UUID.randomUUID().toString()))));
-      viaHttp.forEach((name, response) -> {
-        JsonObject bus = out.get(name).json();
-        JsonObject web = response.bodyAsJsonObject();
-        assertThat(String.valueOf(response.statusCode())).as(name).isEqualTo(out.get(name).status());
-        assertThat(shape(bus)).as("shape of %s: bus %s, HTTP %s", name, bus, web).isEqualTo(shape(web));
-        assertThat(bus.getString("message")).as(name).isEqualTo(web.getString("message"));
-        assertThat(bus.getBoolean("success")).as(name).isEqualTo(web.getBoolean("success"));
-      });
+      viaHttp.put(
+          "lookup",
+          http(HttpMethod.POST, "/batch/users/lookup", new JsonObject().put("ids", httpIdArray)));
+      viaHttp.put(
+          "update",
+          http(
+              HttpMethod.PATCH,
+              "/batch/users/update",
+              new JsonObject().put("updates", httpUpdates)));
+      viaHttp.put(
+          "last-login",
+          http(
+              HttpMethod.PATCH,
+              "/batch/users/last-login",
+              new JsonObject().put("userIds", httpIdArray)));
+      viaHttp.put(
+          "soft-delete",
+          http(
+              HttpMethod.DELETE,
+              "/batch/users/soft-delete",
+              new JsonObject().put("userIds", new JsonArray().add(httpIds.get(0)))));
+      viaHttp.put(
+          "restore",
+          http(
+              HttpMethod.POST,
+              "/batch/users/restore",
+              new JsonObject().put("userIds", new JsonArray().add(httpIds.get(0)))));
+      viaHttp.put(
+          "all-failed",
+          http(
+              HttpMethod.PATCH,
+              "/batch/users/last-login",
+              new JsonObject().put("userIds", new JsonArray().add(UUID.randomUUID().toString()))));
+      viaHttp.forEach(
+          (name, response) -> {
+            JsonObject bus = out.get(name).json();
+            JsonObject web = response.bodyAsJsonObject();
+            assertThat(String.valueOf(response.statusCode()))
+                .as(name)
+                .isEqualTo(out.get(name).status());
+            assertThat(shape(bus))
+                .as("shape of %s: bus %s, HTTP %s", name, bus, web)
+                .isEqualTo(shape(web));
+            assertThat(bus.getString("message")).as(name).isEqualTo(web.getString("message"));
+            assertThat(bus.getBoolean("success")).as(name).isEqualTo(web.getBoolean("success"));
+          });
 
       // the audit trail records the actor and correlation id from the headers
-      var audit = sync(sql("SELECT correlation_id, operation, actor, client_ip FROM audit_log "
-          + "WHERE correlation_id LIKE $1 ORDER BY started_at", run + "-%"));
+      var audit =
+          sync(
+              sql(
+                  "SELECT correlation_id, operation, actor, client_ip FROM audit_log "
+                      + "WHERE correlation_id LIKE $1 ORDER BY started_at",
+                  run + "-%"));
       Map<String, String> actors = new LinkedHashMap<>();
-      audit.forEach(row -> actors.put(row.getString("correlation_id").substring(run.length() + 1),
-          row.getString("operation") + "/" + row.getString("actor")));
-      assertThat(actors).containsEntry("create", "create/" + actor).containsEntry("lookup", "lookup/" + actor)
-          .containsEntry("update", "update/" + actor).containsEntry("last-login", "last-login/" + actor)
-          .containsEntry("soft-delete", "soft-delete/" + actor).containsEntry("restore", "restore/" + actor)
+      audit.forEach(
+          row ->
+              actors.put(
+                  row.getString("correlation_id").substring(run.length() + 1),
+                  row.getString("operation") + "/" + row.getString("actor")));
+      assertThat(actors)
+          .containsEntry("create", "create/" + actor)
+          .containsEntry("lookup", "lookup/" + actor)
+          .containsEntry("update", "update/" + actor)
+          .containsEntry("last-login", "last-login/" + actor)
+          .containsEntry("soft-delete", "soft-delete/" + actor)
+          .containsEntry("restore", "restore/" + actor)
           .containsEntry("all-failed", "last-login/" + actor);
     } finally {
       FaultSupport.await(service.app.vertx().undeploy(deployment), 30);
@@ -258,11 +392,16 @@ class EventBusApiTest extends ApiTest {
       assertThat(error.getBoolean("success")).isFalse();
       assertThat(error.getJsonArray("errors").stream().map(e -> ((JsonObject) e).getString("path")))
           .contains("$.options.chunkSize");
-      assertThat(error.getJsonArray("errors").stream().map(e -> ((JsonObject) e).getString("field")))
+      assertThat(
+              error.getJsonArray("errors").stream().map(e -> ((JsonObject) e).getString("field")))
           .contains("chunkSize");
-      HttpResponse<Buffer> viaHttp = http(HttpMethod.POST, "/batch/users/create", new JsonObject()
-          .put("users", TestData.usersWithHash("bus-big-http", 1))
-          .put("options", new JsonObject().put("chunkSize", 5000)));
+      HttpResponse<Buffer> viaHttp =
+          http(
+              HttpMethod.POST,
+              "/batch/users/create",
+              new JsonObject()
+                  .put("users", TestData.usersWithHash("bus-big-http", 1))
+                  .put("options", new JsonObject().put("chunkSize", 5000)));
       assertThat(viaHttp.statusCode()).isEqualTo(400);
       assertThat(error).as("the same error body as HTTP").isEqualTo(viaHttp.bodyAsJsonObject());
 
@@ -273,9 +412,17 @@ class EventBusApiTest extends ApiTest {
         assertThat(refused.failureCode()).as(name).isEqualTo(400);
         assertThat(refused.error().getString("code")).as(name).isEqualTo("INVALID_JSON");
       }
-      assertThat(sync(sql("SELECT count(*) AS n FROM audit_log WHERE correlation_id IN ($1, $2, $3)",
-          run + "-chunk-too-big", run + "-not-an-object", run + "-array-body")).iterator().next().getLong("n"))
-          .as("refused requests start no batch").isZero();
+      assertThat(
+              sync(sql(
+                      "SELECT count(*) AS n FROM audit_log WHERE correlation_id IN ($1, $2, $3)",
+                      run + "-chunk-too-big",
+                      run + "-not-an-object",
+                      run + "-array-body"))
+                  .iterator()
+                  .next()
+                  .getLong("n"))
+          .as("refused requests start no batch")
+          .isZero();
 
       // idempotencyKey: the second call replays the first response without creating anyone again
       Outcome first = out.get("idempotent-1");
@@ -288,11 +435,27 @@ class EventBusApiTest extends ApiTest {
       assertThat(second.status()).isEqualTo("200");
       assertThat(second.json()).isEqualTo(first.json());
       List<String> emails = new ArrayList<>();
-      first.json().getJsonArray("data").forEach(u -> emails.add(((JsonObject) u).getString("email")));
-      assertThat(sync(sql("SELECT count(*) AS n FROM users WHERE lower(email) = ANY($1::text[])",
-          (Object) emails.toArray(String[]::new))).iterator().next().getLong("n")).isEqualTo(2L);
-      assertThat(sync(sql("SELECT count(*) AS n FROM audit_log WHERE correlation_id = $1", run + "-idempotent-2"))
-          .iterator().next().getLong("n")).as("a replay runs no batch").isZero();
+      first
+          .json()
+          .getJsonArray("data")
+          .forEach(u -> emails.add(((JsonObject) u).getString("email")));
+      assertThat(
+              sync(sql(
+                      "SELECT count(*) AS n FROM users WHERE lower(email) = ANY($1::text[])",
+                      (Object) emails.toArray(String[]::new)))
+                  .iterator()
+                  .next()
+                  .getLong("n"))
+          .isEqualTo(2L);
+      assertThat(
+              sync(sql(
+                      "SELECT count(*) AS n FROM audit_log WHERE correlation_id = $1",
+                      run + "-idempotent-2"))
+                  .iterator()
+                  .next()
+                  .getLong("n"))
+          .as("a replay runs no batch")
+          .isZero();
     } finally {
       FaultSupport.await(service.app.vertx().undeploy(deployment), 30);
     }

@@ -1,27 +1,29 @@
 package dev.userbatch;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.userbatch.support.ApiTest;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.Test;
-
 import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** Issue 12, item 11a: an event-bus correlation id passes the same check as the HTTP header. */
 class EventBusCorrelationIdTest extends ApiTest {
-  private static final String UUID_PATTERN = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
+  private static final String UUID_PATTERN =
+      "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
 
   private String echoedCorrelationId(String sent) {
     DeliveryOptions options = new DeliveryOptions().addHeader("actor", "correlation-test");
     if (sent != null) {
       options.addHeader("correlationId", sent);
     }
-    JsonObject lookup = new JsonObject().put("ids", new JsonArray().add(UUID.randomUUID().toString()));
-    Message<Object> reply = sync(service.app.vertx().eventBus().request("users.batch.lookup", lookup, options));
+    JsonObject lookup =
+        new JsonObject().put("ids", new JsonArray().add(UUID.randomUUID().toString()));
+    Message<Object> reply =
+        sync(service.app.vertx().eventBus().request("users.batch.lookup", lookup, options));
     assertThat(reply.headers().get("status")).isEqualTo("200");
     return reply.headers().get("correlationId");
   }

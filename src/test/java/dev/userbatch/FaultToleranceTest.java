@@ -1,5 +1,13 @@
 package dev.userbatch;
 
+import static dev.userbatch.support.FaultSupport.REPLAYED_HEADER;
+import static dev.userbatch.support.FaultSupport.await;
+import static dev.userbatch.support.FaultSupport.sleep;
+import static dev.userbatch.support.FaultSupport.waitFor;
+import static dev.userbatch.support.TestData.createRequest;
+import static dev.userbatch.support.TestData.userWithHash;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.userbatch.batch.Scopes;
 import dev.userbatch.support.ApiTest;
 import dev.userbatch.support.FaultSupport;
@@ -19,11 +27,6 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import org.junit.jupiter.api.Test;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import redis.embedded.RedisServer;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -40,14 +43,10 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
-
-import static dev.userbatch.support.FaultSupport.REPLAYED_HEADER;
-import static dev.userbatch.support.FaultSupport.await;
-import static dev.userbatch.support.FaultSupport.sleep;
-import static dev.userbatch.support.FaultSupport.waitFor;
-import static dev.userbatch.support.TestData.createRequest;
-import static dev.userbatch.support.TestData.userWithHash;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.embedded.RedisServer;
 
 /**
  * Issue 7, item 5: the service under real faults. Tests that stop PostgreSQL or Redis use servers
@@ -56,9 +55,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 class FaultToleranceTest extends ApiTest {
   private static final Logger LOG = LoggerFactory.getLogger(FaultToleranceTest.class);
   private static final String CREATE = "/batch/users/create";
-  private static final Set<String> SYSTEM_CODES = Set.of("DATABASE_UNAVAILABLE", "TIMEOUT", "NOT_PROCESSED");
+  private static final Set<String> SYSTEM_CODES =
+      Set.of("DATABASE_UNAVAILABLE", "TIMEOUT", "NOT_PROCESSED");
 
-  // ------------------------------------------------------------------------------------------ helpers
+  // ------------------------------------------------------------------------------------------
+  // helpers
 
   private static EmbeddedPostgres startPostgres(Path dir, int port) throws IOException {
     return EmbeddedPostgres.builder()
@@ -73,16 +74,18 @@ class FaultToleranceTest extends ApiTest {
   }
 
   private static RedisServer startRedis(Path dir, int port) throws IOException {
-    RedisServer server = RedisServer.newRedisServer()
-        .port(port)
-        .bind("127.0.0.1")
-        .setting("dir " + dir)
-        // The cache survives a restart, as it does with the embedded Redis of the service: entries
-        // a lost invalidation left behind come back with it.
-        .setting("appendonly yes")
-        .setting("appendfsync always")
-        .setting("save \"\"")
-        .build();
+    RedisServer server =
+        RedisServer.newRedisServer()
+            .port(port)
+            .bind("127.0.0.1")
+            .setting("dir " + dir)
+            // The cache survives a restart, as it does with the embedded Redis of the service:
+            // entries
+            // a lost invalidation left behind come back with it.
+            .setting("appendonly yes")
+            .setting("appendfsync always")
+            .setting("save \"\"")
+            .build();
     server.start();
     return server;
   }
@@ -115,26 +118,46 @@ class FaultToleranceTest extends ApiTest {
   /** Email → id of the active users among {@code emails}. */
   private static Map<String, String> activeIdsByEmail(Pool pg, String[] emails) {
     Map<String, String> ids = new HashMap<>();
-    for (Row row : await(pg.preparedQuery("SELECT lower(email) AS email, id FROM users "
-        + "WHERE lower(email) = ANY($1::text[]) AND deleted_at IS NULL").execute(Tuple.of((Object) emails)), 30)) {
+    for (Row row :
+        await(
+            pg.preparedQuery(
+                    "SELECT lower(email) AS email, id FROM users "
+                        + "WHERE lower(email) = ANY($1::text[]) AND deleted_at IS NULL")
+                .execute(Tuple.of((Object) emails)),
+            30)) {
       assertThat(ids.put(row.getString("email"), row.getUUID("id").toString()))
-          .as("one active user per email").isNull();
+          .as("one active user per email")
+          .isNull();
     }
     return ids;
   }
 
   private static long countUsers(Pool pg, String[] emails) {
-    return await(pg.preparedQuery("SELECT count(*) AS n FROM users WHERE lower(email) = ANY($1::text[])")
-        .execute(Tuple.of((Object) emails)), 30).iterator().next().getLong("n");
+    return await(
+            pg.preparedQuery("SELECT count(*) AS n FROM users WHERE lower(email) = ANY($1::text[])")
+                .execute(Tuple.of((Object) emails)),
+            30)
+        .iterator()
+        .next()
+        .getLong("n");
   }
 
   /** Backends of the batch waiting for a lock in their INSERT into users. */
   private static long waitingInserts(Pool pg) {
-    return await(pg.query("SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-        + "AND query LIKE 'INSERT INTO users%'").execute(), 30).iterator().next().getLong("n");
+    return await(
+            pg.query(
+                    "SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                        + "AND query LIKE 'INSERT INTO users%'")
+                .execute(),
+            30)
+        .iterator()
+        .next()
+        .getLong("n");
   }
 
-  /** Every chunk of {@code chunkSize} consecutive items is entirely in the database or not at all. */
+  /**
+   * Every chunk of {@code chunkSize} consecutive items is entirely in the database or not at all.
+   */
   private static int assertNoHalfChunk(String[] emails, Set<String> present, int chunkSize) {
     int writtenChunks = 0;
     for (int start = 0; start < emails.length; start += chunkSize) {
@@ -143,7 +166,9 @@ class FaultToleranceTest extends ApiTest {
       for (int i = start; i < end; i++) {
         in += present.contains(emails[i]) ? 1 : 0;
       }
-      assertThat(in).as("chunk of items %d..%d is all or nothing", start, end - 1).isIn(0, end - start);
+      assertThat(in)
+          .as("chunk of items %d..%d is all or nothing", start, end - 1)
+          .isIn(0, end - start);
       writtenChunks += in == 0 ? 0 : 1;
     }
     return writtenChunks;
@@ -153,12 +178,17 @@ class FaultToleranceTest extends ApiTest {
   private static void assertAccountedFor(JsonObject json, int total) {
     JsonObject stats = json.getJsonObject("stats");
     assertThat(stats.getInteger("total")).isEqualTo(total);
-    assertThat(stats.getInteger("successful") + stats.getInteger("failed") + stats.getInteger("skipped", 0))
-        .as("successful + failed = total").isEqualTo(total);
+    assertThat(
+            stats.getInteger("successful")
+                + stats.getInteger("failed")
+                + stats.getInteger("skipped", 0))
+        .as("successful + failed = total")
+        .isEqualTo(total);
     assertThat(json.getJsonArray("data")).hasSize(stats.getInteger("successful"));
     assertThat(json.getJsonArray("failed")).hasSize(stats.getInteger("failed"));
     Set<Integer> failedIndexes = new HashSet<>();
-    json.getJsonArray("failed").forEach(f -> failedIndexes.add(((JsonObject) f).getInteger("index")));
+    json.getJsonArray("failed")
+        .forEach(f -> failedIndexes.add(((JsonObject) f).getInteger("index")));
     assertThat(failedIndexes).as("each failed item once").hasSize(stats.getInteger("failed"));
   }
 
@@ -168,7 +198,8 @@ class FaultToleranceTest extends ApiTest {
     return emails;
   }
 
-  // ------------------------------------------------------------------------------------------ PostgreSQL
+  // ------------------------------------------------------------------------------------------
+  // PostgreSQL
 
   @Test
   void postgresStoppedInTheMiddleOfALargeBatch() throws Exception {
@@ -176,54 +207,92 @@ class FaultToleranceTest extends ApiTest {
     int port = TestService.freePort();
     EmbeddedPostgres pg = startPostgres(dir, port);
     String pgUrl = "postgresql://postgres@127.0.0.1:" + port + "/postgres";
-    TestService own = FaultSupport.startService(Map.of("CHUNK_TIMEOUT_MS", "10000", "DB_TIMEOUT_MS", "5000"),
-        pgUrl, null);
+    TestService own =
+        FaultSupport.startService(
+            Map.of("CHUNK_TIMEOUT_MS", "10000", "DB_TIMEOUT_MS", "5000"), pgUrl, null);
     try {
       int total = 5000;
       int chunkSize = 100;
       JsonArray users = users("pgstop", total);
       String[] emails = emails(users);
       String key = "pgstop-" + UUID.randomUUID();
-      JsonObject body = createRequest(users, new JsonObject().put("chunkSize", chunkSize).put("maxConcurrency", 2));
+      JsonObject body =
+          createRequest(
+              users, new JsonObject().put("chunkSize", chunkSize).put("maxConcurrency", 2));
 
-      // Hold two emails of chunks 10 and 11 in an open transaction: those chunks stop half-way through
-      // their INSERT (rows before the held email already written, uncommitted) and wait, so that the
+      // Hold two emails of chunks 10 and 11 in an open transaction: those chunks stop half-way
+      // through
+      // their INSERT (rows before the held email already written, uncommitted) and wait, so that
+      // the
       // database is stopped with two chunks in flight and half-written.
       SqlConnection blocker = await(own.pg.getConnection(), 30);
       await(blocker.query("BEGIN").execute(), 30);
       for (int held : new int[] {10 * chunkSize + chunkSize / 2, 11 * chunkSize + chunkSize / 2}) {
-        await(blocker.preparedQuery("INSERT INTO users (id, email, name, password_hash) VALUES ($1, $2, 'Held', $3)")
-            .execute(Tuple.of(UUID.randomUUID(), emails[held], TestData.BCRYPT)), 30);
+        await(
+            blocker
+                .preparedQuery(
+                    "INSERT INTO users (id, email, name, password_hash) VALUES ($1, $2, 'Held', $3)")
+                .execute(Tuple.of(UUID.randomUUID(), emails[held], TestData.BCRYPT)),
+            30);
       }
 
-      Future<HttpResponse<Buffer>> pending = FaultSupport.send(own, HttpMethod.POST, CREATE, key, body);
-      assertThat(waitFor(20_000, () -> countUsers(own.pg, emails) == 10L * chunkSize && waitingInserts(own.pg) == 2))
-          .as("chunks 0-9 committed, chunks 10 and 11 in flight").isTrue();
+      Future<HttpResponse<Buffer>> pending =
+          FaultSupport.send(own, HttpMethod.POST, CREATE, key, body);
+      assertThat(
+              waitFor(
+                  20_000,
+                  () ->
+                      countUsers(own.pg, emails) == 10L * chunkSize && waitingInserts(own.pg) == 2))
+          .as("chunks 0-9 committed, chunks 10 and 11 in flight")
+          .isTrue();
       long stopping = System.nanoTime();
       pg.close();
-      LOG.info("PostgreSQL stopped mid-batch after {} ms", Duration.ofNanos(System.nanoTime() - stopping).toMillis());
+      LOG.info(
+          "PostgreSQL stopped mid-batch after {} ms",
+          Duration.ofNanos(System.nanoTime() - stopping).toMillis());
       blocker.close();
 
       HttpResponse<Buffer> response = await(pending, 60);
       Duration afterStop = Duration.ofNanos(System.nanoTime() - stopping);
       JsonObject json = response.bodyAsJsonObject();
-      LOG.info("mid-batch response {} after {} ms: {}", response.statusCode(), afterStop.toMillis(), json.getJsonObject("stats"));
-      assertThat(afterStop).as("the request ends within its timeout").isLessThan(Duration.ofSeconds(15));
-      assertThat(response.statusCode()).as(json.getJsonObject("stats", new JsonObject()).encode()).isEqualTo(207);
+      LOG.info(
+          "mid-batch response {} after {} ms: {}",
+          response.statusCode(),
+          afterStop.toMillis(),
+          json.getJsonObject("stats"));
+      assertThat(afterStop)
+          .as("the request ends within its timeout")
+          .isLessThan(Duration.ofSeconds(15));
+      assertThat(response.statusCode())
+          .as(json.getJsonObject("stats", new JsonObject()).encode())
+          .isEqualTo(207);
       assertAccountedFor(json, total);
-      assertThat(json.getJsonObject("stats").getInteger("failed")).as("the fault hit the batch").isPositive();
+      assertThat(json.getJsonObject("stats").getInteger("failed"))
+          .as("the fault hit the batch")
+          .isPositive();
       Set<String> failedCodes = new HashSet<>();
       json.getJsonArray("failed").forEach(f -> failedCodes.add(((JsonObject) f).getString("code")));
       assertThat(SYSTEM_CODES).containsAll(failedCodes);
 
       // While PostgreSQL is down, new batches are refused up front, with or without a key.
-      HttpResponse<Buffer> refused = await(FaultSupport.send(own, HttpMethod.POST, CREATE, null,
-          createRequest(users("pgdown", 1), null)), 30);
+      HttpResponse<Buffer> refused =
+          await(
+              FaultSupport.send(
+                  own, HttpMethod.POST, CREATE, null, createRequest(users("pgdown", 1), null)),
+              30);
       assertThat(refused.statusCode()).as(refused.bodyAsString()).isEqualTo(503);
-      HttpResponse<Buffer> refusedWithKey = await(FaultSupport.send(own, HttpMethod.POST, CREATE,
-          "pgdown-" + UUID.randomUUID(), createRequest(users("pgdown", 1), null)), 30);
+      HttpResponse<Buffer> refusedWithKey =
+          await(
+              FaultSupport.send(
+                  own,
+                  HttpMethod.POST,
+                  CREATE,
+                  "pgdown-" + UUID.randomUUID(),
+                  createRequest(users("pgdown", 1), null)),
+              30);
       assertThat(refusedWithKey.statusCode()).as(refusedWithKey.bodyAsString()).isEqualTo(503);
-      assertThat(refusedWithKey.bodyAsJsonObject().getString("code")).isEqualTo("DATABASE_UNAVAILABLE");
+      assertThat(refusedWithKey.bodyAsJsonObject().getString("code"))
+          .isEqualTo("DATABASE_UNAVAILABLE");
 
       pg = startPostgres(dir, port);
 
@@ -233,10 +302,16 @@ class FaultToleranceTest extends ApiTest {
       assertThat(written).as("chunks 0-9, not the two that were in flight").isEqualTo(10);
       assertThat(json.getJsonObject("stats").getInteger("successful")).isEqualTo(10 * chunkSize);
       assertThat(present.keySet()).containsAll(dataEmails(json));
-      json.getJsonArray("data").forEach(u -> assertThat(present.get(((JsonObject) u).getString("email")))
-          .isEqualTo(((JsonObject) u).getString("id")));
-      int reportedFailedButWritten = written * chunkSize - json.getJsonObject("stats").getInteger("successful");
-      LOG.info("{} chunks written, {} items reported failed although their chunk committed", written,
+      json.getJsonArray("data")
+          .forEach(
+              u ->
+                  assertThat(present.get(((JsonObject) u).getString("email")))
+                      .isEqualTo(((JsonObject) u).getString("id")));
+      int reportedFailedButWritten =
+          written * chunkSize - json.getJsonObject("stats").getInteger("successful");
+      LOG.info(
+          "{} chunks written, {} items reported failed although their chunk committed",
+          written,
           reportedFailedButWritten);
       assertThat(reportedFailedButWritten).as("a failed item's chunk was not written").isZero();
 
@@ -245,7 +320,10 @@ class FaultToleranceTest extends ApiTest {
       long deadline = System.currentTimeMillis() + 20_000;
       JsonArray fresh = users("pgback", 1);
       while (System.currentTimeMillis() < deadline) {
-        again = await(FaultSupport.send(own, HttpMethod.POST, CREATE, null, createRequest(fresh, null)), 30);
+        again =
+            await(
+                FaultSupport.send(own, HttpMethod.POST, CREATE, null, createRequest(fresh, null)),
+                30);
         if (again.statusCode() == 200) {
           break;
         }
@@ -255,9 +333,18 @@ class FaultToleranceTest extends ApiTest {
 
       // Retrying exactly the failed items completes the batch: every email once.
       JsonArray retry = new JsonArray();
-      json.getJsonArray("failed").forEach(f -> retry.add(users.getJsonObject(((JsonObject) f).getInteger("index"))));
-      HttpResponse<Buffer> retried = await(FaultSupport.send(own, HttpMethod.POST, CREATE, null,
-          createRequest(retry, new JsonObject().put("chunkSize", 500).put("onConflict", "skip"))), 60);
+      json.getJsonArray("failed")
+          .forEach(f -> retry.add(users.getJsonObject(((JsonObject) f).getInteger("index"))));
+      HttpResponse<Buffer> retried =
+          await(
+              FaultSupport.send(
+                  own,
+                  HttpMethod.POST,
+                  CREATE,
+                  null,
+                  createRequest(
+                      retry, new JsonObject().put("chunkSize", 500).put("onConflict", "skip"))),
+              60);
       assertThat(retried.statusCode()).as(retried.bodyAsString()).isEqualTo(200);
       assertThat(activeIdsByEmail(own.pg, emails)).hasSize(total);
       assertThat(countUsers(own.pg, emails)).isEqualTo(total);
@@ -268,11 +355,17 @@ class FaultToleranceTest extends ApiTest {
     }
   }
 
-  // ------------------------------------------------------------------------------------------ Redis
+  // ------------------------------------------------------------------------------------------
+  // Redis
 
   private static JsonObject lookup(TestService service, List<String> ids) {
-    HttpResponse<Buffer> response = await(service.http.post("/batch/users/lookup")
-        .sendJsonObject(new JsonObject().put("ids", new JsonArray(new ArrayList<>(ids)))), 30);
+    HttpResponse<Buffer> response =
+        await(
+            service
+                .http
+                .post("/batch/users/lookup")
+                .sendJsonObject(new JsonObject().put("ids", new JsonArray(new ArrayList<>(ids)))),
+            30);
     // Valid ids never fail a lookup (unknown ones are "missing"), with or without Redis.
     assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(200);
     return response.bodyAsJsonObject();
@@ -280,7 +373,10 @@ class FaultToleranceTest extends ApiTest {
 
   private static Map<String, String> namesById(JsonObject lookup) {
     Map<String, String> names = new HashMap<>();
-    lookup.getJsonArray("data").forEach(u -> names.put(((JsonObject) u).getString("id"), ((JsonObject) u).getString("name")));
+    lookup
+        .getJsonArray("data")
+        .forEach(
+            u -> names.put(((JsonObject) u).getString("id"), ((JsonObject) u).getString("name")));
     return names;
   }
 
@@ -294,13 +390,18 @@ class FaultToleranceTest extends ApiTest {
 
   /** Redis answers again (the test's own client reconnects). */
   private static void awaitRedis(TestService service) {
-    assertThat(waitFor(10_000, () -> {
-      try {
-        return "PONG".equals(redisCall(service, Command.PING).toString());
-      } catch (RuntimeException e) {
-        return false;
-      }
-    })).as("Redis is back").isTrue();
+    assertThat(
+            waitFor(
+                10_000,
+                () -> {
+                  try {
+                    return "PONG".equals(redisCall(service, Command.PING).toString());
+                  } catch (RuntimeException e) {
+                    return false;
+                  }
+                }))
+        .as("Redis is back")
+        .isTrue();
   }
 
   @Test
@@ -312,8 +413,12 @@ class FaultToleranceTest extends ApiTest {
     TestService own = FaultSupport.startService(Map.of("CACHE_TIMEOUT_MS", "300"), null, redisUrl);
     TestService restarted = null;
     try {
-      JsonArray created = await(own.http.post(CREATE).sendJsonObject(createRequest(users("redisdown", 6), null)), 30)
-          .bodyAsJsonObject().getJsonArray("data");
+      JsonArray created =
+          await(
+                  own.http.post(CREATE).sendJsonObject(createRequest(users("redisdown", 6), null)),
+                  30)
+              .bodyAsJsonObject()
+              .getJsonArray("data");
       List<String> ids = new ArrayList<>();
       created.forEach(u -> ids.add(((JsonObject) u).getString("id")));
       assertThat(namesById(lookup(own, ids))).hasSize(6);
@@ -328,13 +433,26 @@ class FaultToleranceTest extends ApiTest {
       long started = System.nanoTime();
       JsonArray updates = new JsonArray();
       for (int i = 0; i < 3; i++) {
-        updates.add(new JsonObject().put("id", ids.get(i)).put("data", new JsonObject().put("name", "Renamed " + i)));
+        updates.add(
+            new JsonObject()
+                .put("id", ids.get(i))
+                .put("data", new JsonObject().put("name", "Renamed " + i)));
       }
-      HttpResponse<Buffer> updated = await(own.http.request(HttpMethod.PATCH, "/batch/users/update")
-          .sendJsonObject(new JsonObject().put("updates", updates)), 30);
+      HttpResponse<Buffer> updated =
+          await(
+              own.http
+                  .request(HttpMethod.PATCH, "/batch/users/update")
+                  .sendJsonObject(new JsonObject().put("updates", updates)),
+              30);
       assertThat(updated.statusCode()).as(updated.bodyAsString()).isEqualTo(200);
-      HttpResponse<Buffer> deleted = await(own.http.request(HttpMethod.DELETE, "/batch/users/soft-delete")
-          .sendJsonObject(new JsonObject().put("userIds", new JsonArray().add(ids.get(3)).add(ids.get(4)))), 30);
+      HttpResponse<Buffer> deleted =
+          await(
+              own.http
+                  .request(HttpMethod.DELETE, "/batch/users/soft-delete")
+                  .sendJsonObject(
+                      new JsonObject()
+                          .put("userIds", new JsonArray().add(ids.get(3)).add(ids.get(4)))),
+              30);
       assertThat(deleted.statusCode()).as(deleted.bodyAsString()).isEqualTo(200);
       assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
 
@@ -347,7 +465,9 @@ class FaultToleranceTest extends ApiTest {
       awaitRedis(own);
       Response stale = redisCall(own, Command.GET, "user:" + ids.get(0));
       assertThat(stale).as("Redis kept its data across the restart").isNotNull();
-      assertThat(stale.toString()).as("the entry the lost write-through should have replaced").contains("\"User 0\"");
+      assertThat(stale.toString())
+          .as("the entry the lost write-through should have replaced")
+          .contains("\"User 0\"");
       Response staleDeleted = redisCall(own, Command.GET, "user:" + ids.get(3));
       assertThat(staleDeleted.toString()).contains("\"User 3\"");
       Response generationBefore = redisCall(own, Command.GET, "user:generation");
@@ -360,8 +480,11 @@ class FaultToleranceTest extends ApiTest {
         assertFresh(lookup(own, List.of(id)), List.of(id), ids);
       }
       // ... because it bumped the generation and refilled the cache, not because it ignored Redis.
-      long generationAfter = Long.parseLong(redisCall(own, Command.GET, "user:generation").toString());
-      assertThat(generationAfter).isGreaterThan(generationBefore == null ? 0 : Long.parseLong(generationBefore.toString()));
+      long generationAfter =
+          Long.parseLong(redisCall(own, Command.GET, "user:generation").toString());
+      assertThat(generationAfter)
+          .isGreaterThan(
+              generationBefore == null ? 0 : Long.parseLong(generationBefore.toString()));
       String refilled = redisCall(own, Command.GET, "user:" + ids.get(0)).toString();
       assertThat(refilled).startsWith("2|" + generationAfter + "|").contains("\"Renamed 0\"");
 
@@ -369,9 +492,21 @@ class FaultToleranceTest extends ApiTest {
       // back, is not lost either: a new process must not trust entries it cannot vouch for.
       assertFresh(lookup(own, ids), ids);
       redisServer.stop();
-      HttpResponse<Buffer> renamed = await(own.http.request(HttpMethod.PATCH, "/batch/users/update")
-          .sendJsonObject(new JsonObject().put("updates", new JsonArray().add(new JsonObject()
-              .put("id", ids.get(5)).put("data", new JsonObject().put("name", "Renamed 5"))))), 30);
+      HttpResponse<Buffer> renamed =
+          await(
+              own.http
+                  .request(HttpMethod.PATCH, "/batch/users/update")
+                  .sendJsonObject(
+                      new JsonObject()
+                          .put(
+                              "updates",
+                              new JsonArray()
+                                  .add(
+                                      new JsonObject()
+                                          .put("id", ids.get(5))
+                                          .put(
+                                              "data", new JsonObject().put("name", "Renamed 5"))))),
+              30);
       assertThat(renamed.statusCode()).isEqualTo(200);
       own.close();
       own = null;
@@ -413,39 +548,65 @@ class FaultToleranceTest extends ApiTest {
     }
   }
 
-  // ------------------------------------------------------------------------------------------ timeouts
+  // ------------------------------------------------------------------------------------------
+  // timeouts
 
   @Test
   void aChunkReportedAsTimedOutIsNeverWrittenLater() {
     // The statement timeout is longer than the chunk timeout: the coordinator gives up first.
-    TestService own = FaultSupport.startService(Map.of("CHUNK_TIMEOUT_MS", "1000", "DB_TIMEOUT_MS", "10000"),
-        null, null);
+    TestService own =
+        FaultSupport.startService(
+            Map.of("CHUNK_TIMEOUT_MS", "1000", "DB_TIMEOUT_MS", "10000"), null, null);
     try {
       JsonArray users = users("timeout", 3);
       String[] emails = emails(users);
       SqlConnection blocker = await(own.pg.getConnection(), 30);
       await(blocker.query("BEGIN").execute(), 30);
-      await(blocker.preparedQuery("INSERT INTO users (id, email, name, password_hash) VALUES ($1, $2, 'Held', $3)")
-          .execute(Tuple.of(UUID.randomUUID(), emails[1], TestData.BCRYPT)), 30);
-      HttpResponse<Buffer> response = await(FaultSupport.send(own, HttpMethod.POST, CREATE, null,
-          createRequest(users, null)), 30);
+      await(
+          blocker
+              .preparedQuery(
+                  "INSERT INTO users (id, email, name, password_hash) VALUES ($1, $2, 'Held', $3)")
+              .execute(Tuple.of(UUID.randomUUID(), emails[1], TestData.BCRYPT)),
+          30);
+      HttpResponse<Buffer> response =
+          await(
+              FaultSupport.send(own, HttpMethod.POST, CREATE, null, createRequest(users, null)),
+              30);
       JsonObject json = response.bodyAsJsonObject();
       assertThat(response.statusCode()).as(json.encode()).isEqualTo(422);
-      json.getJsonArray("failed").forEach(f -> assertThat(((JsonObject) f).getString("code")).isEqualTo("TIMEOUT"));
+      json.getJsonArray("failed")
+          .forEach(f -> assertThat(((JsonObject) f).getString("code")).isEqualTo("TIMEOUT"));
 
       await(blocker.query("ROLLBACK").execute(), 30);
       blocker.close();
       // "Never written later" is final once no transaction that inserts users is still open.
-      assertThat(FaultSupport.waitFor(10_000, () -> await(own.pg.query("SELECT count(*) FROM pg_stat_activity "
-          + "WHERE state <> 'idle' AND query LIKE 'INSERT INTO users%'").execute(), 30).iterator().next().getLong(0) == 0))
-          .as("the timed-out chunk's transaction ended").isTrue();
-      assertThat(countUsers(own.pg, emails)).as("users reported TIMEOUT must not appear afterwards").isZero();
+      assertThat(
+              FaultSupport.waitFor(
+                  10_000,
+                  () ->
+                      await(
+                                  own.pg
+                                      .query(
+                                          "SELECT count(*) FROM pg_stat_activity "
+                                              + "WHERE state <> 'idle' AND query LIKE 'INSERT INTO users%'")
+                                      .execute(),
+                                  30)
+                              .iterator()
+                              .next()
+                              .getLong(0)
+                          == 0))
+          .as("the timed-out chunk's transaction ended")
+          .isTrue();
+      assertThat(countUsers(own.pg, emails))
+          .as("users reported TIMEOUT must not appear afterwards")
+          .isZero();
     } finally {
       own.close();
     }
   }
 
-  // ------------------------------------------------------------------------------------------ concurrency
+  // ------------------------------------------------------------------------------------------
+  // concurrency
 
   @Test
   void tenConcurrentCreateBatchesWithOverlappingEmails() {
@@ -476,17 +637,24 @@ class FaultToleranceTest extends ApiTest {
     for (Future<HttpResponse<Buffer>> future : pending) {
       HttpResponse<Buffer> response = await(future, 60);
       JsonObject json = response.bodyAsJsonObject();
-      // How many emails each batch loses to the others varies; the status must match its counts exactly.
+      // How many emails each batch loses to the others varies; the status must match its counts
+      // exactly.
       JsonObject stats = json.getJsonObject("stats", new JsonObject());
-      int expectedStatus = stats.getInteger("failed") == 0 ? 200 : stats.getInteger("successful") == 0 ? 422 : 207;
+      int expectedStatus =
+          stats.getInteger("failed") == 0 ? 200 : stats.getInteger("successful") == 0 ? 422 : 207;
       assertThat(response.statusCode()).as(stats.encode()).isEqualTo(expectedStatus);
       assertAccountedFor(json, 200);
-      json.getJsonArray("failed").forEach(f -> assertThat(((JsonObject) f).getString("code"))
-          .as(((JsonObject) f).encode()).isEqualTo("DUPLICATE_EMAIL"));
+      json.getJsonArray("failed")
+          .forEach(
+              f ->
+                  assertThat(((JsonObject) f).getString("code"))
+                      .as(((JsonObject) f).encode())
+                      .isEqualTo("DUPLICATE_EMAIL"));
       for (Object u : json.getJsonArray("data")) {
         JsonObject user = (JsonObject) u;
         assertThat(createdIdByEmail.put(user.getString("email"), user.getString("id")))
-            .as("%s reported created by two batches", user.getString("email")).isNull();
+            .as("%s reported created by two batches", user.getString("email"))
+            .isNull();
       }
       successful += json.getJsonObject("stats").getInteger("successful");
     }
@@ -498,16 +666,28 @@ class FaultToleranceTest extends ApiTest {
     assertThat(createdIdByEmail).isEqualTo(inDb);
   }
 
-  // ------------------------------------------------------------------------------------------ disconnects
+  // ------------------------------------------------------------------------------------------
+  // disconnects
 
   private static byte[] rawRequest(TestService service, String key, JsonObject body) {
     byte[] bytes = body.toBuffer().getBytes();
-    String head = "POST " + CREATE + " HTTP/1.1\r\n"
-        + "Host: 127.0.0.1:" + service.port() + "\r\n"
-        + "Content-Type: application/json\r\n"
-        + "Authorization: Bearer " + service.token("test-suite", Scopes.READ, Scopes.WRITE) + "\r\n"
-        + "Idempotency-Key: " + key + "\r\n"
-        + "Content-Length: " + bytes.length + "\r\n\r\n";
+    String head =
+        "POST "
+            + CREATE
+            + " HTTP/1.1\r\n"
+            + "Host: 127.0.0.1:"
+            + service.port()
+            + "\r\n"
+            + "Content-Type: application/json\r\n"
+            + "Authorization: Bearer "
+            + service.token("test-suite", Scopes.READ, Scopes.WRITE)
+            + "\r\n"
+            + "Idempotency-Key: "
+            + key
+            + "\r\n"
+            + "Content-Length: "
+            + bytes.length
+            + "\r\n\r\n";
     byte[] headBytes = head.getBytes(StandardCharsets.US_ASCII);
     byte[] all = new byte[headBytes.length + bytes.length];
     System.arraycopy(headBytes, 0, all, 0, headBytes.length);
@@ -522,13 +702,16 @@ class FaultToleranceTest extends ApiTest {
     JsonArray users = users("disconnect", total);
     String[] emails = emails(users);
     String key = "disconnect-" + UUID.randomUUID();
-    JsonObject body = createRequest(users, new JsonObject().put("chunkSize", chunkSize).put("maxConcurrency", 2));
+    JsonObject body =
+        createRequest(users, new JsonObject().put("chunkSize", chunkSize).put("maxConcurrency", 2));
 
     try (Socket socket = new Socket("127.0.0.1", service.port())) {
       OutputStream out = socket.getOutputStream();
       out.write(rawRequest(service, key, body));
       out.flush();
-      assertThat(waitFor(20_000, () -> countUsers(service.pg, emails) >= 3 * chunkSize)).as("the batch got going").isTrue();
+      assertThat(waitFor(20_000, () -> countUsers(service.pg, emails) >= 3 * chunkSize))
+          .as("the batch got going")
+          .isTrue();
       socket.setSoLinger(true, 0); // reset, not a polite close
     }
 
@@ -546,7 +729,9 @@ class FaultToleranceTest extends ApiTest {
     } while (retry.statusCode() == 409 && System.currentTimeMillis() < deadline);
     LOG.info("retry statuses after the disconnect: {}", statuses);
     assertThat(retry.statusCode()).as(retry.bodyAsString()).isEqualTo(200);
-    assertThat(retry.getHeader(REPLAYED_HEADER)).as("the first run's response, not a second run").isEqualTo("true");
+    assertThat(retry.getHeader(REPLAYED_HEADER))
+        .as("the first run's response, not a second run")
+        .isEqualTo("true");
     JsonObject json = retry.bodyAsJsonObject();
     assertAccountedFor(json, total);
     assertThat(json.getJsonObject("stats").getInteger("successful")).isEqualTo(total);
@@ -554,8 +739,11 @@ class FaultToleranceTest extends ApiTest {
     Map<String, String> inDb = activeIdsByEmail(service.pg, emails);
     assertNoHalfChunk(emails, inDb.keySet(), chunkSize);
     assertThat(countUsers(service.pg, emails)).as("nobody created twice").isEqualTo(total);
-    json.getJsonArray("data").forEach(u -> assertThat(inDb.get(((JsonObject) u).getString("email")))
-        .isEqualTo(((JsonObject) u).getString("id")));
+    json.getJsonArray("data")
+        .forEach(
+            u ->
+                assertThat(inDb.get(((JsonObject) u).getString("email")))
+                    .isEqualTo(((JsonObject) u).getString("id")));
   }
 
   @Test
@@ -568,9 +756,12 @@ class FaultToleranceTest extends ApiTest {
       socket.getOutputStream().write(request, 0, request.length - body.toBuffer().length() / 2);
       socket.getOutputStream().flush();
     }
-    // Had the half request started anything, the retry under its key would be refused (409), replayed,
-    // or fail on emails that exist already; a fresh 200 that creates exactly the 20 proves it did not.
-    HttpResponse<Buffer> retry = await(FaultSupport.send(service, HttpMethod.POST, CREATE, key, body), 30);
+    // Had the half request started anything, the retry under its key would be refused (409),
+    // replayed,
+    // or fail on emails that exist already; a fresh 200 that creates exactly the 20 proves it did
+    // not.
+    HttpResponse<Buffer> retry =
+        await(FaultSupport.send(service, HttpMethod.POST, CREATE, key, body), 30);
     assertThat(retry.statusCode()).as(retry.bodyAsString()).isEqualTo(200);
     assertThat(retry.getHeader(REPLAYED_HEADER)).isNull();
     assertThat(countUsers(service.pg, emails(users))).isEqualTo(20);

@@ -1,11 +1,11 @@
 package dev.userbatch;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.userbatch.batch.Scopes;
 import dev.userbatch.support.ApiTest;
 import dev.userbatch.support.TestData;
 import io.vertx.core.http.HttpMethod;
-import org.junit.jupiter.api.Test;
-
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -25,50 +25,114 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * Hostile traffic against the running service: a few thousand generated requests (random JSON of
  * random shapes, wrong types in known fields, deep nesting, strings up to about 1 MB, invalid
- * UTF-8, random bytes, wrong methods and content types, random paths under /batch and random
- * query strings), sent byte for byte over 8 keep-alive connections, all with a valid token (a few
- * with a bad one). Every request must get an answer within 10 s, none a 5xx, and the service must
- * still be ready afterwards. The seed is fixed (override with {@code -Dfuzz.seed=…}) and printed
- * with the counts per status.
+ * UTF-8, random bytes, wrong methods and content types, random paths under /batch and random query
+ * strings), sent byte for byte over 8 keep-alive connections, all with a valid token (a few with a
+ * bad one). Every request must get an answer within 10 s, none a 5xx, and the service must still be
+ * ready afterwards. The seed is fixed (override with {@code -Dfuzz.seed=…}) and printed with the
+ * counts per status.
  */
 class FuzzTest extends ApiTest {
   private static final int REQUESTS = 2_500;
   private static final int IN_FLIGHT = 8;
   private static final long TIMEOUT_MS = 10_000;
-  /** After a timeout, how long to keep listening to report whether the answer came late or never. */
+
+  /**
+   * After a timeout, how long to keep listening to report whether the answer came late or never.
+   */
   private static final long LATE_ANSWER_WAIT_MS = 20_000;
+
   private static final long SEED = Long.getLong("fuzz.seed", 0x5EC0_2026L);
   private static final AtomicInteger SEQUENCE = new AtomicInteger();
 
-  private static final String[] ROUTES = {"/batch/users/create", "/batch/users/lookup", "/batch/users/update",
-      "/batch/users/last-login", "/batch/users/soft-delete", "/batch/users/restore"};
-  private static final HttpMethod[] ROUTE_METHODS = {HttpMethod.POST, HttpMethod.POST, HttpMethod.PATCH,
-      HttpMethod.PATCH, HttpMethod.DELETE, HttpMethod.POST};
-  private static final String[] ITEM_FIELDS = {"users", "ids", "updates", "userIds", "userIds", "userIds"};
-  private static final String[] KNOWN_KEYS = {"users", "ids", "updates", "userIds", "options", "email", "name",
-      "password", "passwordHash", "id", "data", "expectedVersion", "chunkSize", "maxConcurrency",
-      "continueOnError", "atomic", "dryRun", "onConflict", "__proto__", "constructor", "$ref", ""};
-  private static final HttpMethod[] ALL_METHODS = {HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT,
-      HttpMethod.PATCH, HttpMethod.DELETE, HttpMethod.HEAD, HttpMethod.OPTIONS, HttpMethod.TRACE};
-  private static final String[] CONTENT_TYPES = {null, "text/plain", "application/xml", "application/octet-stream",
-      "multipart/form-data; boundary=xyz", "multipart/form-data", "application/x-www-form-urlencoded",
-      "application/json; charset=ISO-8859-1", "application/json; charset=utf-16", "application/json;;;",
-      "*/*", "application/merge-patch+json", "garbage", ""};
+  private static final String[] ROUTES = {
+    "/batch/users/create",
+    "/batch/users/lookup",
+    "/batch/users/update",
+    "/batch/users/last-login",
+    "/batch/users/soft-delete",
+    "/batch/users/restore"
+  };
+  private static final HttpMethod[] ROUTE_METHODS = {
+    HttpMethod.POST,
+    HttpMethod.POST,
+    HttpMethod.PATCH,
+    HttpMethod.PATCH,
+    HttpMethod.DELETE,
+    HttpMethod.POST
+  };
+  private static final String[] ITEM_FIELDS = {
+    "users", "ids", "updates", "userIds", "userIds", "userIds"
+  };
+  private static final String[] KNOWN_KEYS = {
+    "users",
+    "ids",
+    "updates",
+    "userIds",
+    "options",
+    "email",
+    "name",
+    "password",
+    "passwordHash",
+    "id",
+    "data",
+    "expectedVersion",
+    "chunkSize",
+    "maxConcurrency",
+    "continueOnError",
+    "atomic",
+    "dryRun",
+    "onConflict",
+    "__proto__",
+    "constructor",
+    "$ref",
+    ""
+  };
+  private static final HttpMethod[] ALL_METHODS = {
+    HttpMethod.GET,
+    HttpMethod.POST,
+    HttpMethod.PUT,
+    HttpMethod.PATCH,
+    HttpMethod.DELETE,
+    HttpMethod.HEAD,
+    HttpMethod.OPTIONS,
+    HttpMethod.TRACE
+  };
+  private static final String[] CONTENT_TYPES = {
+    null,
+    "text/plain",
+    "application/xml",
+    "application/octet-stream",
+    "multipart/form-data; boundary=xyz",
+    "multipart/form-data",
+    "application/x-www-form-urlencoded",
+    "application/json; charset=ISO-8859-1",
+    "application/json; charset=utf-16",
+    "application/json;;;",
+    "*/*",
+    "application/merge-patch+json",
+    "garbage",
+    ""
+  };
 
   /** One generated request; {@code chunked}: the body is sent with chunked transfer encoding. */
-  private record Fuzzed(String kind, HttpMethod method, String uri, Map<String, String> headers, byte[] body,
-                        boolean chunked, String id) {
+  private record Fuzzed(
+      String kind,
+      HttpMethod method,
+      String uri,
+      Map<String, String> headers,
+      byte[] body,
+      boolean chunked,
+      String id) {
     Fuzzed(String kind, HttpMethod method, String uri, Map<String, String> headers, byte[] body) {
       this(kind, method, uri, headers, body, false, "fuzz-" + SEQUENCE.incrementAndGet());
     }
@@ -78,11 +142,24 @@ class FuzzTest extends ApiTest {
     }
 
     String describe() {
-      String text = body == null ? "<no body>" : new String(body, 0, Math.min(body.length, 400),
-          StandardCharsets.UTF_8);
-      return id + " " + kind + (chunked ? " (chunked)" : "") + " " + method + " "
-          + (uri.length() > 300 ? uri.substring(0, 300) + "…" : uri) + " " + headers
-          + " body(" + (body == null ? 0 : body.length) + " bytes): " + text;
+      String text =
+          body == null
+              ? "<no body>"
+              : new String(body, 0, Math.min(body.length, 400), StandardCharsets.UTF_8);
+      return id
+          + " "
+          + kind
+          + (chunked ? " (chunked)" : "")
+          + " "
+          + method
+          + " "
+          + (uri.length() > 300 ? uri.substring(0, 300) + "…" : uri)
+          + " "
+          + headers
+          + " body("
+          + (body == null ? 0 : body.length)
+          + " bytes): "
+          + text;
     }
   }
 
@@ -159,11 +236,17 @@ class FuzzTest extends ApiTest {
 
     private Fuzzed jsonTo(String kind, String json) {
       int r = route();
-      return new Fuzzed(kind, ROUTE_METHODS[r], ROUTES[r], headers("application/json"),
+      return new Fuzzed(
+          kind,
+          ROUTE_METHODS[r],
+          ROUTES[r],
+          headers("application/json"),
           json.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** A JSON text of random shape; strings may hold control characters and lone surrogate escapes. */
+    /**
+     * A JSON text of random shape; strings may hold control characters and lone surrogate escapes.
+     */
     private String randomJson(int depth, int maxDepth) {
       int kind = depth >= maxDepth ? random.nextInt(6) : random.nextInt(9);
       switch (kind) {
@@ -178,29 +261,34 @@ class FuzzTest extends ApiTest {
         case 5:
           return jsonString(randomString(random.nextInt(40)));
         case 6:
-        case 7: {
-          StringBuilder object = new StringBuilder("{");
-          int size = random.nextInt(6);
-          for (int i = 0; i < size; i++) {
-            if (i > 0) {
-              object.append(',');
+        case 7:
+          {
+            StringBuilder object = new StringBuilder("{");
+            int size = random.nextInt(6);
+            for (int i = 0; i < size; i++) {
+              if (i > 0) {
+                object.append(',');
+              }
+              String key =
+                  random.nextInt(3) == 0
+                      ? randomString(8)
+                      : KNOWN_KEYS[random.nextInt(KNOWN_KEYS.length)];
+              object.append(jsonString(key)).append(':').append(randomJson(depth + 1, maxDepth));
             }
-            String key = random.nextInt(3) == 0 ? randomString(8) : KNOWN_KEYS[random.nextInt(KNOWN_KEYS.length)];
-            object.append(jsonString(key)).append(':').append(randomJson(depth + 1, maxDepth));
+            return object.append('}').toString();
           }
-          return object.append('}').toString();
-        }
-        default: {
-          StringBuilder array = new StringBuilder("[");
-          int size = random.nextInt(8);
-          for (int i = 0; i < size; i++) {
-            if (i > 0) {
-              array.append(',');
+        default:
+          {
+            StringBuilder array = new StringBuilder("[");
+            int size = random.nextInt(8);
+            for (int i = 0; i < size; i++) {
+              if (i > 0) {
+                array.append(',');
+              }
+              array.append(randomJson(depth + 1, maxDepth));
             }
-            array.append(randomJson(depth + 1, maxDepth));
+            return array.append(']').toString();
           }
-          return array.append(']').toString();
-        }
       }
     }
 
@@ -235,8 +323,13 @@ class FuzzTest extends ApiTest {
           case 1 -> text.append((char) (0x80 + random.nextInt(0x780)));
           case 2 -> text.append((char) (0x4E00 + random.nextInt(0x1000)));
           case 3 -> text.appendCodePoint(0x1F600 + random.nextInt(0x50));
-          case 4 -> text.append(new char[] {'\'', '"', '\\', ';', '-', '%', '$', '{', '}', '<', '>', '@', '\u202E',
-              '\u2028', '\u0000', '\uFEFF'}[random.nextInt(16)]);
+          case 4 ->
+              text.append(
+                  new char[] {
+                        '\'', '"', '\\', ';', '-', '%', '$', '{', '}', '<', '>', '@', '\u202E',
+                        '\u2028', '\u0000', '\uFEFF'
+                      }
+                      [random.nextInt(16)]);
           case 5 -> text.append((char) (0xD800 + random.nextInt(0x800))); // a lone surrogate
           default -> text.append((char) (0x20 + random.nextInt(0x5F)));
         }
@@ -284,24 +377,58 @@ class FuzzTest extends ApiTest {
         if (i > 0) {
           items.append(',');
         }
-        items.append(switch (r) {
-          case 0 -> "{\"email\":" + wrongTypeValue() + ",\"name\":" + wrongTypeValue()
-              + (random.nextBoolean() ? ",\"password\":" + wrongTypeValue() : "")
-              + (random.nextBoolean() ? ",\"passwordHash\":" + wrongTypeValue() : "") + "}";
-          case 2 -> "{\"id\":" + wrongTypeValue() + ",\"data\":" + (random.nextBoolean() ? wrongTypeValue()
-              : "{\"name\":" + wrongTypeValue() + ",\"email\":" + wrongTypeValue() + "}")
-              + (random.nextBoolean() ? ",\"expectedVersion\":" + wrongTypeValue() : "") + "}";
-          default -> wrongTypeValue();
-        });
+        items.append(
+            switch (r) {
+              case 0 ->
+                  "{\"email\":"
+                      + wrongTypeValue()
+                      + ",\"name\":"
+                      + wrongTypeValue()
+                      + (random.nextBoolean() ? ",\"password\":" + wrongTypeValue() : "")
+                      + (random.nextBoolean() ? ",\"passwordHash\":" + wrongTypeValue() : "")
+                      + "}";
+              case 2 ->
+                  "{\"id\":"
+                      + wrongTypeValue()
+                      + ",\"data\":"
+                      + (random.nextBoolean()
+                          ? wrongTypeValue()
+                          : "{\"name\":"
+                              + wrongTypeValue()
+                              + ",\"email\":"
+                              + wrongTypeValue()
+                              + "}")
+                      + (random.nextBoolean() ? ",\"expectedVersion\":" + wrongTypeValue() : "")
+                      + "}";
+              default -> wrongTypeValue();
+            });
       }
       items.append(']');
       String itemsValue = random.nextInt(5) == 0 ? wrongTypeValue() : items.toString();
-      String options = random.nextBoolean() ? "" : ",\"options\":{\"chunkSize\":" + wrongTypeValue()
-          + ",\"maxConcurrency\":" + wrongTypeValue() + ",\"continueOnError\":" + wrongTypeValue()
-          + (random.nextBoolean() ? ",\"atomic\":" + wrongTypeValue() + ",\"dryRun\":" + wrongTypeValue()
-              + ",\"onConflict\":" + wrongTypeValue() : "") + "}";
+      String options =
+          random.nextBoolean()
+              ? ""
+              : ",\"options\":{\"chunkSize\":"
+                  + wrongTypeValue()
+                  + ",\"maxConcurrency\":"
+                  + wrongTypeValue()
+                  + ",\"continueOnError\":"
+                  + wrongTypeValue()
+                  + (random.nextBoolean()
+                      ? ",\"atomic\":"
+                          + wrongTypeValue()
+                          + ",\"dryRun\":"
+                          + wrongTypeValue()
+                          + ",\"onConflict\":"
+                          + wrongTypeValue()
+                      : "")
+                  + "}";
       String json = "{\"" + ITEM_FIELDS[r] + "\":" + itemsValue + options + "}";
-      return new Fuzzed("wrong-types", ROUTE_METHODS[r], ROUTES[r], headers("application/json"),
+      return new Fuzzed(
+          "wrong-types",
+          ROUTE_METHODS[r],
+          ROUTES[r],
+          headers("application/json"),
           json.getBytes(StandardCharsets.UTF_8));
     }
 
@@ -312,7 +439,11 @@ class FuzzTest extends ApiTest {
       String nested = open.repeat(depth) + "1" + close.repeat(depth);
       int r = route();
       String json = random.nextBoolean() ? "{\"" + ITEM_FIELDS[r] + "\":[" + nested + "]}" : nested;
-      return new Fuzzed("deep-nesting", ROUTE_METHODS[r], ROUTES[r], headers("application/json"),
+      return new Fuzzed(
+          "deep-nesting",
+          ROUTE_METHODS[r],
+          ROUTES[r],
+          headers("application/json"),
           json.getBytes(StandardCharsets.UTF_8));
     }
 
@@ -320,21 +451,43 @@ class FuzzTest extends ApiTest {
       int length = 100_000 + random.nextInt(950_000);
       String huge = random.nextBoolean() ? "x".repeat(length) : randomString(length / 4);
       int r = route();
-      String json = switch (random.nextInt(3)) {
-        case 0 -> "{\"users\":[{\"email\":" + jsonString(huge) + ",\"name\":\"n\",\"password\":\"password-1\"}]}";
-        case 1 -> "{\"" + ITEM_FIELDS[r] + "\":[" + jsonString(huge) + "]}";
-        default -> "{" + jsonString(huge) + ":1}";
-      };
-      return new Fuzzed("huge-string", ROUTE_METHODS[r], ROUTES[r], headers("application/json"),
+      String json =
+          switch (random.nextInt(3)) {
+            case 0 ->
+                "{\"users\":[{\"email\":"
+                    + jsonString(huge)
+                    + ",\"name\":\"n\",\"password\":\"password-1\"}]}";
+            case 1 -> "{\"" + ITEM_FIELDS[r] + "\":[" + jsonString(huge) + "]}";
+            default -> "{" + jsonString(huge) + ":1}";
+          };
+      return new Fuzzed(
+          "huge-string",
+          ROUTE_METHODS[r],
+          ROUTES[r],
+          headers("application/json"),
           json.getBytes(StandardCharsets.UTF_8));
     }
 
     private Fuzzed invalidUtf8() {
-      byte[] valid = (random.nextBoolean() ? randomJson(0, 3) : "{\"users\":[{\"email\":\"a@example.com\","
-          + "\"name\":\"xx\",\"password\":\"password-1\"}]}").getBytes(StandardCharsets.UTF_8);
+      byte[] valid =
+          (random.nextBoolean()
+                  ? randomJson(0, 3)
+                  : "{\"users\":[{\"email\":\"a@example.com\","
+                      + "\"name\":\"xx\",\"password\":\"password-1\"}]}")
+              .getBytes(StandardCharsets.UTF_8);
       ByteArrayOutputStream out = new ByteArrayOutputStream();
-      int[][] bad = {{0xFF}, {0xFE}, {0x80}, {0xC0, 0xAF}, {0xC0, 0x80}, {0xED, 0xA0, 0x80}, {0xF4, 0x90, 0x80, 0x80},
-          {0xE2, 0x82}, {0xF0}, {0xC3}};
+      int[][] bad = {
+        {0xFF},
+        {0xFE},
+        {0x80},
+        {0xC0, 0xAF},
+        {0xC0, 0x80},
+        {0xED, 0xA0, 0x80},
+        {0xF4, 0x90, 0x80, 0x80},
+        {0xE2, 0x82},
+        {0xF0},
+        {0xC3}
+      };
       int at = valid.length == 0 ? 0 : random.nextInt(valid.length);
       out.write(valid, 0, at);
       for (int b : bad[random.nextInt(bad.length)]) {
@@ -342,7 +495,12 @@ class FuzzTest extends ApiTest {
       }
       out.write(valid, at, valid.length - at);
       int r = route();
-      return new Fuzzed("invalid-utf8", ROUTE_METHODS[r], ROUTES[r], headers("application/json"), out.toByteArray());
+      return new Fuzzed(
+          "invalid-utf8",
+          ROUTE_METHODS[r],
+          ROUTES[r],
+          headers("application/json"),
+          out.toByteArray());
     }
 
     private Fuzzed randomBytes() {
@@ -352,8 +510,14 @@ class FuzzTest extends ApiTest {
         body[0] = '{';
       }
       int r = route();
-      return new Fuzzed("random-bytes", ROUTE_METHODS[r], ROUTES[r],
-          headers(random.nextBoolean() ? "application/json" : CONTENT_TYPES[random.nextInt(CONTENT_TYPES.length)]),
+      return new Fuzzed(
+          "random-bytes",
+          ROUTE_METHODS[r],
+          ROUTES[r],
+          headers(
+              random.nextBoolean()
+                  ? "application/json"
+                  : CONTENT_TYPES[random.nextInt(CONTENT_TYPES.length)]),
           body);
     }
 
@@ -364,29 +528,56 @@ class FuzzTest extends ApiTest {
         method = ALL_METHODS[random.nextInt(ALL_METHODS.length)];
       } while (method.equals(ROUTE_METHODS[r]) || (r == 1 && method.equals(HttpMethod.GET)));
       byte[] body = random.nextBoolean() ? null : randomJson(0, 3).getBytes(StandardCharsets.UTF_8);
-      return new Fuzzed("wrong-method", method, ROUTES[r], headers(body == null ? null : "application/json"), body);
+      return new Fuzzed(
+          "wrong-method",
+          method,
+          ROUTES[r],
+          headers(body == null ? null : "application/json"),
+          body);
     }
 
     private Fuzzed wrongContentType() {
       int r = route();
-      String body = random.nextBoolean() ? randomJson(0, 3)
-          : random.nextBoolean() ? "--xyz\r\nContent-Disposition: form-data; name=\"users\"\r\n\r\n[]\r\n--xyz--\r\n"
-          : "users=" + randomString(20) + "&options=%zz&&=&a";
-      return new Fuzzed("content-type", ROUTE_METHODS[r], ROUTES[r],
-          headers(CONTENT_TYPES[random.nextInt(CONTENT_TYPES.length)]), body.getBytes(StandardCharsets.UTF_8));
+      String body =
+          random.nextBoolean()
+              ? randomJson(0, 3)
+              : random.nextBoolean()
+                  ? "--xyz\r\nContent-Disposition: form-data; name=\"users\"\r\n\r\n[]\r\n--xyz--\r\n"
+                  : "users=" + randomString(20) + "&options=%zz&&=&a";
+      return new Fuzzed(
+          "content-type",
+          ROUTE_METHODS[r],
+          ROUTES[r],
+          headers(CONTENT_TYPES[random.nextInt(CONTENT_TYPES.length)]),
+          body.getBytes(StandardCharsets.UTF_8));
     }
 
     private Fuzzed randomPath() {
-      String[] paths = {"/batch", "/batch/", "/batch/users", "/batch/users/", "/batch/users/create/",
-          "/batch/users/create/extra", "/batch/users/CREATE", "/batch/users/%2e%2e/create", "/batch/users/../../metrics",
-          "/batch//users//create", "/batch/users/create;jsessionid=1", "/batch/users/create%00",
-          "/batch/users/" + URLEncoder.encode(randomString(10), StandardCharsets.UTF_8),
-          "/batch/" + "a/".repeat(random.nextInt(200)), "/batch/users/lookup/" + UUID.randomUUID(),
-          "/batch/%zz", "/batch/users/%", "/batch/users/create?x=%zz"};
+      String[] paths = {
+        "/batch",
+        "/batch/",
+        "/batch/users",
+        "/batch/users/",
+        "/batch/users/create/",
+        "/batch/users/create/extra",
+        "/batch/users/CREATE",
+        "/batch/users/%2e%2e/create",
+        "/batch/users/../../metrics",
+        "/batch//users//create",
+        "/batch/users/create;jsessionid=1",
+        "/batch/users/create%00",
+        "/batch/users/" + URLEncoder.encode(randomString(10), StandardCharsets.UTF_8),
+        "/batch/" + "a/".repeat(random.nextInt(200)),
+        "/batch/users/lookup/" + UUID.randomUUID(),
+        "/batch/%zz",
+        "/batch/users/%",
+        "/batch/users/create?x=%zz"
+      };
       String path = paths[random.nextInt(paths.length)];
       HttpMethod method = ALL_METHODS[random.nextInt(ALL_METHODS.length)];
       byte[] body = random.nextBoolean() ? null : randomJson(0, 3).getBytes(StandardCharsets.UTF_8);
-      return new Fuzzed("random-path", method, path, headers(body == null ? null : "application/json"), body);
+      return new Fuzzed(
+          "random-path", method, path, headers(body == null ? null : "application/json"), body);
     }
 
     private Fuzzed randomQuery() {
@@ -396,19 +587,22 @@ class FuzzTest extends ApiTest {
         if (query.length() > 0) {
           query.append('&');
         }
-        String[] names = {"ids", "ids", "chunkSize", "maxConcurrency", "continueOnError", "atomic", "x", ""};
+        String[] names = {
+          "ids", "ids", "chunkSize", "maxConcurrency", "continueOnError", "atomic", "x", ""
+        };
         String name = names[random.nextInt(names.length)];
         query.append(name).append('=');
-        query.append(switch (random.nextInt(8)) {
-          case 0 -> "%zz";
-          case 1 -> "%";
-          case 2 -> URLEncoder.encode(randomString(random.nextInt(30)), StandardCharsets.UTF_8);
-          case 3 -> randomIds(random.nextInt(1200));
-          case 4 -> randomNumber();
-          case 5 -> ",,,," + UUID.randomUUID() + ",,";
-          case 6 -> random.nextBoolean() ? "true" : "yes";
-          default -> UUID.randomUUID().toString().toUpperCase();
-        });
+        query.append(
+            switch (random.nextInt(8)) {
+              case 0 -> "%zz";
+              case 1 -> "%";
+              case 2 -> URLEncoder.encode(randomString(random.nextInt(30)), StandardCharsets.UTF_8);
+              case 3 -> randomIds(random.nextInt(1200));
+              case 4 -> randomNumber();
+              case 5 -> ",,,," + UUID.randomUUID() + ",,";
+              case 6 -> random.nextBoolean() ? "true" : "yes";
+              default -> UUID.randomUUID().toString().toUpperCase();
+            });
       }
       String uri = "/batch/users/lookup" + (random.nextInt(10) == 0 ? "" : "?") + query;
       return new Fuzzed("random-query", HttpMethod.GET, uri, headers(null), null);
@@ -428,29 +622,53 @@ class FuzzTest extends ApiTest {
     /** Well-formed requests among the noise: the service must keep doing real work correctly. */
     private Fuzzed plausible() {
       int r = route();
-      String json = switch (r) {
-        case 0 -> "{\"users\":[{\"email\":" + jsonString(TestData.email("fuzz")) + ",\"name\":\"Fuzz\","
-            + "\"passwordHash\":" + jsonString(TestData.BCRYPT) + "}],\"options\":{\"chunkSize\":"
-            + (1 + random.nextInt(100)) + "}}";
-        case 2 -> "{\"updates\":[{\"id\":\"" + UUID.randomUUID() + "\",\"data\":{\"name\":\"Fuzz\"}}]}";
-        default -> "{\"" + ITEM_FIELDS[r] + "\":[\"" + UUID.randomUUID() + "\"," + "\"" + UUID.randomUUID()
-            + "\"]}";
-      };
-      return new Fuzzed("plausible", ROUTE_METHODS[r], ROUTES[r], headers("application/json"),
+      String json =
+          switch (r) {
+            case 0 ->
+                "{\"users\":[{\"email\":"
+                    + jsonString(TestData.email("fuzz"))
+                    + ",\"name\":\"Fuzz\","
+                    + "\"passwordHash\":"
+                    + jsonString(TestData.BCRYPT)
+                    + "}],\"options\":{\"chunkSize\":"
+                    + (1 + random.nextInt(100))
+                    + "}}";
+            case 2 ->
+                "{\"updates\":[{\"id\":\""
+                    + UUID.randomUUID()
+                    + "\",\"data\":{\"name\":\"Fuzz\"}}]}";
+            default ->
+                "{\""
+                    + ITEM_FIELDS[r]
+                    + "\":[\""
+                    + UUID.randomUUID()
+                    + "\","
+                    + "\""
+                    + UUID.randomUUID()
+                    + "\"]}";
+          };
+      return new Fuzzed(
+          "plausible",
+          ROUTE_METHODS[r],
+          ROUTES[r],
+          headers("application/json"),
           json.getBytes(StandardCharsets.UTF_8));
     }
 
     private Fuzzed badAuthorization() {
       Fuzzed request = plausible();
       Map<String, String> headers = new TreeMap<>(request.headers());
-      headers.put("Authorization", switch (random.nextInt(5)) {
-        case 0 -> "Bearer " + headerSafe(randomString(50));
-        case 1 -> "Bearer " + token.substring(0, token.length() - 2);
-        case 2 -> "Bearer " + "a".repeat(7000);
-        case 3 -> "Basic " + "Zm9vOmJhcg==";
-        default -> "Bearer";
-      });
-      return new Fuzzed("bad-authorization", request.method(), request.uri(), headers, request.body());
+      headers.put(
+          "Authorization",
+          switch (random.nextInt(5)) {
+            case 0 -> "Bearer " + headerSafe(randomString(50));
+            case 1 -> "Bearer " + token.substring(0, token.length() - 2);
+            case 2 -> "Bearer " + "a".repeat(7000);
+            case 3 -> "Basic " + "Zm9vOmJhcg==";
+            default -> "Bearer";
+          });
+      return new Fuzzed(
+          "bad-authorization", request.method(), request.uri(), headers, request.body());
     }
   }
 
@@ -472,29 +690,39 @@ class FuzzTest extends ApiTest {
     ExecutorService pool = Executors.newFixedThreadPool(IN_FLIGHT);
     long started = System.nanoTime();
     try {
-      // IN_FLIGHT clients, each on its own keep-alive connection (a new one when the server closes it)
+      // IN_FLIGHT clients, each on its own keep-alive connection (a new one when the server closes
+      // it)
       for (int worker = 0; worker < IN_FLIGHT; worker++) {
-        pool.submit(() -> {
-          try (RawHttp http = new RawHttp(service.port(), connections)) {
-            Fuzzed request;
-            while ((request = requests.poll()) != null) {
-              byKind.computeIfAbsent(request.kind(), k -> new AtomicInteger()).incrementAndGet();
-              try {
-                Answer answer = http.exchange(request);
-                byStatus.computeIfAbsent(answer.status(), s -> new AtomicInteger()).incrementAndGet();
-                if (answer.status() >= 500) {
-                  serverErrors.add(answer.status() + " " + answer.body() + " ← " + request.describe());
+        pool.submit(
+            () -> {
+              try (RawHttp http = new RawHttp(service.port(), connections)) {
+                Fuzzed request;
+                while ((request = requests.poll()) != null) {
+                  byKind
+                      .computeIfAbsent(request.kind(), k -> new AtomicInteger())
+                      .incrementAndGet();
+                  try {
+                    Answer answer = http.exchange(request);
+                    byStatus
+                        .computeIfAbsent(answer.status(), s -> new AtomicInteger())
+                        .incrementAndGet();
+                    if (answer.status() >= 500) {
+                      serverErrors.add(
+                          answer.status() + " " + answer.body() + " ← " + request.describe());
+                    }
+                    if (answer.status() >= 400
+                        && !request.method().equals(HttpMethod.HEAD)
+                        && !answer.json()) {
+                      notJson.add(
+                          answer.status() + " " + answer.body() + " ← " + request.describe());
+                    }
+                  } catch (IOException | RuntimeException e) {
+                    unanswered.add(e + " ← " + request.describe());
+                  }
                 }
-                if (answer.status() >= 400 && !request.method().equals(HttpMethod.HEAD) && !answer.json()) {
-                  notJson.add(answer.status() + " " + answer.body() + " ← " + request.describe());
-                }
-              } catch (IOException | RuntimeException e) {
-                unanswered.add(e + " ← " + request.describe());
               }
-            }
-          }
-          return null;
-        });
+              return null;
+            });
       }
       pool.shutdown();
       assertThat(pool.awaitTermination(120, TimeUnit.SECONDS)).as("the fuzz run finished").isTrue();
@@ -502,19 +730,37 @@ class FuzzTest extends ApiTest {
       pool.shutdownNow();
     }
     long elapsedMs = (System.nanoTime() - started) / 1_000_000;
-    System.out.println("FuzzTest: " + REQUESTS + " requests in " + elapsedMs + " ms over " + connections.get()
-        + " connections, by status: " + new TreeMap<>(byStatus) + ", by kind: " + new TreeMap<>(byKind)
-        + ", unanswered: " + unanswered.size());
+    System.out.println(
+        "FuzzTest: "
+            + REQUESTS
+            + " requests in "
+            + elapsedMs
+            + " ms over "
+            + connections.get()
+            + " connections, by status: "
+            + new TreeMap<>(byStatus)
+            + ", by kind: "
+            + new TreeMap<>(byKind)
+            + ", unanswered: "
+            + unanswered.size());
     serverErrors.forEach(error -> System.out.println("FuzzTest 5xx: " + error));
     unanswered.forEach(error -> System.out.println("FuzzTest unanswered: " + error));
-    // reported, not failed: e.g. a path with a bad %-escape is refused by Vert.x Web itself (text body)
+    // reported, not failed: e.g. a path with a bad %-escape is refused by Vert.x Web itself (text
+    // body)
     System.out.println("FuzzTest: " + notJson.size() + " error answers without a JSON {code} body");
-    notJson.stream().limit(5).forEach(answer -> System.out.println("FuzzTest not JSON: "
-        + (answer.length() > 300 ? answer.substring(0, 300) + "…" : answer)));
+    notJson.stream()
+        .limit(5)
+        .forEach(
+            answer ->
+                System.out.println(
+                    "FuzzTest not JSON: "
+                        + (answer.length() > 300 ? answer.substring(0, 300) + "…" : answer)));
 
     int ready;
     try (RawHttp http = new RawHttp(service.port(), connections)) {
-      ready = http.exchange(new Fuzzed("health", HttpMethod.GET, "/health/ready", Map.of(), null)).status();
+      ready =
+          http.exchange(new Fuzzed("health", HttpMethod.GET, "/health/ready", Map.of(), null))
+              .status();
     }
     assertThat(serverErrors).as("requests answered with a 5xx").isEmpty();
     assertThat(unanswered).as("requests without an answer within " + TIMEOUT_MS + " ms").isEmpty();
@@ -524,14 +770,12 @@ class FuzzTest extends ApiTest {
   }
 
   /** A response: status, whether the body is JSON saying what failed, the start of the body. */
-  private record Answer(int status, boolean json, String body) {
-  }
+  private record Answer(int status, boolean json, String body) {}
 
   /**
-   * HTTP/1.1 over a plain socket with keep-alive: the request is written byte for byte as
-   * generated (any method, any URI, any header), the response is read by its framing
-   * (Content-Length, chunked, or until the server closes). Every read waits at most
-   * {@value #TIMEOUT_MS} ms.
+   * HTTP/1.1 over a plain socket with keep-alive: the request is written byte for byte as generated
+   * (any method, any URI, any header), the response is read by its framing (Content-Length,
+   * chunked, or until the server closes). Every read waits at most {@value #TIMEOUT_MS} ms.
    */
   private static final class RawHttp implements AutoCloseable {
     private final int port;
@@ -568,7 +812,8 @@ class FuzzTest extends ApiTest {
           int status = read(request.method().equals(HttpMethod.HEAD)).status();
           late = "answered " + status + " after " + (System.nanoTime() - sent) / 1_000_000 + " ms";
         } catch (IOException | RuntimeException again) {
-          late = "no answer after " + (System.nanoTime() - sent) / 1_000_000 + " ms (" + again + ")";
+          late =
+              "no answer after " + (System.nanoTime() - sent) / 1_000_000 + " ms (" + again + ")";
         }
         close();
         throw new IOException("no answer within " + TIMEOUT_MS + " ms (" + late + ")", e);
@@ -580,13 +825,23 @@ class FuzzTest extends ApiTest {
 
     private static byte[] bytes(Fuzzed request) {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
-      StringBuilder head = new StringBuilder(request.method().name()).append(' ').append(request.uri())
-          .append(" HTTP/1.1\r\nHost: 127.0.0.1\r\n");
-      request.headers().forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
-      head.append("X-Request-Id: ").append(request.id()).append("\r\n"); // the correlation id in the logs
+      StringBuilder head =
+          new StringBuilder(request.method().name())
+              .append(' ')
+              .append(request.uri())
+              .append(" HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+      request
+          .headers()
+          .forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
+      head.append("X-Request-Id: ")
+          .append(request.id())
+          .append("\r\n"); // the correlation id in the logs
       byte[] body = request.body();
       if (body != null) {
-        head.append(request.chunked() ? "Transfer-Encoding: chunked\r\n" : "Content-Length: " + body.length + "\r\n");
+        head.append(
+            request.chunked()
+                ? "Transfer-Encoding: chunked\r\n"
+                : "Content-Length: " + body.length + "\r\n");
       }
       out.writeBytes(head.append("\r\n").toString().getBytes(StandardCharsets.UTF_8));
       if (body != null && !request.chunked()) {
@@ -595,7 +850,9 @@ class FuzzTest extends ApiTest {
         int half = body.length / 2;
         for (int[] chunk : new int[][] {{0, half}, {half, body.length}}) {
           if (chunk[1] > chunk[0]) {
-            out.writeBytes((Integer.toHexString(chunk[1] - chunk[0]) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.writeBytes(
+                (Integer.toHexString(chunk[1] - chunk[0]) + "\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
             out.write(body, chunk[0], chunk[1] - chunk[0]);
             out.writeBytes("\r\n".getBytes(StandardCharsets.US_ASCII));
           }
@@ -633,8 +890,9 @@ class FuzzTest extends ApiTest {
       if (head || status == 204 || status == 304 || status < 200) {
         // no body
       } else if (chunked) {
-        for (long size = Long.parseLong(line().split(";")[0].trim(), 16); size > 0;
-             size = Long.parseLong(line().split(";")[0].trim(), 16)) {
+        for (long size = Long.parseLong(line().split(";")[0].trim(), 16);
+            size > 0;
+            size = Long.parseLong(line().split(";")[0].trim(), 16)) {
           body.writeBytes(in.readNBytes((int) size));
           line();
         }
@@ -644,7 +902,8 @@ class FuzzTest extends ApiTest {
       } else if (length >= 0) {
         byte[] bytes = in.readNBytes((int) length);
         if (bytes.length < length) {
-          throw new IOException("response body cut short after " + bytes.length + " of " + length + " bytes");
+          throw new IOException(
+              "response body cut short after " + bytes.length + " of " + length + " bytes");
         }
         body.writeBytes(bytes);
       } else {
@@ -671,7 +930,8 @@ class FuzzTest extends ApiTest {
       StringBuilder line = new StringBuilder();
       for (int c = in.read(); c != '\n'; c = in.read()) {
         if (c == -1) {
-          throw new EOFException("connection closed by the server" + (line.length() > 0 ? " after " + line : ""));
+          throw new EOFException(
+              "connection closed by the server" + (line.length() > 0 ? " after " + line : ""));
         }
         if (c != '\r') {
           line.append((char) c);

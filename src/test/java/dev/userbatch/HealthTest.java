@@ -1,5 +1,7 @@
 package dev.userbatch;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.userbatch.support.ApiTest;
 import dev.userbatch.support.PrometheusText;
 import dev.userbatch.support.TestService;
@@ -9,15 +11,12 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * {@code /health/live} and {@code /health/ready} in the vertx-health-check JSON format; readiness
@@ -56,7 +55,9 @@ class HealthTest extends ApiTest {
     assertThat(body.getString("status")).isEqualTo("UP");
     Map<String, JsonObject> checks = checks(body);
     assertThat(checks).containsKeys("postgres", "workers", "redis");
-    checks.values().forEach(check -> assertThat(check.getString("status")).as(check.encode()).isEqualTo("UP"));
+    checks
+        .values()
+        .forEach(check -> assertThat(check.getString("status")).as(check.encode()).isEqualTo("UP"));
     assertThat(checks.get("redis").getJsonObject("data").getBoolean("available")).isTrue();
   }
 
@@ -65,12 +66,23 @@ class HealthTest extends ApiTest {
     JsonArray users = new JsonArray();
     String run = UUID.randomUUID().toString().substring(0, 8);
     for (int i = 0; i < 48; i++) {
-      users.add(new JsonObject().put("email", "health-busy-" + run + "-" + i + "@example.com").put("name", "Busy " + i)
-          .put("password", "plaintext-password-" + i));
+      users.add(
+          new JsonObject()
+              .put("email", "health-busy-" + run + "-" + i + "@example.com")
+              .put("name", "Busy " + i)
+              .put("password", "plaintext-password-" + i));
     }
-    Future<HttpResponse<Buffer>> batch = service.http.post("/batch/users/create").sendJsonObject(new JsonObject()
-        .put("users", users).put("options", new JsonObject().put("chunkSize", 12).put("maxConcurrency", 4)));
-    // Probes from the start until the batch is answered: whatever the timing, they cover its hashing.
+    Future<HttpResponse<Buffer>> batch =
+        service
+            .http
+            .post("/batch/users/create")
+            .sendJsonObject(
+                new JsonObject()
+                    .put("users", users)
+                    .put(
+                        "options", new JsonObject().put("chunkSize", 12).put("maxConcurrency", 4)));
+    // Probes from the start until the batch is answered: whatever the timing, they cover its
+    // hashing.
     List<String> probes = new ArrayList<>();
     do {
       long started = System.nanoTime();
@@ -78,10 +90,14 @@ class HealthTest extends ApiTest {
       long tookMs = (System.nanoTime() - started) / 1_000_000;
       probes.add(ready.statusCode() + " in " + tookMs + " ms: " + ready.bodyAsString());
       assertThat(ready.statusCode()).as(probes.toString()).isEqualTo(200);
-      assertThat(tookMs).as("a probe answers within a probe's usual 1 s timeout: " + probes).isLessThan(1000);
+      assertThat(tookMs)
+          .as("a probe answers within a probe's usual 1 s timeout: " + probes)
+          .isLessThan(1000);
     } while (!batch.isComplete());
     assertThat(sync(batch).statusCode()).isEqualTo(200);
-    assertThat(probes).as("probes answered while the 48 passwords were hashed").hasSizeGreaterThan(1);
+    assertThat(probes)
+        .as("probes answered while the 48 passwords were hashed")
+        .hasSizeGreaterThan(1);
   }
 
   @Test
@@ -90,7 +106,8 @@ class HealthTest extends ApiTest {
     TestService own = null;
     try {
       String pgUrl = "postgresql://postgres@127.0.0.1:" + postgres.getPort() + "/postgres";
-      own = TestService.start(config -> config.withEndpoints(pgUrl, service.app.config().redisUrl()));
+      own =
+          TestService.start(config -> config.withEndpoints(pgUrl, service.app.config().redisUrl()));
 
       HttpResponse<Buffer> ready = sync(own.anonymousHttp.get("/health/ready").send());
       assertThat(ready.statusCode()).as(ready.bodyAsString()).isEqualTo(200);
@@ -112,11 +129,18 @@ class HealthTest extends ApiTest {
       assertThat(json(live).getString("status")).isEqualTo("UP");
 
       // the instance's own /metrics (not the shared instance's) shows the failed probe
-      PrometheusText metrics = PrometheusText.parse(sync(own.http.get("/metrics").send()).bodyAsString());
-      assertThat(metrics.value("vertx_http_server_requests_total",
-          Map.of("method", "GET", "code", "503", "route", "/health/ready"))).isEqualTo(1.0);
-      assertThat(metrics.value("vertx_http_server_requests_total",
-          Map.of("method", "GET", "code", "200", "route", "/health/ready"))).isEqualTo(1.0);
+      PrometheusText metrics =
+          PrometheusText.parse(sync(own.http.get("/metrics").send()).bodyAsString());
+      assertThat(
+              metrics.value(
+                  "vertx_http_server_requests_total",
+                  Map.of("method", "GET", "code", "503", "route", "/health/ready")))
+          .isEqualTo(1.0);
+      assertThat(
+              metrics.value(
+                  "vertx_http_server_requests_total",
+                  Map.of("method", "GET", "code", "200", "route", "/health/ready")))
+          .isEqualTo(1.0);
       assertThat(metrics.hasMetricStartingWith("jvm_memory_used_bytes")).isTrue();
     } finally {
       if (own != null) {

@@ -1,10 +1,12 @@
 package dev.userbatch;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import dev.userbatch.config.LogFormat;
 import dev.userbatch.support.ChildService;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
@@ -15,10 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * LOG_FORMAT=auto|json|text, in child JVMs configured by the production {@code logback.xml} (on the
@@ -26,10 +25,15 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * that they log one start-up failure and exit at once: the appender is chosen before that line.
  */
 class LogFormatTest {
-  /** The text appender's pattern: {@code %d{HH:mm:ss.SSS} %-5level [%thread] %logger{36} - %msg}. */
+  /**
+   * The text appender's pattern: {@code %d{HH:mm:ss.SSS} %-5level [%thread] %logger{36} - %msg}.
+   */
   private static final Pattern TEXT_LINE =
-      Pattern.compile("\\d{2}:\\d{2}:\\d{2}\\.\\d{3} (INFO |WARN |ERROR) \\[[^\\]]+\\] [\\w.]+ - .+");
-  private static final String BAD_PORT = "Configuration httpPort (env HTTP_PORT) must be an integer";
+      Pattern.compile(
+          "\\d{2}:\\d{2}:\\d{2}\\.\\d{3} (INFO |WARN |ERROR) \\[[^\\]]+\\] [\\w.]+ - .+");
+
+  private static final String BAD_PORT =
+      "Configuration httpPort (env HTTP_PORT) must be an integer";
 
   @Test
   void parsesTheThreeValuesAndRefusesOthersNamingTheVariable() {
@@ -52,21 +56,29 @@ class LogFormatTest {
 
   @Test
   void aRunningServiceWithTextWritesReadableLines() throws InterruptedException {
-    try (ChildService child = ChildService.start("log-text", "256m", Map.of("LOG_FORMAT", "text"),
-        List.of(productionConfig()))) {
+    try (ChildService child =
+        ChildService.start(
+            "log-text", "256m", Map.of("LOG_FORMAT", "text"), List.of(productionConfig()))) {
       String listening = "user-batch-service listening on port " + child.port();
       List<String> lines = awaitLine(child, listening);
-      assertThat(lines).as(child.logTail())
-          .anyMatch(line -> TEXT_LINE.matcher(line).matches() && line.contains(" INFO  [") && line.contains(listening))
+      assertThat(lines)
+          .as(child.logTail())
+          .anyMatch(
+              line ->
+                  TEXT_LINE.matcher(line).matches()
+                      && line.contains(" INFO  [")
+                      && line.contains(listening))
           .noneMatch(line -> line.startsWith("{"));
     }
   }
 
   /** The port opens a moment before the line that says so is written. */
-  private static List<String> awaitLine(ChildService child, String text) throws InterruptedException {
+  private static List<String> awaitLine(ChildService child, String text)
+      throws InterruptedException {
     long deadline = System.currentTimeMillis() + 10_000;
     List<String> lines = child.logLines();
-    while (lines.stream().noneMatch(line -> line.contains(text)) && System.currentTimeMillis() < deadline) {
+    while (lines.stream().noneMatch(line -> line.contains(text))
+        && System.currentTimeMillis() < deadline) {
       Thread.sleep(50);
       lines = child.logLines();
     }
@@ -93,12 +105,17 @@ class LogFormatTest {
     Run run = startupFailure("text", false);
     assertThat(run.exitCode).as(run.output).isEqualTo(1);
     String first = run.output.lines().findFirst().orElse("");
-    assertThat(first).as(run.output).matches(TEXT_LINE).contains("ERROR [main] dev.userbatch.Main - Start-up failed: " + BAD_PORT);
+    assertThat(first)
+        .as(run.output)
+        .matches(TEXT_LINE)
+        .contains("ERROR [main] dev.userbatch.Main - Start-up failed: " + BAD_PORT);
   }
 
   @Test
   void autoAtATerminalWritesReadableLines() throws Exception {
-    assumeTrue(Files.isExecutable(Path.of("/usr/bin/script")), "util-linux script gives the child a terminal");
+    assumeTrue(
+        Files.isExecutable(Path.of("/usr/bin/script")),
+        "util-linux script gives the child a terminal");
     Run run = startupFailure("auto", true);
     assertThat(run.exitCode).as(run.output).isEqualTo(1);
     String first = run.output.lines().findFirst().orElse("");
@@ -110,21 +127,34 @@ class LogFormatTest {
   void anInvalidValueStopsStartUpNamingTheVariable() throws Exception {
     Run run = startupFailure("xml", false);
     assertThat(run.exitCode).as(run.output).isEqualTo(1);
-    assertThat(run.output).contains("Start-up failed: Configuration LOG_FORMAT must be auto, json or text, got 'xml'")
+    assertThat(run.output)
+        .contains("Start-up failed: Configuration LOG_FORMAT must be auto, json or text, got 'xml'")
         .doesNotContain(BAD_PORT);
   }
 
-  private record Run(int exitCode, String output) {
-  }
+  private record Run(int exitCode, String output) {}
 
-  /** Runs the service with LOG_FORMAT=format and a bad HTTP_PORT; at a terminal (through script(1)) or into a pipe. */
-  private static Run startupFailure(String format, boolean terminal) throws IOException, InterruptedException {
-    List<String> java = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        productionConfig(), "-cp", System.getProperty("java.class.path"), "dev.userbatch.Main");
+  /**
+   * Runs the service with LOG_FORMAT=format and a bad HTTP_PORT; at a terminal (through script(1))
+   * or into a pipe.
+   */
+  private static Run startupFailure(String format, boolean terminal)
+      throws IOException, InterruptedException {
+    List<String> java =
+        List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            productionConfig(),
+            "-cp",
+            System.getProperty("java.class.path"),
+            "dev.userbatch.Main");
     List<String> command = new ArrayList<>();
     if (terminal) {
-      command.addAll(List.of("/usr/bin/script", "-qec", String.join(" ", java.stream().map(LogFormatTest::quoted).toList()),
-          "/dev/null"));
+      command.addAll(
+          List.of(
+              "/usr/bin/script",
+              "-qec",
+              String.join(" ", java.stream().map(LogFormatTest::quoted).toList()),
+              "/dev/null"));
     } else {
       command.addAll(java);
     }
@@ -133,7 +163,9 @@ class LogFormatTest {
     builder.environment().put("HTTP_PORT", "not-a-port");
     Process process = builder.start();
     process.getOutputStream().close();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).replace("\r", "");
+    String output =
+        new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
+            .replace("\r", "");
     assertThat(process.waitFor(60, TimeUnit.SECONDS)).as(output).isTrue();
     return new Run(process.exitValue(), output);
   }

@@ -1,13 +1,11 @@
 package dev.userbatch;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.userbatch.batch.Scopes;
 import dev.userbatch.support.ChildService;
 import dev.userbatch.support.TestService;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -21,14 +19,15 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * Issue 12 item 3: hostile bodies of 15 MB, each millions of JSON values, sent 8 at once to a
  * service whose heap is 256 MB. The service runs in a JVM of its own (tests share one JVM, so a
- * heap limit can only be tested in another process); an exhausted heap ends that process
- * ({@code ExitOnOutOfMemoryError}), which the test sees as lost connections and a dead process.
+ * heap limit can only be tested in another process); an exhausted heap ends that process ({@code
+ * ExitOnOutOfMemoryError}), which the test sees as lost connections and a dead process.
  */
 class MemoryBoundTest {
   private static final int BODY_BYTES = 15 * 1024 * 1024;
@@ -39,7 +38,11 @@ class MemoryBoundTest {
   @BeforeAll
   static void start() {
     child = ChildService.start("memory", "256m", Map.of());
-    client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
+    client =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10))
+            .build();
     token = TestService.shared().token("memory-test", Scopes.READ, Scopes.WRITE);
   }
 
@@ -51,12 +54,15 @@ class MemoryBoundTest {
   }
 
   @Test
-  void eightConcurrentHostileBodiesAreRefusedWithinTheHeapAndTheServiceThenServes() throws Exception {
+  void eightConcurrentHostileBodiesAreRefusedWithinTheHeapAndTheServiceThenServes()
+      throws Exception {
     long baselineMb = child.heapAfterFullGcMb();
-    byte[] emptyObjects = array("{\"ids\":[", "{}", "]}");            // 5 million objects
-    byte[] numbers = array("{\"users\":[", "0", "]}");                 // 7.5 million numbers
-    byte[] wideInner = array("{\"users\":[{\"email\":[", "1", "]}]}"); // one item, one huge inner array
-    byte[] deepAndWide = array("{\"users\":[", "[[[[[[[[[[[[0]]]]]]]]]]]]", "]}"); // 13 values per element
+    byte[] emptyObjects = array("{\"ids\":[", "{}", "]}"); // 5 million objects
+    byte[] numbers = array("{\"users\":[", "0", "]}"); // 7.5 million numbers
+    byte[] wideInner =
+        array("{\"users\":[{\"email\":[", "1", "]}]}"); // one item, one huge inner array
+    byte[] deepAndWide =
+        array("{\"users\":[", "[[[[[[[[[[[[0]]]]]]]]]]]]", "]}"); // 13 values per element
     List<CompletableFuture<HttpResponse<String>>> responses = new ArrayList<>();
     for (int i = 0; i < 2; i++) {
       responses.add(send("POST", "/batch/users/lookup", emptyObjects));
@@ -70,8 +76,14 @@ class MemoryBoundTest {
       try {
         response = pending.get(120, TimeUnit.SECONDS);
       } catch (Exception e) {
-        throw new AssertionError("a hostile request got no answer (" + e + "); child alive: " + child.isAlive()
-            + "; child log:\n" + child.logTail(), e);
+        throw new AssertionError(
+            "a hostile request got no answer ("
+                + e
+                + "); child alive: "
+                + child.isAlive()
+                + "; child log:\n"
+                + child.logTail(),
+            e);
       }
       statuses.add(response.statusCode());
       JsonObject body = new JsonObject(response.body());
@@ -84,16 +96,18 @@ class MemoryBoundTest {
       }
     }
     assertThat(child.isAlive()).as("the service survived; log:\n%s", child.logTail()).isTrue();
-    // The strict pass refused at least one of them (the rest may have been turned away at the door).
+    // The strict pass refused at least one of them (the rest may have been turned away at the
+    // door).
     assertThat(statuses).contains(413);
     // Nothing of the refused requests stays behind.
     long afterMb = child.heapAfterFullGcMb();
-    System.out.printf("hostile bodies: statuses %s; heap after full GC %d MB before, %d MB after; peak seen by the GC %d MB%n",
+    System.out.printf(
+        "hostile bodies: statuses %s; heap after full GC %d MB before, %d MB after; peak seen by the GC %d MB%n",
         statuses, baselineMb, afterMb, child.peakHeapMb());
     assertThat(afterMb).isLessThan(baselineMb + 32);
 
-    HttpResponse<String> normal = send("GET", "/batch/users/lookup?ids=" + UUID.randomUUID(), null)
-        .get(30, TimeUnit.SECONDS);
+    HttpResponse<String> normal =
+        send("GET", "/batch/users/lookup?ids=" + UUID.randomUUID(), null).get(30, TimeUnit.SECONDS);
     assertThat(normal.statusCode()).as(normal.body()).isEqualTo(200);
     assertThat(new JsonObject(normal.body()).getJsonArray("missing")).hasSize(1);
   }
@@ -111,12 +125,18 @@ class MemoryBoundTest {
     return out.toByteArray();
   }
 
-  private static CompletableFuture<HttpResponse<String>> send(String method, String path, byte[] body) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + child.port() + path))
-        .timeout(Duration.ofSeconds(120))
-        .header("Authorization", "Bearer " + token)
-        .header("Content-Type", "application/json");
-    request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+  private static CompletableFuture<HttpResponse<String>> send(
+      String method, String path, byte[] body) {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + child.port() + path))
+            .timeout(Duration.ofSeconds(120))
+            .header("Authorization", "Bearer " + token)
+            .header("Content-Type", "application/json");
+    request.method(
+        method,
+        body == null
+            ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofByteArray(body));
     return client.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 }

@@ -1,12 +1,14 @@
 package dev.userbatch;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.userbatch.batch.BatchOptions;
 import dev.userbatch.batch.ErrorCode;
-import dev.userbatch.batch.PreparedBatch;
-import dev.userbatch.http.RouteCoverage;
 import dev.userbatch.batch.Operation;
-import dev.userbatch.operation.Operations;
+import dev.userbatch.batch.PreparedBatch;
 import dev.userbatch.batch.Scopes;
+import dev.userbatch.http.RouteCoverage;
+import dev.userbatch.operation.Operations;
 import dev.userbatch.support.ApiTest;
 import dev.userbatch.validation.SchemaValidator;
 import io.vertx.core.buffer.Buffer;
@@ -21,9 +23,6 @@ import io.vertx.json.schema.JsonSchemaOptions;
 import io.vertx.json.schema.OutputFormat;
 import io.vertx.json.schema.OutputUnit;
 import io.vertx.json.schema.SchemaRepository;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.io.InputStream;
 import java.net.URI;
 import java.util.ArrayList;
@@ -35,33 +34,48 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * /openapi.json, /schemas/ and /docs: the document is src/main/resources/openapi.json served as it
  * is, OpenAPI 3.1, refers to the validation schema files (served beside it) instead of copying
- * them, covers every route the router serves (the service refuses to start otherwise), every
- * batch operation and every ErrorCode, and every example in it validates (request examples with
- * the service's own SchemaValidator and item rules); Swagger UI loads from the webjar without a token.
+ * them, covers every route the router serves (the service refuses to start otherwise), every batch
+ * operation and every ErrorCode, and every example in it validates (request examples with the
+ * service's own SchemaValidator and item rules); Swagger UI loads from the webjar without a token.
  */
 class OpenApiTest extends ApiTest {
   /** Where the test pretends the document lives; its relative references resolve against this. */
   private static final String DOC_URI = "https://userbatch.test/openapi.json";
+
   private static final String BEARER = "bearerAuth";
   private static final String SCHEMAS_PREFIX = "#/components/schemas/";
-  private static final Set<String> HTTP_METHODS = Set.of("get", "put", "post", "delete", "options", "head", "patch", "trace");
-  private static final List<String> EXPECTED_OPERATIONS = List.of(
-      "POST /batch/users/create", "GET /batch/users/lookup", "POST /batch/users/lookup",
-      "PATCH /batch/users/update", "PATCH /batch/users/last-login", "DELETE /batch/users/soft-delete",
-      "POST /batch/users/restore", "GET /health/live", "GET /health/ready", "GET /metrics",
-      "GET /openapi.json", "GET /schemas/{file}", "GET /docs", "GET /docs/{asset}");
+  private static final Set<String> HTTP_METHODS =
+      Set.of("get", "put", "post", "delete", "options", "head", "patch", "trace");
+  private static final List<String> EXPECTED_OPERATIONS =
+      List.of(
+          "POST /batch/users/create",
+          "GET /batch/users/lookup",
+          "POST /batch/users/lookup",
+          "PATCH /batch/users/update",
+          "PATCH /batch/users/last-login",
+          "DELETE /batch/users/soft-delete",
+          "POST /batch/users/restore",
+          "GET /health/live",
+          "GET /health/ready",
+          "GET /metrics",
+          "GET /openapi.json",
+          "GET /schemas/{file}",
+          "GET /docs",
+          "GET /docs/{asset}");
   private static final List<String> BATCH_STATUSES =
       List.of("200", "207", "422", "400", "401", "403", "413", "429", "503");
 
   private static JsonObject document;
+
   /** Every file the document refers to (directly or through another file), by its absolute URI. */
   private static final Map<String, JsonObject> referencedFiles = new LinkedHashMap<>();
+
   private static final SchemaValidator VALIDATOR = new SchemaValidator();
 
   @BeforeAll
@@ -69,14 +83,18 @@ class OpenApiTest extends ApiTest {
     HttpResponse<Buffer> response = sync(service.anonymousHttp.get("/openapi.json").send());
     assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(200);
     assertThat(response.getHeader("content-type")).startsWith("application/json");
-    try (InputStream file = OpenApiTest.class.getClassLoader().getResourceAsStream("openapi.json")) {
+    try (InputStream file =
+        OpenApiTest.class.getClassLoader().getResourceAsStream("openapi.json")) {
       assertThat(response.body().getBytes()).as("served as it is").isEqualTo(file.readAllBytes());
     }
     document = new JsonObject(response.bodyAsString()); // throws when it is not a JSON object
     fetchReferencedFiles(DOC_URI, document);
   }
 
-  /** Follows every reference to another file, as Swagger UI does: over HTTP, relative to the referring file. */
+  /**
+   * Follows every reference to another file, as Swagger UI does: over HTTP, relative to the
+   * referring file.
+   */
   private static void fetchReferencedFiles(String base, JsonObject from) {
     List<String> refs = new ArrayList<>();
     collectRefs(from, refs);
@@ -90,7 +108,9 @@ class OpenApiTest extends ApiTest {
       assertThat(response.statusCode()).as(ref + " from " + base + " → GET " + path).isEqualTo(200);
       assertThat(response.getHeader("content-type")).as(path).startsWith("application/json");
       JsonObject schema = new JsonObject(response.bodyAsString());
-      assertThat(schema.containsKey("$id")).as(path + " has no $id: it is identified by where it is served").isFalse();
+      assertThat(schema.containsKey("$id"))
+          .as(path + " has no $id: it is identified by where it is served")
+          .isFalse();
       referencedFiles.put(file, schema);
       fetchReferencedFiles(file, schema);
     }
@@ -106,8 +126,8 @@ class OpenApiTest extends ApiTest {
     assertThat(document.getString("openapi")).isEqualTo("3.1.0");
     assertThat(document.getJsonObject("info").getString("title")).isNotBlank();
     assertThat(document.getJsonObject("info").getString("version")).isNotBlank();
-    JsonObject bearer = document.getJsonObject("components").getJsonObject("securitySchemes")
-        .getJsonObject(BEARER);
+    JsonObject bearer =
+        document.getJsonObject("components").getJsonObject("securitySchemes").getJsonObject(BEARER);
     assertThat(bearer.getString("type")).isEqualTo("http");
     assertThat(bearer.getString("scheme")).isEqualTo("bearer");
     assertThat(bearer.getString("bearerFormat")).isEqualTo("JWT");
@@ -126,32 +146,38 @@ class OpenApiTest extends ApiTest {
     }
     assertThat(checked).isGreaterThan(100);
     // operation ids are unique
-    List<String> ids = operations().stream().map(op -> op.operation.getString("operationId")).toList();
+    List<String> ids =
+        operations().stream().map(op -> op.operation.getString("operationId")).toList();
     assertThat(ids).doesNotContainNull().doesNotHaveDuplicates();
   }
 
-  /** The router itself is checked at start-up (OpenApiRoutes.requireDocumented): this service started. */
+  /**
+   * The router itself is checked at start-up (OpenApiRoutes.requireDocumented): this service
+   * started.
+   */
   @Test
   void everyRouteTheRouterServesIsDocumented() {
-    List<String> documented = operations().stream().map(op -> op.method.toUpperCase() + " " + op.path).toList();
+    List<String> documented =
+        operations().stream().map(op -> op.method.toUpperCase() + " " + op.path).toList();
     assertThat(documented).containsAll(EXPECTED_OPERATIONS);
   }
 
   @Test
   void theRouteCheckReportsRoutesTheDocumentLacks() {
     Router router = Router.router(service.clientVertx);
-    router.route().handler(ctx -> ctx.next());                    // no path: not an endpoint
+    router.route().handler(ctx -> ctx.next()); // no path: not an endpoint
     router.post("/batch/users/create").handler(ctx -> ctx.end());
     router.get("/docs").handler(ctx -> ctx.end());
     router.get("/docs/").handler(ctx -> ctx.end());
     router.get("/docs/swagger-initializer.js").handler(ctx -> ctx.end());
     router.get("/docs/*").handler(ctx -> ctx.end());
-    router.post("/batch/users/purge").handler(ctx -> ctx.end());  // not documented
-    router.put("/batch/users/update").handler(ctx -> ctx.end());  // documented path, other method
-    router.route("/admin/*").handler(ctx -> ctx.end());           // any method, undocumented prefix
+    router.post("/batch/users/purge").handler(ctx -> ctx.end()); // not documented
+    router.put("/batch/users/update").handler(ctx -> ctx.end()); // documented path, other method
+    router.route("/admin/*").handler(ctx -> ctx.end()); // any method, undocumented prefix
     router.get("/schemas/:file").handler(ctx -> ctx.end());
     assertThat(RouteCoverage.undocumentedRoutes(document, router.getRoutes()))
-        .containsExactlyInAnyOrder("POST /batch/users/purge", "PUT /batch/users/update", "ANY /admin/*");
+        .containsExactlyInAnyOrder(
+            "POST /batch/users/purge", "PUT /batch/users/update", "ANY /admin/*");
   }
 
   @Test
@@ -164,26 +190,41 @@ class OpenApiTest extends ApiTest {
       assertThat(referencedFiles.get(uri)).as(file).isEqualTo(SchemaValidator.load(file));
     }
     assertThat(referencedFiles.keySet()).containsExactlyInAnyOrderElementsOf(expected);
-    for (String other : List.of("/schemas/no-such.json", "/schemas/..%2Fopenapi.json", "/schemas/")) {
-      assertThat(sync(service.anonymousHttp.get(other).send()).statusCode()).as(other).isEqualTo(404);
+    for (String other :
+        List.of("/schemas/no-such.json", "/schemas/..%2Fopenapi.json", "/schemas/")) {
+      assertThat(sync(service.anonymousHttp.get(other).send()).statusCode())
+          .as(other)
+          .isEqualTo(404);
     }
     JsonObject schemas = document.getJsonObject("components").getJsonObject("schemas");
-    assertThat(schemas.fieldNames()).as("no copy of a schema file").allSatisfy(name ->
-        assertThat(schemas.getJsonObject(name).containsKey("title")).as(name).isFalse());
+    assertThat(schemas.fieldNames())
+        .as("no copy of a schema file")
+        .allSatisfy(
+            name ->
+                assertThat(schemas.getJsonObject(name).containsKey("title")).as(name).isFalse());
     // the envelopes: the file, with the item schema shown (the files leave their items unvalidated)
     for (Operation operation : Operation.values()) {
       JsonObject envelope = schemas.getJsonObject(componentName(operation.envelopeSchema()));
-      assertThat(envelope.getJsonArray("allOf")).as(operation.wireName())
+      assertThat(envelope.getJsonArray("allOf"))
+          .as(operation.wireName())
           .containsExactly(new JsonObject().put("$ref", "schemas/" + operation.envelopeSchema()));
       JsonObject items = envelope.getJsonObject("properties").getJsonObject(operation.itemsField());
       assertThat(items.getJsonObject("items").getString("$ref")).startsWith("schemas/");
-      assertThat(SchemaValidator.load(operation.envelopeSchema()).getJsonObject("properties")
-          .getJsonObject(operation.itemsField()).containsKey("items"))
-          .as("the file itself leaves items unvalidated").isFalse();
+      assertThat(
+              SchemaValidator.load(operation.envelopeSchema())
+                  .getJsonObject("properties")
+                  .getJsonObject(operation.itemsField())
+                  .containsKey("items"))
+          .as("the file itself leaves items unvalidated")
+          .isFalse();
     }
     // the envelope files still let invalid items through, to be failed one by one
-    assertThat(VALIDATOR.validate("create-request.json",
-        new JsonObject().put("users", new JsonArray().add(new JsonObject().put("unknown", 1))))).isEmpty();
+    assertThat(
+            VALIDATOR.validate(
+                "create-request.json",
+                new JsonObject()
+                    .put("users", new JsonArray().add(new JsonObject().put("unknown", 1)))))
+        .isEmpty();
   }
 
   @Test
@@ -198,43 +239,77 @@ class OpenApiTest extends ApiTest {
       assertThat(operation.scope()).isEqualTo(scope);
       for (String method : item.fieldNames()) {
         JsonObject op = item.getJsonObject(method);
-        assertThat(op.getJsonArray("security")).as(method + " " + path)
+        assertThat(op.getJsonArray("security"))
+            .as(method + " " + path)
             .containsExactly(new JsonObject().put(BEARER, new JsonArray().add(scope)));
         assertThat(op.getString("description")).contains(scope);
         assertThat(op.getJsonObject("responses").fieldNames()).containsAll(BATCH_STATUSES);
-        assertThat(op.getJsonObject("responses").getJsonObject("200").getJsonObject("headers").fieldNames())
-            .contains("X-Correlation-Id", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset");
-        List<String> headerParams = op.getJsonArray("parameters").stream()
-            .map(p -> resolve((JsonObject) p).getString("name")).toList();
+        assertThat(
+                op.getJsonObject("responses")
+                    .getJsonObject("200")
+                    .getJsonObject("headers")
+                    .fieldNames())
+            .contains(
+                "X-Correlation-Id", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset");
+        List<String> headerParams =
+            op.getJsonArray("parameters").stream()
+                .map(p -> resolve((JsonObject) p).getString("name"))
+                .toList();
         assertThat(headerParams).contains("X-Correlation-Id");
         if (scope.equals(Scopes.WRITE)) {
           assertThat(headerParams).contains("Idempotency-Key");
-          assertThat(op.getJsonObject("responses").getJsonObject("200").getJsonObject("headers").fieldNames())
+          assertThat(
+                  op.getJsonObject("responses")
+                      .getJsonObject("200")
+                      .getJsonObject("headers")
+                      .fieldNames())
               .contains("Idempotent-Replayed");
         }
         if (op.containsKey("requestBody")) {
-          assertThat(op.getJsonObject("requestBody").getJsonObject("content").getJsonObject("application/json")
-              .getJsonObject("schema").getString("$ref")).isEqualTo(SCHEMAS_PREFIX + envelope);
+          assertThat(
+                  op.getJsonObject("requestBody")
+                      .getJsonObject("content")
+                      .getJsonObject("application/json")
+                      .getJsonObject("schema")
+                      .getString("$ref"))
+              .isEqualTo(SCHEMAS_PREFIX + envelope);
         } else {
           assertThat(method + " " + path).isEqualTo("get /batch/users/lookup");
         }
       }
     }
     JsonObject responses = document.getJsonObject("components").getJsonObject("responses");
-    assertThat(resolve(responses.getJsonObject("TooManyRequests")).getJsonObject("headers").fieldNames())
+    assertThat(
+            resolve(responses.getJsonObject("TooManyRequests"))
+                .getJsonObject("headers")
+                .fieldNames())
         .contains("Retry-After", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset");
-    for (String open : List.of("/health/live", "/health/ready", "/openapi.json", "/schemas/{file}", "/docs",
-        "/docs/{asset}")) {
-      assertThat(paths.getJsonObject(open).getJsonObject("get").getJsonArray("security")).as(open).isEmpty();
+    for (String open :
+        List.of(
+            "/health/live",
+            "/health/ready",
+            "/openapi.json",
+            "/schemas/{file}",
+            "/docs",
+            "/docs/{asset}")) {
+      assertThat(paths.getJsonObject(open).getJsonObject("get").getJsonArray("security"))
+          .as(open)
+          .isEmpty();
     }
   }
 
   @Test
   void errorCodesAreErrorCodeValues() {
-    JsonArray codes = document.getJsonObject("components").getJsonObject("schemas")
-        .getJsonObject("ErrorCode").getJsonArray("enum");
-    assertThat(codes.getList()).containsExactlyElementsOf(Arrays.stream(ErrorCode.values()).map(Enum::name).toList());
-    JsonObject failure = document.getJsonObject("components").getJsonObject("schemas").getJsonObject("ItemFailure");
+    JsonArray codes =
+        document
+            .getJsonObject("components")
+            .getJsonObject("schemas")
+            .getJsonObject("ErrorCode")
+            .getJsonArray("enum");
+    assertThat(codes.getList())
+        .containsExactlyElementsOf(Arrays.stream(ErrorCode.values()).map(Enum::name).toList());
+    JsonObject failure =
+        document.getJsonObject("components").getJsonObject("schemas").getJsonObject("ItemFailure");
     assertThat(failure.getJsonObject("properties").getJsonObject("code").getString("$ref"))
         .isEqualTo(SCHEMAS_PREFIX + "ErrorCode");
   }
@@ -248,24 +323,37 @@ class OpenApiTest extends ApiTest {
         if (!op.path.equals(operation.path()) || !op.operation.containsKey("requestBody")) {
           continue;
         }
-        JsonObject media = op.operation.getJsonObject("requestBody").getJsonObject("content")
-            .getJsonObject("application/json");
+        JsonObject media =
+            op.operation
+                .getJsonObject("requestBody")
+                .getJsonObject("content")
+                .getJsonObject("application/json");
         List<Object> examples = examplesOf(media);
         assertThat(examples).as(op + " has a request example").isNotEmpty();
-        String itemFile = document.getJsonObject("components").getJsonObject("schemas")
-            .getJsonObject(componentName(operation.envelopeSchema())).getJsonObject("properties")
-            .getJsonObject(operation.itemsField()).getJsonObject("items").getString("$ref")
-            .substring("schemas/".length());
+        String itemFile =
+            document
+                .getJsonObject("components")
+                .getJsonObject("schemas")
+                .getJsonObject(componentName(operation.envelopeSchema()))
+                .getJsonObject("properties")
+                .getJsonObject(operation.itemsField())
+                .getJsonObject("items")
+                .getString("$ref")
+                .substring("schemas/".length());
         for (Object example : examples) {
           JsonObject envelope = (JsonObject) example;
-          assertThat(VALIDATOR.validate(operation.envelopeSchema(), envelope)).as(op + " " + envelope).isEmpty();
+          assertThat(VALIDATOR.validate(operation.envelopeSchema(), envelope))
+              .as(op + " " + envelope)
+              .isEmpty();
           JsonArray items = envelope.getJsonArray(operation.itemsField());
           for (Object item : items) {
             assertThat(VALIDATOR.validate(itemFile, item)).as(op + " item " + item).isEmpty();
           }
           // and the rules beyond the schema (exactly one password field, email syntax, …)
-          PreparedBatch<?> prepared = operations.preparer(operation)
-              .prepare(items, BatchOptions.fromJson(envelope.getJsonObject("options")));
+          PreparedBatch<?> prepared =
+              operations
+                  .preparer(operation)
+                  .prepare(items, BatchOptions.fromJson(envelope.getJsonObject("options")));
           assertThat(prepared.failures()).as(op + " " + envelope).isEmpty();
           assertThat(prepared.items()).hasSize(items.size());
           checked++;
@@ -275,7 +363,8 @@ class OpenApiTest extends ApiTest {
     assertThat(checked).isGreaterThanOrEqualTo(6);
 
     // GET lookup: the query parameters' examples make a valid envelope
-    JsonObject get = document.getJsonObject("paths").getJsonObject("/batch/users/lookup").getJsonObject("get");
+    JsonObject get =
+        document.getJsonObject("paths").getJsonObject("/batch/users/lookup").getJsonObject("get");
     JsonObject envelope = new JsonObject();
     JsonObject options = new JsonObject();
     for (Object p : get.getJsonArray("parameters")) {
@@ -291,7 +380,8 @@ class OpenApiTest extends ApiTest {
       }
     }
     envelope.put("options", options);
-    assertThat(options.fieldNames()).containsExactlyInAnyOrder("chunkSize", "maxConcurrency", "continueOnError");
+    assertThat(options.fieldNames())
+        .containsExactlyInAnyOrder("chunkSize", "maxConcurrency", "continueOnError");
     assertThat(VALIDATOR.validate("lookup-request.json", envelope)).isEmpty();
     for (Object id : envelope.getJsonArray("ids")) {
       assertThat(VALIDATOR.validate("user-id.json", id)).isEmpty();
@@ -300,8 +390,12 @@ class OpenApiTest extends ApiTest {
 
   @Test
   void everyExampleValidatesAgainstTheDocumentsOwnSchema() {
-    SchemaRepository repository = SchemaRepository.create(new JsonSchemaOptions()
-        .setDraft(Draft.DRAFT202012).setBaseUri(DOC_URI).setOutputFormat(OutputFormat.Basic));
+    SchemaRepository repository =
+        SchemaRepository.create(
+            new JsonSchemaOptions()
+                .setDraft(Draft.DRAFT202012)
+                .setBaseUri(DOC_URI)
+                .setOutputFormat(OutputFormat.Basic));
     // copies: the repository annotates the schema objects it is given
     repository.dereference(DOC_URI, JsonSchema.of(document.copy()));
     referencedFiles.forEach((uri, file) -> repository.dereference(uri, JsonSchema.of(file.copy())));
@@ -312,15 +406,22 @@ class OpenApiTest extends ApiTest {
       JsonObject schema = rewriteLocalRefs(holder.getValue().getJsonObject("schema"));
       for (Object example : examplesOf(holder.getValue())) {
         OutputUnit result = repository.validator(JsonSchema.of(schema)).validate(example);
-        assertThat(result.getValid()).as(holder.getKey() + ": " + example + " → " + result.getErrors()).isTrue();
+        assertThat(result.getValid())
+            .as(holder.getKey() + ": " + example + " → " + result.getErrors())
+            .isTrue();
         checked++;
       }
     }
     assertThat(checked).isGreaterThanOrEqualTo(20);
     // and the document's schemas do check something: an invalid body fails
-    JsonObject createRequest = rewriteLocalRefs(new JsonObject().put("$ref", "#/components/schemas/create-request"));
-    OutputUnit invalid = repository.validator(JsonSchema.of(createRequest))
-        .validate(new JsonObject().put("users", new JsonArray().add(new JsonObject().put("email", "a@b.c"))));
+    JsonObject createRequest =
+        rewriteLocalRefs(new JsonObject().put("$ref", "#/components/schemas/create-request"));
+    OutputUnit invalid =
+        repository
+            .validator(JsonSchema.of(createRequest))
+            .validate(
+                new JsonObject()
+                    .put("users", new JsonArray().add(new JsonObject().put("email", "a@b.c"))));
     assertThat(invalid.getValid()).isFalse();
   }
 
@@ -337,8 +438,12 @@ class OpenApiTest extends ApiTest {
       while (links.find()) {
         assets.add(URI.create("http://localhost" + page).resolve(links.group(1)).getPath());
       }
-      assertThat(assets).contains("/docs/swagger-ui.css", "/docs/swagger-ui-bundle.js",
-          "/docs/swagger-ui-standalone-preset.js", "/docs/swagger-initializer.js");
+      assertThat(assets)
+          .contains(
+              "/docs/swagger-ui.css",
+              "/docs/swagger-ui-bundle.js",
+              "/docs/swagger-ui-standalone-preset.js",
+              "/docs/swagger-initializer.js");
       for (String asset : assets) {
         HttpResponse<Buffer> file = sync(service.anonymousHttp.get(asset).send());
         assertThat(file.statusCode()).as(asset).isEqualTo(200);
@@ -350,11 +455,14 @@ class OpenApiTest extends ApiTest {
         }
       }
     }
-    String bundle = sync(service.anonymousHttp.get("/docs/swagger-ui-bundle.js").send()).bodyAsString();
+    String bundle =
+        sync(service.anonymousHttp.get("/docs/swagger-ui-bundle.js").send()).bodyAsString();
     assertThat(bundle).contains("SwaggerUIBundle");
-    String initializer = sync(service.anonymousHttp.get("/docs/swagger-initializer.js").send()).bodyAsString();
+    String initializer =
+        sync(service.anonymousHttp.get("/docs/swagger-initializer.js").send()).bodyAsString();
     assertThat(initializer).contains("../openapi.json").doesNotContain("petstore");
-    assertThat(sync(service.anonymousHttp.get("/docs/no-such-file.js").send()).statusCode()).isEqualTo(404);
+    assertThat(sync(service.anonymousHttp.get("/docs/no-such-file.js").send()).statusCode())
+        .isEqualTo(404);
   }
 
   // ---------------------------------------------------------------- helpers
@@ -380,18 +488,26 @@ class OpenApiTest extends ApiTest {
     return operations;
   }
 
-  /** The component name the document gives an envelope file: {@code create-request.json} → {@code create-request}. */
+  /**
+   * The component name the document gives an envelope file: {@code create-request.json} → {@code
+   * create-request}.
+   */
   private static String componentName(String schemaFile) {
     return schemaFile.substring(0, schemaFile.length() - ".json".length());
   }
 
-  /** What a reference in the file at {@code base} points at (the document, or a file it refers to); null when nothing. */
+  /**
+   * What a reference in the file at {@code base} points at (the document, or a file it refers to);
+   * null when nothing.
+   */
   private static Object target(String base, String ref) {
     String uri = URI.create(base).resolve(ref).toString();
     String address = withoutFragment(uri);
     JsonObject file = address.equals(DOC_URI) ? document : referencedFiles.get(address);
     String fragment = URI.create(uri).getFragment();
-    return file == null || fragment == null || fragment.isEmpty() ? file : JsonPointer.from(fragment).queryJson(file);
+    return file == null || fragment == null || fragment.isEmpty()
+        ? file
+        : JsonPointer.from(fragment).queryJson(file);
   }
 
   /** Follows a local $ref (components/parameters, components/responses). */
@@ -402,22 +518,25 @@ class OpenApiTest extends ApiTest {
 
   private static void collectRefs(Object node, List<String> into) {
     if (node instanceof JsonObject object) {
-      object.forEach(e -> {
-        if (e.getKey().equals("$ref") && e.getValue() instanceof String ref) {
-          into.add(ref);
-        } else {
-          collectRefs(e.getValue(), into);
-        }
-      });
+      object.forEach(
+          e -> {
+            if (e.getKey().equals("$ref") && e.getValue() instanceof String ref) {
+              into.add(ref);
+            } else {
+              collectRefs(e.getValue(), into);
+            }
+          });
     } else if (node instanceof JsonArray array) {
       array.forEach(v -> collectRefs(v, into));
     }
   }
 
   /** Media types, parameters and headers: objects with a schema and an example or examples. */
-  private static void collectExampleHolders(Object node, String pointer, List<Map.Entry<String, JsonObject>> into) {
+  private static void collectExampleHolders(
+      Object node, String pointer, List<Map.Entry<String, JsonObject>> into) {
     if (node instanceof JsonObject object) {
-      if (object.getValue("schema") instanceof JsonObject && (object.containsKey("example") || object.containsKey("examples"))) {
+      if (object.getValue("schema") instanceof JsonObject
+          && (object.containsKey("example") || object.containsKey("examples"))) {
         into.add(Map.entry(pointer, object));
       }
       object.forEach(e -> collectExampleHolders(e.getValue(), pointer + "/" + e.getKey(), into));
@@ -437,7 +556,9 @@ class OpenApiTest extends ApiTest {
     if (named != null) {
       for (String name : named.fieldNames()) {
         Object example = named.getValue(name);
-        assertThat(example).as("example " + name + " in " + holder.encode()).isInstanceOf(JsonObject.class);
+        assertThat(example)
+            .as("example " + name + " in " + holder.encode())
+            .isInstanceOf(JsonObject.class);
         assertThat(((JsonObject) example).containsKey("value")).as("example " + name).isTrue();
         examples.add(((JsonObject) example).getValue("value"));
       }
@@ -445,7 +566,10 @@ class OpenApiTest extends ApiTest {
     return examples;
   }
 
-  /** A schema taken out of the document, with its references made absolute (into the document or its files). */
+  /**
+   * A schema taken out of the document, with its references made absolute (into the document or its
+   * files).
+   */
   private static JsonObject rewriteLocalRefs(JsonObject schema) {
     return (JsonObject) absoluteRefs(schema.copy());
   }

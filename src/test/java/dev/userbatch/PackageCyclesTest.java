@@ -24,14 +24,18 @@ import org.junit.jupiter.api.Test;
  */
 class PackageCyclesTest {
   private static final Path MAIN = Path.of("src", "main", "java", "dev", "userbatch");
-  private static final Pattern PACKAGE = Pattern.compile("^package dev\\.userbatch\\.?([\\w.]*);", Pattern.MULTILINE);
+  private static final Pattern PACKAGE =
+      Pattern.compile("^package dev\\.userbatch\\.?([\\w.]*);", Pattern.MULTILINE);
   private static final Pattern IMPORT =
-      Pattern.compile("^import (?:static )?dev\\.userbatch\\.([a-z]\\w*)\\.[A-Z]", Pattern.MULTILINE);
+      Pattern.compile(
+          "^import (?:static )?dev\\.userbatch\\.([a-z]\\w*)\\.[A-Z]", Pattern.MULTILINE);
 
   @Test
   void noPackageDependsOnItselfThroughOthers() throws IOException {
     Map<String, Set<String>> graph = dependencies();
-    assertTrue(graph.containsKey("runner") && graph.get("runner").contains("batch"), "graph read: " + graph);
+    assertTrue(
+        graph.containsKey("runner") && graph.get("runner").contains("batch"),
+        "graph read: " + graph);
     List<List<String>> cycles = new ArrayList<>();
     for (String start : graph.keySet()) {
       List<String> path = cycleFrom(start, start, graph, new ArrayList<>(), new TreeSet<>());
@@ -65,8 +69,12 @@ class PackageCyclesTest {
   }
 
   /** A path from {@code node} back to {@code start}, or null. */
-  private static List<String> cycleFrom(String start, String node, Map<String, Set<String>> graph,
-      List<String> path, Set<String> seen) {
+  private static List<String> cycleFrom(
+      String start,
+      String node,
+      Map<String, Set<String>> graph,
+      List<String> path,
+      Set<String> seen) {
     path.add(node);
     for (String next : graph.getOrDefault(node, Set.of())) {
       if (next.equals(start)) {

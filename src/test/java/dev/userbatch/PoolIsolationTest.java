@@ -1,5 +1,7 @@
 package dev.userbatch;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.userbatch.config.ServiceConfig;
 import dev.userbatch.support.TestData;
 import dev.userbatch.support.TestService;
@@ -11,38 +13,39 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Transaction;
 import io.vertx.sqlclient.Tuple;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * Issue 12 item 12: audit rows are written while every chunk connection is busy. With one chunk
- * connection held by a chunk that waits on a row lock, another batch's audit row is opened at
- * once (its own pool) instead of queueing behind the chunk; today both share one pool, and under
- * load that wait ended in 503 "audit record could not be written: Timeout waiting for connection".
+ * connection held by a chunk that waits on a row lock, another batch's audit row is opened at once
+ * (its own pool) instead of queueing behind the chunk; today both share one pool, and under load
+ * that wait ended in 503 "audit record could not be written: Timeout waiting for connection".
  */
 class PoolIsolationTest {
   private static TestService service;
 
   @BeforeAll
   static void start() {
-    service = TestService.start(config -> {
-      Map<String, String> env = new HashMap<>(System.getenv());
-      env.put("PG_POOL_SIZE", "1");
-      env.put("DATA_DIR", config.dataDir().toString());
-      env.put("SHUTDOWN_TIMEOUT_MS", "3000");
-      ServiceConfig loaded = ServiceConfig.load(env).withHttpPort(config.httpPort())
-          .withEndpoints(config.pgUrl(), config.redisUrl());
-      return loaded.withSecurity(loaded.security().withJwtSecret(TestService.JWT_SECRET));
-    });
+    service =
+        TestService.start(
+            config -> {
+              Map<String, String> env = new HashMap<>(System.getenv());
+              env.put("PG_POOL_SIZE", "1");
+              env.put("DATA_DIR", config.dataDir().toString());
+              env.put("SHUTDOWN_TIMEOUT_MS", "3000");
+              ServiceConfig loaded =
+                  ServiceConfig.load(env)
+                      .withHttpPort(config.httpPort())
+                      .withEndpoints(config.pgUrl(), config.redisUrl());
+              return loaded.withSecurity(loaded.security().withJwtSecret(TestService.JWT_SECRET));
+            });
   }
 
   @AfterAll
@@ -68,7 +71,10 @@ class PoolIsolationTest {
 
   private static boolean sqlTrue(String query, Object... params) {
     try {
-      return sync(service.pg.preparedQuery(query).execute(Tuple.from(params))).iterator().next().getBoolean(0);
+      return sync(service.pg.preparedQuery(query).execute(Tuple.from(params)))
+          .iterator()
+          .next()
+          .getBoolean(0);
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
@@ -76,8 +82,12 @@ class PoolIsolationTest {
 
   @Test
   void anAuditRowIsWrittenWhileTheOnlyChunkConnectionWaitsOnALock() throws Exception {
-    HttpResponse<Buffer> created = sync(service.http.post("/batch/users/create")
-        .sendJsonObject(TestData.createRequest(TestData.usersWithHash("pool", 2), null)));
+    HttpResponse<Buffer> created =
+        sync(
+            service
+                .http
+                .post("/batch/users/create")
+                .sendJsonObject(TestData.createRequest(TestData.usersWithHash("pool", 2), null)));
     assertThat(created.statusCode()).as(created.bodyAsString()).isEqualTo(200);
     JsonArray users = created.bodyAsJsonObject().getJsonArray("data");
     String locked = users.getJsonObject(0).getString("id");
@@ -89,17 +99,41 @@ class PoolIsolationTest {
     Future<HttpResponse<Buffer>> second;
     String correlationId = "pool-isolation-" + UUID.randomUUID();
     try {
-      sync(holder.preparedQuery("SELECT 1 FROM users WHERE id = $1 FOR UPDATE").execute(Tuple.of(UUID.fromString(locked))));
-      blocked = service.http.patch("/batch/users/update").sendJsonObject(new JsonObject().put("updates",
-          new JsonArray().add(new JsonObject().put("id", locked).put("data", new JsonObject().put("name", "Locked")))));
-      await("the update's chunk waiting on the row lock", () -> sqlTrue(
-          "SELECT count(*) > 0 FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
-              + "WHERE NOT l.granted AND a.datname = current_database()"));
+      sync(
+          holder
+              .preparedQuery("SELECT 1 FROM users WHERE id = $1 FOR UPDATE")
+              .execute(Tuple.of(UUID.fromString(locked))));
+      blocked =
+          service
+              .http
+              .patch("/batch/users/update")
+              .sendJsonObject(
+                  new JsonObject()
+                      .put(
+                          "updates",
+                          new JsonArray()
+                              .add(
+                                  new JsonObject()
+                                      .put("id", locked)
+                                      .put("data", new JsonObject().put("name", "Locked")))));
+      await(
+          "the update's chunk waiting on the row lock",
+          () ->
+              sqlTrue(
+                  "SELECT count(*) > 0 FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+                      + "WHERE NOT l.granted AND a.datname = current_database()"));
 
-      second = service.http.delete("/batch/users/soft-delete").putHeader("X-Correlation-Id", correlationId)
-          .sendJsonObject(new JsonObject().put("userIds", new JsonArray().add(other)));
-      await("the second batch's audit row", () -> sqlTrue(
-          "SELECT count(*) = 1 FROM audit_log WHERE correlation_id = $1", correlationId));
+      second =
+          service
+              .http
+              .delete("/batch/users/soft-delete")
+              .putHeader("X-Correlation-Id", correlationId)
+              .sendJsonObject(new JsonObject().put("userIds", new JsonArray().add(other)));
+      await(
+          "the second batch's audit row",
+          () ->
+              sqlTrue(
+                  "SELECT count(*) = 1 FROM audit_log WHERE correlation_id = $1", correlationId));
     } finally {
       sync(lock.rollback());
       sync(holder.close());

@@ -1,13 +1,12 @@
 package dev.userbatch;
 
-import dev.userbatch.support.ApiTest;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.userbatch.support.ApiTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** The README's curl examples, run as printed (bash, curl) against the test service. */
 class ReadmeExamplesTest extends ApiTest {
@@ -20,7 +19,8 @@ class ReadmeExamplesTest extends ApiTest {
     int start = readme.indexOf("```bash\n", section) + "```bash\n".length();
     String script = readme.substring(start, readme.indexOf("```", start));
 
-    ProcessBuilder bash = new ProcessBuilder("bash", "-euo", "pipefail", "-c", script).redirectErrorStream(true);
+    ProcessBuilder bash =
+        new ProcessBuilder("bash", "-euo", "pipefail", "-c", script).redirectErrorStream(true);
     bash.environment().put("BASE", "http://127.0.0.1:" + service.port());
     bash.environment().put("TOKEN", service.token("readme", "users:read", "users:write"));
     Process process = bash.start();

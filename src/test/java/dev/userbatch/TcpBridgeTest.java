@@ -1,13 +1,14 @@
 package dev.userbatch;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.userbatch.batch.Scopes;
 import dev.userbatch.support.ApiTest;
 import dev.userbatch.support.TestService;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
-import org.junit.jupiter.api.Test;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,9 +23,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 /**
  * Issue 6, item 4: the optional TCP event-bus bridge, used by a Python client written with the
@@ -67,13 +66,21 @@ class TcpBridgeTest extends ApiTest {
       }
       JsonObject lookup = summary.getJsonObject("lookupReply");
       assertThat(lookup.getString("type")).as(lookup.encode()).isEqualTo("message");
-      assertThat(lookup.getJsonObject("body").getString("message")).isEqualTo("Found 3 out of 3 users");
-      assertThat(strings(new JsonArray(lookup.getJsonObject("body").getJsonArray("data").stream()
-          .map(u -> ((JsonObject) u).getString("id")).toList()))).isEqualTo(ids);
+      assertThat(lookup.getJsonObject("body").getString("message"))
+          .isEqualTo("Found 3 out of 3 users");
+      assertThat(
+              strings(
+                  new JsonArray(
+                      lookup.getJsonObject("body").getJsonArray("data").stream()
+                          .map(u -> ((JsonObject) u).getString("id"))
+                          .toList())))
+          .isEqualTo(ids);
 
       // the event of the create reached the Python client
       JsonObject event = summary.getJsonObject("createdEvent");
-      assertThat(event).as("USERS_BATCH_CREATED event received; " + summary.encodePrettily()).isNotNull();
+      assertThat(event)
+          .as("USERS_BATCH_CREATED event received; " + summary.encodePrettily())
+          .isNotNull();
       assertThat(event.getString("type")).isEqualTo("USERS_BATCH_CREATED");
       assertThat(strings(event.getJsonArray("userIds"))).containsExactlyInAnyOrderElementsOf(ids);
       assertThat(event.getString("actor")).isEqualTo(subject);
@@ -84,32 +91,49 @@ class TcpBridgeTest extends ApiTest {
       JsonObject capital = summary.getJsonObject("capitalActorReply");
       assertThat(capital.getString("type")).as(capital.encode()).isEqualTo("message");
       assertThat(auditActor(summary.getString("capitalActorCorrelationId")))
-          .as("an 'Actor' header cannot override the token's subject").isEqualTo(subject);
+          .as("an 'Actor' header cannot override the token's subject")
+          .isEqualTo(subject);
 
       // refused frames: err frames, and nobody created
       JsonObject refused = summary.getJsonObject("refused");
-      assertThat(refused.fieldNames()).containsExactlyInAnyOrder("registerWithoutToken", "createWithoutToken",
-          "createWithoutWriteScope", "createWithBadToken", "chunkAddress", "auditAddress", "registerAudit");
+      assertThat(refused.fieldNames())
+          .containsExactlyInAnyOrder(
+              "registerWithoutToken",
+              "createWithoutToken",
+              "createWithoutWriteScope",
+              "createWithBadToken",
+              "chunkAddress",
+              "auditAddress",
+              "registerAudit");
       for (String name : refused.fieldNames()) {
         JsonObject frame = refused.getJsonObject(name);
         assertThat(frame).as(name + " is refused").isNotNull();
         assertThat(frame.getString("type")).as(name + ": " + frame.encode()).isEqualTo("err");
       }
       List<String> emails = new ArrayList<>();
-      summary.getJsonObject("refusedEmails").forEach(entry -> emails.add((String) entry.getValue()));
+      summary
+          .getJsonObject("refusedEmails")
+          .forEach(entry -> emails.add((String) entry.getValue()));
       assertThat(emails).hasSize(5);
-      long refusedUsers = sync(sql("SELECT count(*) AS n FROM users WHERE lower(email) = ANY($1::text[])",
-          (Object) emails.toArray(String[]::new))).iterator().next().getLong("n");
+      long refusedUsers =
+          sync(sql(
+                  "SELECT count(*) AS n FROM users WHERE lower(email) = ANY($1::text[])",
+                  (Object) emails.toArray(String[]::new)))
+              .iterator()
+              .next()
+              .getLong("n");
       assertThat(refusedUsers).as("users of refused frames").isZero();
     } finally {
       own.close();
     }
     // closing the service closes the bridge
-    assertThatThrownBy(() -> {
-      try (Socket socket = new Socket()) {
-        socket.connect(new InetSocketAddress("127.0.0.1", bridgePort), 1_000);
-      }
-    }).isInstanceOf(IOException.class);
+    assertThatThrownBy(
+            () -> {
+              try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress("127.0.0.1", bridgePort), 1_000);
+              }
+            })
+        .isInstanceOf(IOException.class);
   }
 
   private String auditActor(String correlationId) {
@@ -125,18 +149,25 @@ class TcpBridgeTest extends ApiTest {
   }
 
   /** Runs the Python client; its JSON summary (the last line it prints). */
-  private static JsonObject runClient(String host, int port, String token, String readOnlyToken) throws Exception {
-    Process process = new ProcessBuilder("python3", CLIENT.toString(), host, String.valueOf(port), token,
-        readOnlyToken).start();
-    CompletableFuture<String> stdout = CompletableFuture.supplyAsync(() -> read(process.getInputStream()));
-    CompletableFuture<String> stderr = CompletableFuture.supplyAsync(() -> read(process.getErrorStream()));
+  private static JsonObject runClient(String host, int port, String token, String readOnlyToken)
+      throws Exception {
+    Process process =
+        new ProcessBuilder(
+                "python3", CLIENT.toString(), host, String.valueOf(port), token, readOnlyToken)
+            .start();
+    CompletableFuture<String> stdout =
+        CompletableFuture.supplyAsync(() -> read(process.getInputStream()));
+    CompletableFuture<String> stderr =
+        CompletableFuture.supplyAsync(() -> read(process.getErrorStream()));
     if (!process.waitFor(60, TimeUnit.SECONDS)) {
       process.destroyForcibly();
       throw new AssertionError("the Python client did not finish within 60 s");
     }
     String out = stdout.get(5, TimeUnit.SECONDS).trim();
     String err = stderr.get(5, TimeUnit.SECONDS);
-    assertThat(process.exitValue()).as("python3 exit code; stderr: " + err + "; stdout: " + out).isZero();
+    assertThat(process.exitValue())
+        .as("python3 exit code; stderr: " + err + "; stdout: " + out)
+        .isZero();
     String[] lines = out.split("\n");
     return new JsonObject(lines[lines.length - 1]);
   }

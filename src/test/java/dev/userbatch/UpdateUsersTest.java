@@ -1,5 +1,8 @@
 package dev.userbatch;
 
+import static dev.userbatch.support.TestData.email;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.userbatch.support.ApiTest;
 import dev.userbatch.support.TestData;
 import io.vertx.core.Future;
@@ -10,8 +13,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.VertxTestContext;
 import io.vertx.sqlclient.Row;
-import org.junit.jupiter.api.Test;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -20,9 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
-
-import static dev.userbatch.support.TestData.email;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class UpdateUsersTest extends ApiTest {
   private static final String PATH = "/batch/users/update";
@@ -55,87 +54,124 @@ class UpdateUsersTest extends ApiTest {
   @Test
   void seedExampleUpdatesNameAndEmailBumpsVersionAndWritesThroughTheCache(VertxTestContext ctx) {
     String newEmail = email("renamed");
-    createUsers(TestData.usersWithHash("upd-seed", 2)).compose(users -> {
-      JsonArray updates = new JsonArray()
-          .add(change(id(users, 0), name("  New Name ")))
-          .add(change(id(users, 1), mail(" " + newEmail.toUpperCase())).put("expectedVersion", 1));
-      return send(HttpMethod.PATCH, PATH, request(updates, new JsonObject().put("chunkSize", 100)))
-          .compose(response -> {
-            JsonObject json = response.bodyAsJsonObject();
-            assertThat(response.statusCode()).as(json.encode()).isEqualTo(200);
-            assertThat(json.getBoolean("success")).isTrue();
-            assertThat(json.getString("message")).isEqualTo("Successfully updated 2 out of 2 users");
-            assertThat(json.getJsonArray("failed")).isEmpty();
-            assertThat(json.containsKey("duplicates")).isFalse();
-            assertThat(json.getJsonObject("stats")).isEqualTo(new JsonObject()
-                .put("total", 2).put("successful", 2).put("failed", 0).put("duplicates", 0).put("chunks", 1));
-            JsonArray data = json.getJsonArray("data");
-            assertThat(data).hasSize(2);
-            JsonObject first = data.getJsonObject(0);
-            JsonObject second = data.getJsonObject(1);
-            assertThat(first.getString("id")).isEqualTo(id(users, 0));
-            assertThat(first.getString("name")).isEqualTo("New Name");
-            assertThat(first.getString("email")).isEqualTo(emailOf(users, 0));
-            assertThat(first.getInteger("version")).isEqualTo(2);
-            assertThat(second.getString("email")).isEqualTo(newEmail);
-            assertThat(second.getString("name")).isEqualTo("User 1");
-            assertThat(second.getInteger("version")).isEqualTo(2);
-            assertThat(first.fieldNames()).doesNotContain("password", "passwordHash", "password_hash");
-            assertThat(response.bodyAsString()).doesNotContain("$2b$").doesNotContain("argon2");
-            assertThat(Instant.parse(first.getString("updatedAt")))
-                .isAfter(Instant.parse(users.getJsonObject(0).getString("updatedAt")));
-            return sql("SELECT id, email, name, version, created_at, updated_at FROM users "
-                + "WHERE id = ANY($1::uuid[]) ORDER BY email", (Object) ids(users))
-                .compose(rows -> {
-                  Map<String, Row> byId = new HashMap<>();
-                  rows.forEach(row -> byId.put(row.getUUID("id").toString(), row));
-                  Row one = byId.get(id(users, 0));
-                  Row two = byId.get(id(users, 1));
-                  assertThat(one.getString("name")).isEqualTo("New Name");
-                  assertThat(one.getInteger("version")).isEqualTo(2);
-                  assertThat(one.getOffsetDateTime("updated_at")).isAfter(one.getOffsetDateTime("created_at"));
-                  assertThat(two.getString("email")).isEqualTo(newEmail);
-                  assertThat(two.getInteger("version")).isEqualTo(2);
-                  assertThat(two.getOffsetDateTime("updated_at")).isAfter(two.getOffsetDateTime("created_at"));
-                  return redis(io.vertx.redis.client.Command.GET, "user:" + id(users, 1));
-                })
-                .map(cachedValue -> {
-                  assertThat(withoutGeneration(cachedValue.toString())).isEqualTo("2|" + second.encode());
-                  return null;
-                });
-          });
-    }).onComplete(ctx.succeedingThenComplete());
+    createUsers(TestData.usersWithHash("upd-seed", 2))
+        .compose(
+            users -> {
+              JsonArray updates =
+                  new JsonArray()
+                      .add(change(id(users, 0), name("  New Name ")))
+                      .add(
+                          change(id(users, 1), mail(" " + newEmail.toUpperCase()))
+                              .put("expectedVersion", 1));
+              return send(
+                      HttpMethod.PATCH,
+                      PATH,
+                      request(updates, new JsonObject().put("chunkSize", 100)))
+                  .compose(
+                      response -> {
+                        JsonObject json = response.bodyAsJsonObject();
+                        assertThat(response.statusCode()).as(json.encode()).isEqualTo(200);
+                        assertThat(json.getBoolean("success")).isTrue();
+                        assertThat(json.getString("message"))
+                            .isEqualTo("Successfully updated 2 out of 2 users");
+                        assertThat(json.getJsonArray("failed")).isEmpty();
+                        assertThat(json.containsKey("duplicates")).isFalse();
+                        assertThat(json.getJsonObject("stats"))
+                            .isEqualTo(
+                                new JsonObject()
+                                    .put("total", 2)
+                                    .put("successful", 2)
+                                    .put("failed", 0)
+                                    .put("duplicates", 0)
+                                    .put("chunks", 1));
+                        JsonArray data = json.getJsonArray("data");
+                        assertThat(data).hasSize(2);
+                        JsonObject first = data.getJsonObject(0);
+                        JsonObject second = data.getJsonObject(1);
+                        assertThat(first.getString("id")).isEqualTo(id(users, 0));
+                        assertThat(first.getString("name")).isEqualTo("New Name");
+                        assertThat(first.getString("email")).isEqualTo(emailOf(users, 0));
+                        assertThat(first.getInteger("version")).isEqualTo(2);
+                        assertThat(second.getString("email")).isEqualTo(newEmail);
+                        assertThat(second.getString("name")).isEqualTo("User 1");
+                        assertThat(second.getInteger("version")).isEqualTo(2);
+                        assertThat(first.fieldNames())
+                            .doesNotContain("password", "passwordHash", "password_hash");
+                        assertThat(response.bodyAsString())
+                            .doesNotContain("$2b$")
+                            .doesNotContain("argon2");
+                        assertThat(Instant.parse(first.getString("updatedAt")))
+                            .isAfter(Instant.parse(users.getJsonObject(0).getString("updatedAt")));
+                        return sql(
+                                "SELECT id, email, name, version, created_at, updated_at FROM users "
+                                    + "WHERE id = ANY($1::uuid[]) ORDER BY email",
+                                (Object) ids(users))
+                            .compose(
+                                rows -> {
+                                  Map<String, Row> byId = new HashMap<>();
+                                  rows.forEach(row -> byId.put(row.getUUID("id").toString(), row));
+                                  Row one = byId.get(id(users, 0));
+                                  Row two = byId.get(id(users, 1));
+                                  assertThat(one.getString("name")).isEqualTo("New Name");
+                                  assertThat(one.getInteger("version")).isEqualTo(2);
+                                  assertThat(one.getOffsetDateTime("updated_at"))
+                                      .isAfter(one.getOffsetDateTime("created_at"));
+                                  assertThat(two.getString("email")).isEqualTo(newEmail);
+                                  assertThat(two.getInteger("version")).isEqualTo(2);
+                                  assertThat(two.getOffsetDateTime("updated_at"))
+                                      .isAfter(two.getOffsetDateTime("created_at"));
+                                  return redis(
+                                      io.vertx.redis.client.Command.GET, "user:" + id(users, 1));
+                                })
+                            .map(
+                                cachedValue -> {
+                                  assertThat(withoutGeneration(cachedValue.toString()))
+                                      .isEqualTo("2|" + second.encode());
+                                  return null;
+                                });
+                      });
+            })
+        .onComplete(ctx.succeedingThenComplete());
   }
 
   @Test
   void invalidItemsFailAloneWithCodesAndPaths() {
     JsonArray users = createdUsers("upd-invalid", 7);
-    JsonArray updates = new JsonArray()
-        .add(change(id(users, 0), new JsonObject()))
-        .add(change(id(users, 1), new JsonObject().put("name", "Ok").put("role", "admin")))
-        .add(change(id(users, 2), new JsonObject().put("password", "new-secret-pass")))
-        .add(change("not-a-uuid", name("Whoever")))
-        .add(change(id(users, 3), mail("not-an-email")))
-        .add(change(id(users, 4), name("Accepted")))
-        .add(change(id(users, 4), name("Second Update Of The Same User")))
-        .add(change(id(users, 5), name("   ")))
-        .add(new JsonObject().put("id", id(users, 6)))
-        .add("just a string");
+    JsonArray updates =
+        new JsonArray()
+            .add(change(id(users, 0), new JsonObject()))
+            .add(change(id(users, 1), new JsonObject().put("name", "Ok").put("role", "admin")))
+            .add(change(id(users, 2), new JsonObject().put("password", "new-secret-pass")))
+            .add(change("not-a-uuid", name("Whoever")))
+            .add(change(id(users, 3), mail("not-an-email")))
+            .add(change(id(users, 4), name("Accepted")))
+            .add(change(id(users, 4), name("Second Update Of The Same User")))
+            .add(change(id(users, 5), name("   ")))
+            .add(new JsonObject().put("id", id(users, 6)))
+            .add("just a string");
     HttpResponse<Buffer> response = update(updates, null);
     JsonObject json = response.bodyAsJsonObject();
     assertThat(response.statusCode()).as(json.encode()).isEqualTo(207);
     assertThat(json.getString("message")).isEqualTo("Batch operation completed with errors");
-    assertThat(json.getJsonObject("stats")).isEqualTo(new JsonObject()
-        .put("total", 10).put("successful", 1).put("failed", 9).put("duplicates", 0).put("chunks", 1));
+    assertThat(json.getJsonObject("stats"))
+        .isEqualTo(
+            new JsonObject()
+                .put("total", 10)
+                .put("successful", 1)
+                .put("failed", 9)
+                .put("duplicates", 0)
+                .put("chunks", 1));
     assertThat(json.getJsonArray("data")).hasSize(1);
     assertThat(json.getJsonArray("data").getJsonObject(0).getString("name")).isEqualTo("Accepted");
 
     List<Integer> indexes = new ArrayList<>();
-    json.getJsonArray("failed").forEach(f -> {
-      indexes.add(((JsonObject) f).getInteger("index"));
-      assertThat(((JsonObject) f).getString("code")).isEqualTo("VALIDATION_ERROR");
-      assertThat(((JsonObject) f).containsKey("item")).isTrue();
-    });
+    json.getJsonArray("failed")
+        .forEach(
+            f -> {
+              indexes.add(((JsonObject) f).getInteger("index"));
+              assertThat(((JsonObject) f).getString("code")).isEqualTo("VALIDATION_ERROR");
+              assertThat(((JsonObject) f).containsKey("item")).isTrue();
+            });
     assertThat(indexes).containsExactly(0, 1, 2, 3, 4, 6, 7, 8, 9);
 
     JsonObject noField = failure(json, 0);
@@ -144,9 +180,11 @@ class UpdateUsersTest extends ApiTest {
     assertThat(unknown.getString("error")).contains("role");
     assertThat(unknown.getString("path")).isEqualTo("$.updates[1].data.role");
     JsonObject password = failure(json, 2);
-    assertThat(password.getString("error")).isEqualTo("Password updates must be handled by the authentication service");
+    assertThat(password.getString("error"))
+        .isEqualTo("Password updates must be handled by the authentication service");
     assertThat(password.getString("path")).isEqualTo("$.updates[2].data.password");
-    assertThat(password.getJsonObject("item").getJsonObject("data").getString("password")).isEqualTo("[REDACTED]");
+    assertThat(password.getJsonObject("item").getJsonObject("data").getString("password"))
+        .isEqualTo("[REDACTED]");
     assertThat(response.bodyAsString()).doesNotContain("new-secret-pass");
     assertThat(failure(json, 3).getString("path")).isEqualTo("$.updates[3].id");
     assertThat(failure(json, 4).getString("error")).isEqualTo("Invalid email format");
@@ -170,10 +208,11 @@ class UpdateUsersTest extends ApiTest {
   void emailInUseAndEmailClaimedTwiceInTheRequest() {
     JsonArray users = createdUsers("upd-email", 4);
     String wanted = email("claimed");
-    JsonArray updates = new JsonArray()
-        .add(change(id(users, 0), mail(emailOf(users, 3).toUpperCase())))
-        .add(change(id(users, 1), mail(wanted)))
-        .add(change(id(users, 2), mail(" " + wanted.toUpperCase() + " ")));
+    JsonArray updates =
+        new JsonArray()
+            .add(change(id(users, 0), mail(emailOf(users, 3).toUpperCase())))
+            .add(change(id(users, 1), mail(wanted)))
+            .add(change(id(users, 2), mail(" " + wanted.toUpperCase() + " ")));
     HttpResponse<Buffer> response = update(updates, null);
     JsonObject json = response.bodyAsJsonObject();
     assertThat(response.statusCode()).as(json.encode()).isEqualTo(207);
@@ -181,12 +220,22 @@ class UpdateUsersTest extends ApiTest {
     assertThat(json.getJsonArray("data").getJsonObject(0).getString("email")).isEqualTo(wanted);
     JsonArray failed = json.getJsonArray("failed");
     assertThat(failed).hasSize(2);
-    assertThat(failed.getJsonObject(0)).isEqualTo(new JsonObject().put("index", 0).put("item", updates.getValue(0))
-        .put("error", "Email already in use by another user").put("code", "EMAIL_IN_USE")
-        .put("path", "$.updates[0].data.email"));
-    assertThat(failed.getJsonObject(1)).isEqualTo(new JsonObject().put("index", 2).put("item", updates.getValue(2))
-        .put("error", "Email is claimed by item 1 of this request").put("code", "DUPLICATE_EMAIL")
-        .put("path", "$.updates[2].data.email"));
+    assertThat(failed.getJsonObject(0))
+        .isEqualTo(
+            new JsonObject()
+                .put("index", 0)
+                .put("item", updates.getValue(0))
+                .put("error", "Email already in use by another user")
+                .put("code", "EMAIL_IN_USE")
+                .put("path", "$.updates[0].data.email"));
+    assertThat(failed.getJsonObject(1))
+        .isEqualTo(
+            new JsonObject()
+                .put("index", 2)
+                .put("item", updates.getValue(2))
+                .put("error", "Email is claimed by item 1 of this request")
+                .put("code", "DUPLICATE_EMAIL")
+                .put("path", "$.updates[2].data.email"));
     assertThat(userRow(id(users, 0)).getString("email")).isEqualTo(emailOf(users, 0));
     assertThat(userRow(id(users, 0)).getInteger("version")).isEqualTo(1);
     assertThat(userRow(id(users, 1)).getString("email")).isEqualTo(wanted);
@@ -199,9 +248,12 @@ class UpdateUsersTest extends ApiTest {
     JsonArray users = createdUsers("upd-swap", 2);
     String a = emailOf(users, 0);
     String b = emailOf(users, 1);
-    HttpResponse<Buffer> response = update(new JsonArray()
-        .add(change(id(users, 0), mail(b)))
-        .add(change(id(users, 1), mail(a).put("name", "Swapped"))), null);
+    HttpResponse<Buffer> response =
+        update(
+            new JsonArray()
+                .add(change(id(users, 0), mail(b)))
+                .add(change(id(users, 1), mail(a).put("name", "Swapped"))),
+            null);
     JsonObject json = response.bodyAsJsonObject();
     assertThat(response.statusCode()).as(json.encode()).isEqualTo(200);
     assertThat(json.getJsonArray("data").getJsonObject(0).getString("email")).isEqualTo(b);
@@ -226,14 +278,20 @@ class UpdateUsersTest extends ApiTest {
     JsonArray users = createdUsers("upd-swap-chunks", 2);
     String a = emailOf(users, 0);
     String b = emailOf(users, 1);
-    HttpResponse<Buffer> response = update(new JsonArray()
-            .add(change(id(users, 0), mail(b)))
-            .add(change(id(users, 1), mail(a))),
-        new JsonObject().put("chunkSize", 1).put("maxConcurrency", 5));
+    HttpResponse<Buffer> response =
+        update(
+            new JsonArray().add(change(id(users, 0), mail(b))).add(change(id(users, 1), mail(a))),
+            new JsonObject().put("chunkSize", 1).put("maxConcurrency", 5));
     JsonObject json = response.bodyAsJsonObject();
     assertThat(response.statusCode()).as(json.encode()).isEqualTo(422);
-    assertThat(json.getJsonObject("stats")).isEqualTo(new JsonObject()
-        .put("total", 2).put("successful", 0).put("failed", 2).put("duplicates", 0).put("chunks", 2));
+    assertThat(json.getJsonObject("stats"))
+        .isEqualTo(
+            new JsonObject()
+                .put("total", 2)
+                .put("successful", 0)
+                .put("failed", 2)
+                .put("duplicates", 0)
+                .put("chunks", 2));
     assertThat(failure(json, 0).getString("code")).isEqualTo("EMAIL_IN_USE");
     assertThat(failure(json, 1).getString("code")).isEqualTo("EMAIL_IN_USE");
     assertThat(userRow(id(users, 0)).getString("email")).isEqualTo(a);
@@ -250,13 +308,17 @@ class UpdateUsersTest extends ApiTest {
     String c = emailOf(users, 2);
     String d = emailOf(users, 3);
     String fresh = email("chain-end");
-    // 0→b, 1→c, 2→a rotate; 3 moves to a fresh email and 4 takes 3's old one (a chain, listed first).
-    HttpResponse<Buffer> response = update(new JsonArray()
-        .add(change(id(users, 4), mail(d)))
-        .add(change(id(users, 0), mail(b)))
-        .add(change(id(users, 1), mail(c)))
-        .add(change(id(users, 2), mail(a)))
-        .add(change(id(users, 3), mail(fresh))), null);
+    // 0→b, 1→c, 2→a rotate; 3 moves to a fresh email and 4 takes 3's old one (a chain, listed
+    // first).
+    HttpResponse<Buffer> response =
+        update(
+            new JsonArray()
+                .add(change(id(users, 4), mail(d)))
+                .add(change(id(users, 0), mail(b)))
+                .add(change(id(users, 1), mail(c)))
+                .add(change(id(users, 2), mail(a)))
+                .add(change(id(users, 3), mail(fresh))),
+            null);
     JsonObject json = response.bodyAsJsonObject();
     assertThat(response.statusCode()).as(json.encode()).isEqualTo(200);
     assertThat(userRow(id(users, 0)).getString("email")).isEqualTo(b);
@@ -264,8 +326,13 @@ class UpdateUsersTest extends ApiTest {
     assertThat(userRow(id(users, 2)).getString("email")).isEqualTo(a);
     assertThat(userRow(id(users, 3)).getString("email")).isEqualTo(fresh);
     assertThat(userRow(id(users, 4)).getString("email")).isEqualTo(d);
-    long parked = sync(sql("SELECT count(*) FROM users WHERE email LIKE 'swap+%' AND id = ANY($1::uuid[])",
-        (Object) ids(users))).iterator().next().getLong(0);
+    long parked =
+        sync(sql(
+                "SELECT count(*) FROM users WHERE email LIKE 'swap+%' AND id = ANY($1::uuid[])",
+                (Object) ids(users)))
+            .iterator()
+            .next()
+            .getLong(0);
     assertThat(parked).isZero();
   }
 
@@ -276,11 +343,14 @@ class UpdateUsersTest extends ApiTest {
     String b = emailOf(users, 1);
     String c = emailOf(users, 2);
     // 0→b, 1→c, 2→d but d is held by user 3, who does not move: 2 fails, so 1 and then 0 fail too.
-    HttpResponse<Buffer> response = update(new JsonArray()
-        .add(change(id(users, 0), mail(b)))
-        .add(change(id(users, 1), mail(c)))
-        .add(change(id(users, 2), mail(emailOf(users, 3))))
-        .add(change(id(users, 3), name("Stays"))), null);
+    HttpResponse<Buffer> response =
+        update(
+            new JsonArray()
+                .add(change(id(users, 0), mail(b)))
+                .add(change(id(users, 1), mail(c)))
+                .add(change(id(users, 2), mail(emailOf(users, 3))))
+                .add(change(id(users, 3), name("Stays"))),
+            null);
     JsonObject json = response.bodyAsJsonObject();
     assertThat(response.statusCode()).as(json.encode()).isEqualTo(207);
     for (int i = 0; i < 3; i++) {
@@ -296,17 +366,19 @@ class UpdateUsersTest extends ApiTest {
   void expectedVersionMismatchIsAVersionConflictNamingTheCurrentVersion() {
     JsonArray users = createdUsers("upd-version", 1);
     String id = id(users, 0);
-    HttpResponse<Buffer> first = update(new JsonArray()
-        .add(change(id, name("First")).put("expectedVersion", 1)), null);
+    HttpResponse<Buffer> first =
+        update(new JsonArray().add(change(id, name("First")).put("expectedVersion", 1)), null);
     assertThat(first.statusCode()).as(first.bodyAsString()).isEqualTo(200);
-    HttpResponse<Buffer> stale = update(new JsonArray()
-        .add(change(id, name("Stale")).put("expectedVersion", 1)), null);
+    HttpResponse<Buffer> stale =
+        update(new JsonArray().add(change(id, name("Stale")).put("expectedVersion", 1)), null);
     JsonObject json = stale.bodyAsJsonObject();
     assertThat(stale.statusCode()).as(json.encode()).isEqualTo(422);
     assertThat(json.getBoolean("success")).isFalse();
     JsonObject failed = failure(json, 0);
     assertThat(failed.getString("code")).isEqualTo("VERSION_CONFLICT");
-    assertThat(failed.getString("error")).contains("expected version 1").contains("current version is 2");
+    assertThat(failed.getString("error"))
+        .contains("expected version 1")
+        .contains("current version is 2");
     Row row = userRow(id);
     assertThat(row.getString("name")).isEqualTo("First");
     assertThat(row.getInteger("version")).isEqualTo(2);
@@ -316,14 +388,20 @@ class UpdateUsersTest extends ApiTest {
   void unknownAndDeletedUsersAreNotFound() {
     JsonArray users = createdUsers("upd-missing", 2);
     String deleted = id(users, 1);
-    HttpResponse<Buffer> deletion = call(HttpMethod.DELETE, "/batch/users/soft-delete",
-        new JsonObject().put("userIds", new JsonArray().add(deleted)));
+    HttpResponse<Buffer> deletion =
+        call(
+            HttpMethod.DELETE,
+            "/batch/users/soft-delete",
+            new JsonObject().put("userIds", new JsonArray().add(deleted)));
     assertThat(deletion.statusCode()).as(deletion.bodyAsString()).isEqualTo(200);
     String unknown = UUID.randomUUID().toString();
-    HttpResponse<Buffer> response = update(new JsonArray()
-        .add(change(unknown, name("Ghost")))
-        .add(change(deleted, name("Zombie")))
-        .add(change(id(users, 0), name("Alive"))), null);
+    HttpResponse<Buffer> response =
+        update(
+            new JsonArray()
+                .add(change(unknown, name("Ghost")))
+                .add(change(deleted, name("Zombie")))
+                .add(change(id(users, 0), name("Alive"))),
+            null);
     JsonObject json = response.bodyAsJsonObject();
     assertThat(response.statusCode()).as(json.encode()).isEqualTo(207);
     assertThat(failure(json, 0).getString("code")).isEqualTo("USER_NOT_FOUND");
@@ -333,16 +411,24 @@ class UpdateUsersTest extends ApiTest {
     assertThat(zombie.getString("name")).isEqualTo("User 1");
     assertThat(zombie.getInteger("version")).isEqualTo(2);
     assertThat(zombie.getOffsetDateTime("deleted_at")).isNotNull();
-    assertThat(sync(sql("SELECT count(*) FROM users WHERE id = $1", UUID.fromString(unknown)))
-        .iterator().next().getLong(0)).isZero();
+    assertThat(
+            sync(sql("SELECT count(*) FROM users WHERE id = $1", UUID.fromString(unknown)))
+                .iterator()
+                .next()
+                .getLong(0))
+        .isZero();
   }
 
   @Test
   void anEmailFreedBySoftDeleteCanBeTakenByAnUpdate() {
     JsonArray users = createdUsers("upd-freed", 2);
     String freed = emailOf(users, 0);
-    call(HttpMethod.DELETE, "/batch/users/soft-delete", new JsonObject().put("userIds", new JsonArray().add(id(users, 0))));
-    HttpResponse<Buffer> response = update(new JsonArray().add(change(id(users, 1), mail(freed))), null);
+    call(
+        HttpMethod.DELETE,
+        "/batch/users/soft-delete",
+        new JsonObject().put("userIds", new JsonArray().add(id(users, 0))));
+    HttpResponse<Buffer> response =
+        update(new JsonArray().add(change(id(users, 1), mail(freed))), null);
     assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(200);
     assertThat(userRow(id(users, 1)).getString("email")).isEqualTo(freed);
     assertThat(userRow(id(users, 0)).getString("email")).isEqualTo(freed);
@@ -352,12 +438,17 @@ class UpdateUsersTest extends ApiTest {
   @Test
   void continueOnErrorFalseLeavesLaterItemsUnprocessedAndUnwritten() {
     JsonArray users = createdUsers("upd-stop", 3);
-    HttpResponse<Buffer> response = update(new JsonArray()
-            .add(change(id(users, 0), name("Done")))
-            .add(change(UUID.randomUUID().toString(), name("Missing")))
-            .add(change(id(users, 1), name("Never")))
-            .add(change(id(users, 2), name("Never Either"))),
-        new JsonObject().put("chunkSize", 1).put("maxConcurrency", 1).put("continueOnError", false));
+    HttpResponse<Buffer> response =
+        update(
+            new JsonArray()
+                .add(change(id(users, 0), name("Done")))
+                .add(change(UUID.randomUUID().toString(), name("Missing")))
+                .add(change(id(users, 1), name("Never")))
+                .add(change(id(users, 2), name("Never Either"))),
+            new JsonObject()
+                .put("chunkSize", 1)
+                .put("maxConcurrency", 1)
+                .put("continueOnError", false));
     JsonObject json = response.bodyAsJsonObject();
     assertThat(response.statusCode()).as(json.encode()).isEqualTo(207);
     assertThat(json.getJsonObject("stats").getInteger("successful")).isEqualTo(1);
@@ -371,9 +462,9 @@ class UpdateUsersTest extends ApiTest {
   }
 
   /**
-   * Two batches over the same 200 users at once, in different orders: the second one only
-   * updates users still at version 1. Nothing may fail for a system reason, every item is
-   * accounted for, and every success is one version step.
+   * Two batches over the same 200 users at once, in different orders: the second one only updates
+   * users still at version 1. Nothing may fail for a system reason, every item is accounted for,
+   * and every success is one version step.
    */
   @Test
   void concurrentBatchesOverTheSameUsersAccountForEveryItem() {
@@ -387,7 +478,8 @@ class UpdateUsersTest extends ApiTest {
     JsonArray plain = new JsonArray();
     reversed.forEach(id -> plain.add(change(id, name("Plain " + id))));
     JsonArray versioned = new JsonArray();
-    shuffled.forEach(id -> versioned.add(change(id, name("Versioned " + id)).put("expectedVersion", 1)));
+    shuffled.forEach(
+        id -> versioned.add(change(id, name("Versioned " + id)).put("expectedVersion", 1)));
     JsonObject options = new JsonObject().put("chunkSize", 10).put("maxConcurrency", 5);
 
     Future<HttpResponse<Buffer>> one = send(HttpMethod.PATCH, PATH, request(plain, options));
@@ -400,28 +492,39 @@ class UpdateUsersTest extends ApiTest {
       JsonObject json = response.bodyAsJsonObject();
       JsonObject stats = json.getJsonObject("stats");
       // How many versioned updates lose the race varies; the status must match the counts exactly.
-      int expectedStatus = stats.getInteger("failed") == 0 ? 200 : stats.getInteger("successful") == 0 ? 422 : 207;
+      int expectedStatus =
+          stats.getInteger("failed") == 0 ? 200 : stats.getInteger("successful") == 0 ? 422 : 207;
       assertThat(response.statusCode()).as(json.encode()).isEqualTo(expectedStatus);
       assertThat(stats.getInteger("total")).isEqualTo(200);
       assertThat(stats.getInteger("successful") + stats.getInteger("failed")).isEqualTo(200);
-      assertThat(json.getJsonArray("data").size() + json.getJsonArray("failed").size()).isEqualTo(200);
-      json.getJsonArray("data").forEach(u -> successes.merge(((JsonObject) u).getString("id"), 1, Integer::sum));
-      json.getJsonArray("failed").forEach(f ->
-          assertThat(((JsonObject) f).getString("code")).as(((JsonObject) f).encode()).isEqualTo("VERSION_CONFLICT"));
+      assertThat(json.getJsonArray("data").size() + json.getJsonArray("failed").size())
+          .isEqualTo(200);
+      json.getJsonArray("data")
+          .forEach(u -> successes.merge(((JsonObject) u).getString("id"), 1, Integer::sum));
+      json.getJsonArray("failed")
+          .forEach(
+              f ->
+                  assertThat(((JsonObject) f).getString("code"))
+                      .as(((JsonObject) f).encode())
+                      .isEqualTo("VERSION_CONFLICT"));
     }
-    assertThat(first.bodyAsJsonObject().getJsonObject("stats").getInteger("successful")).isEqualTo(200);
+    assertThat(first.bodyAsJsonObject().getJsonObject("stats").getInteger("successful"))
+        .isEqualTo(200);
 
     Map<String, Integer> versions = new HashMap<>();
     Map<String, String> names = new HashMap<>();
-    sync(sql("SELECT id, version, name FROM users WHERE id = ANY($1::uuid[])", (Object) ids(users))).forEach(row -> {
-      versions.put(row.getUUID("id").toString(), row.getInteger("version"));
-      names.put(row.getUUID("id").toString(), row.getString("name"));
-    });
+    sync(sql("SELECT id, version, name FROM users WHERE id = ANY($1::uuid[])", (Object) ids(users)))
+        .forEach(
+            row -> {
+              versions.put(row.getUUID("id").toString(), row.getInteger("version"));
+              names.put(row.getUUID("id").toString(), row.getString("name"));
+            });
     assertThat(versions).hasSize(200);
     for (String id : ids) {
       int updates = successes.getOrDefault(id, 0);
       assertThat(versions.get(id)).as("version of " + id).isEqualTo(1 + updates);
-      // The versioned update only succeeds before the plain one, so the plain one always writes last.
+      // The versioned update only succeeds before the plain one, so the plain one always writes
+      // last.
       assertThat(names.get(id)).isEqualTo("Plain " + id);
     }
   }

@@ -1,8 +1,8 @@
 package dev.userbatch.audit;
 
 import dev.userbatch.batch.BatchOutcome;
-import dev.userbatch.db.BatchChanges;
 import dev.userbatch.batch.Operation;
+import dev.userbatch.db.BatchChanges;
 import dev.userbatch.user.User;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -12,15 +12,14 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
-
 import java.time.OffsetDateTime;
 import java.util.UUID;
 
 /**
  * The audit trail of batch operations in table {@code audit_log}: one row per operation. A write
- * batch's row is opened before the first chunk (together with the batch's outbox event), each
- * write chunk records the ids it changed inside its own transaction ({@link BatchChanges}), and
- * the row is closed with the outcome and those ids. Until it is closed, the ids of a running (or
+ * batch's row is opened before the first chunk (together with the batch's outbox event), each write
+ * chunk records the ids it changed inside its own transaction ({@link BatchChanges}), and the row
+ * is closed with the outcome and those ids. Until it is closed, the ids of a running (or
  * interrupted) batch are in {@code batch_changes}. A lookup's row is written whole when it ends
  * ({@link #recordRead}). Finished rows are published on the event bus at {@value #ADDRESS} for a
  * co-deployed security service.
@@ -33,25 +32,33 @@ public final class AuditTrail {
       "WITH audit AS (INSERT INTO audit_log (id, operation, actor, client_ip, user_agent, correlation_id, total, "
           + "dry_run) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id) "
           + "INSERT INTO outbox_events (event_id, type) SELECT id, $9 FROM audit WHERE $9::text IS NOT NULL";
-  /** A lookup's whole row at once: a read changes nothing, so there is nothing to recover if it is cut short. */
+
+  /**
+   * A lookup's whole row at once: a read changes nothing, so there is nothing to recover if it is
+   * cut short.
+   */
   static final String RECORD_READ =
       "INSERT INTO audit_log (id, operation, actor, client_ip, user_agent, correlation_id, total, dry_run, "
           + "started_at, finished_at, failed, outcome, user_ids, successful) "
           + "VALUES ($1, $2, $3, $4, $5, $6, $7, false, $8, now(), $9, $10, $11, $12) "
           + "RETURNING id, operation, actor, started_at, finished_at, client_ip, user_agent, correlation_id, "
           + "user_ids, total, successful, failed, outcome, dry_run";
+
   /**
-   * Corrects a lookup's row written ahead of the read ({@link ReadAudit}) to what was actually read.
-   * started_at stays; finished_at becomes now().
+   * Corrects a lookup's row written ahead of the read ({@link ReadAudit}) to what was actually
+   * read. started_at stays; finished_at becomes now().
    */
   static final String CORRECT_READ =
       "UPDATE audit_log SET finished_at = now(), failed = $2, outcome = $3, user_ids = $4, successful = $5 "
           + "WHERE id = $1 "
           + "RETURNING id, operation, actor, started_at, finished_at, client_ip, user_agent, correlation_id, "
           + "user_ids, total, successful, failed, outcome, dry_run";
+
   static final String CLOSE =
       "UPDATE audit_log SET finished_at = now(), failed = $2, outcome = $3, "
-          + "user_ids = " + BatchChanges.USER_IDS_OF_BATCH.formatted("$1") + ", successful = $4 "
+          + "user_ids = "
+          + BatchChanges.USER_IDS_OF_BATCH.formatted("$1")
+          + ", successful = $4 "
           + "WHERE id = $1 "
           + "RETURNING id, operation, actor, started_at, finished_at, client_ip, user_agent, correlation_id, "
           + "user_ids, total, successful, failed, outcome, dry_run";
@@ -71,61 +78,107 @@ public final class AuditTrail {
   public Future<UUID> open(Operation operation, AuditContext context, int total, boolean dryRun) {
     UUID id = UUID.randomUUID();
     return pool.preparedQuery(OPEN)
-        .execute(Tuple.of(id, operation.auditVerb(), context.actor(), context.clientIp(), context.userAgent(),
-            context.correlationId(), total, dryRun).addString(dryRun ? null : operation.eventType().orElse(null)))
+        .execute(
+            Tuple.of(
+                    id,
+                    operation.auditVerb(),
+                    context.actor(),
+                    context.clientIp(),
+                    context.userAgent(),
+                    context.correlationId(),
+                    total,
+                    dryRun)
+                .addString(dryRun ? null : operation.eventType().orElse(null)))
         .map(ignored -> id);
   }
 
   /**
-   * Closes the row with the outcome. Lookups change nothing, so their row records here which
-   * users were read; a dry run records how many items would have succeeded. Publishes the closed
-   * record.
+   * Closes the row with the outcome. Lookups change nothing, so their row records here which users
+   * were read; a dry run records how many items would have succeeded. Publishes the closed record.
    */
   public Future<JsonObject> close(UUID batchId, BatchOutcome outcome) {
     // A dry run rolls its chunks back, their ids with them: nobody was changed, but successful
     // says what would have succeeded, as the response does.
-    return publish(pool.preparedQuery(CLOSE)
-        .execute(Tuple.of(batchId, outcome.failures().size(), result(outcome), outcome.successful())));
+    return publish(
+        pool.preparedQuery(CLOSE)
+            .execute(
+                Tuple.of(
+                    batchId, outcome.failures().size(), result(outcome), outcome.successful())));
   }
 
   /**
-   * Writes the whole row of a finished lookup in one statement, with the ids of the users that
-   * were read, and publishes it. Lookups have no row while they run: this saves a round trip on
-   * the fastest operation, and a read that is cut short has changed nothing.
+   * Writes the whole row of a finished lookup in one statement, with the ids of the users that were
+   * read, and publishes it. Lookups have no row while they run: this saves a round trip on the
+   * fastest operation, and a read that is cut short has changed nothing.
    */
-  public Future<JsonObject> recordRead(UUID batchId, AuditContext context, OffsetDateTime startedAt,
-                                       BatchOutcome outcome) {
+  public Future<JsonObject> recordRead(
+      UUID batchId, AuditContext context, OffsetDateTime startedAt, BatchOutcome outcome) {
     UUID[] readIds = readIds(outcome);
-    return publish(pool.preparedQuery(RECORD_READ)
-        .execute(Tuple.of(batchId, outcome.operation().auditVerb(), context.actor(), context.clientIp(), context.userAgent(),
-            context.correlationId(), outcome.total(), startedAt).addInteger(outcome.failures().size())
-            .addString(result(outcome)).addArrayOfUUID(readIds).addInteger(outcome.successful())));
+    return publish(
+        pool.preparedQuery(RECORD_READ)
+            .execute(
+                Tuple.of(
+                        batchId,
+                        outcome.operation().auditVerb(),
+                        context.actor(),
+                        context.clientIp(),
+                        context.userAgent(),
+                        context.correlationId(),
+                        outcome.total(),
+                        startedAt)
+                    .addInteger(outcome.failures().size())
+                    .addString(result(outcome))
+                    .addArrayOfUUID(readIds)
+                    .addInteger(outcome.successful())));
   }
 
   /**
    * Writes a lookup's row as if every one of {@code ids} will be read, without publishing it: see
    * {@link ReadAudit}, which runs it beside the read and corrects it if the read went otherwise.
    */
-  Future<JsonObject> recordExpectedRead(UUID batchId, AuditContext context, OffsetDateTime startedAt,
-                                        String operation, int total, UUID[] ids) {
+  Future<JsonObject> recordExpectedRead(
+      UUID batchId,
+      AuditContext context,
+      OffsetDateTime startedAt,
+      String operation,
+      int total,
+      UUID[] ids) {
     return pool.preparedQuery(RECORD_READ)
-        .execute(Tuple.of(batchId, operation, context.actor(), context.clientIp(), context.userAgent(),
-            context.correlationId(), total, startedAt).addInteger(0).addString("success").addArrayOfUUID(ids)
-            .addInteger(ids.length))
+        .execute(
+            Tuple.of(
+                    batchId,
+                    operation,
+                    context.actor(),
+                    context.clientIp(),
+                    context.userAgent(),
+                    context.correlationId(),
+                    total,
+                    startedAt)
+                .addInteger(0)
+                .addString("success")
+                .addArrayOfUUID(ids)
+                .addInteger(ids.length))
         .map(rows -> toJson(rows.iterator().next()));
   }
 
-  /** Sets a row written by {@link #recordExpectedRead} to what {@code outcome} read, and publishes it. */
+  /**
+   * Sets a row written by {@link #recordExpectedRead} to what {@code outcome} read, and publishes
+   * it.
+   */
   Future<JsonObject> correctRead(UUID batchId, BatchOutcome outcome) {
-    return publish(pool.preparedQuery(CORRECT_READ)
-        .execute(Tuple.of(batchId, outcome.failures().size(), result(outcome)).addArrayOfUUID(readIds(outcome))
-            .addInteger(outcome.successful())));
+    return publish(
+        pool.preparedQuery(CORRECT_READ)
+            .execute(
+                Tuple.of(batchId, outcome.failures().size(), result(outcome))
+                    .addArrayOfUUID(readIds(outcome))
+                    .addInteger(outcome.successful())));
   }
 
   /** The same correction when the read failed as a whole: nobody was read. */
   Future<JsonObject> correctFailedRead(UUID batchId, int total) {
-    return publish(pool.preparedQuery(CORRECT_READ)
-        .execute(Tuple.of(batchId, total, "failed").addArrayOfUUID(new UUID[0]).addInteger(0)));
+    return publish(
+        pool.preparedQuery(CORRECT_READ)
+            .execute(Tuple.of(batchId, total, "failed").addArrayOfUUID(new UUID[0]).addInteger(0)));
   }
 
   /** Publishes a finished record on {@value #ADDRESS}. */
@@ -144,11 +197,12 @@ public final class AuditTrail {
   }
 
   private Future<JsonObject> publish(Future<RowSet<Row>> written) {
-    return written.map(rows -> {
-      JsonObject record = toJson(rows.iterator().next());
-      publish(record);
-      return record;
-    });
+    return written.map(
+        rows -> {
+          JsonObject record = toJson(rows.iterator().next());
+          publish(record);
+          return record;
+        });
   }
 
   static JsonObject toJson(Row row) {

@@ -12,8 +12,7 @@ import java.util.regex.Pattern;
 public final class CorrelationIds {
   private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
-  private CorrelationIds() {
-  }
+  private CorrelationIds() {}
 
   public static boolean isSafe(String candidate) {
     return candidate != null && SAFE.matcher(candidate).matches();

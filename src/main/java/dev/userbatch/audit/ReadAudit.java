@@ -3,7 +3,6 @@ package dev.userbatch.audit;
 import dev.userbatch.batch.BatchOutcome;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
-
 import java.time.OffsetDateTime;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -38,29 +37,46 @@ public final class ReadAudit {
    * response order). Fails with {@link Unrecorded} when the row could not be written as the read
    * went; the row is published on {@value AuditTrail#ADDRESS} once it is final.
    */
-  public Future<BatchOutcome> around(UUID batchId, AuditContext context, OffsetDateTime startedAt, String operation,
-                                     int total, UUID[] expected, Supplier<Future<BatchOutcome>> read) {
-    Future<JsonObject> written = audit.recordExpectedRead(batchId, context, startedAt, operation, total, expected);
+  public Future<BatchOutcome> around(
+      UUID batchId,
+      AuditContext context,
+      OffsetDateTime startedAt,
+      String operation,
+      int total,
+      UUID[] expected,
+      Supplier<Future<BatchOutcome>> read) {
+    Future<JsonObject> written =
+        audit.recordExpectedRead(batchId, context, startedAt, operation, total, expected);
     Future<BatchOutcome> done = read.get();
-    return Future.join(written, done).transform(ignored -> {
-      if (written.failed()) {
-        return Future.failedFuture(new Unrecorded(written.cause()));
-      }
-      if (done.failed()) {
-        return audit.correctFailedRead(batchId, total).transform(corrected -> Future.failedFuture(done.cause()));
-      }
-      BatchOutcome outcome = done.result();
-      if (asExpected(outcome, expected)) {
-        audit.publish(written.result());
-        return Future.succeededFuture(outcome);
-      }
-      return audit.correctRead(batchId, outcome).transform(corrected -> corrected.failed()
-          ? Future.failedFuture(new Unrecorded(corrected.cause()))
-          : Future.succeededFuture(outcome));
-    });
+    return Future.join(written, done)
+        .transform(
+            ignored -> {
+              if (written.failed()) {
+                return Future.failedFuture(new Unrecorded(written.cause()));
+              }
+              if (done.failed()) {
+                return audit
+                    .correctFailedRead(batchId, total)
+                    .transform(corrected -> Future.failedFuture(done.cause()));
+              }
+              BatchOutcome outcome = done.result();
+              if (asExpected(outcome, expected)) {
+                audit.publish(written.result());
+                return Future.succeededFuture(outcome);
+              }
+              return audit
+                  .correctRead(batchId, outcome)
+                  .transform(
+                      corrected ->
+                          corrected.failed()
+                              ? Future.failedFuture(new Unrecorded(corrected.cause()))
+                              : Future.succeededFuture(outcome));
+            });
   }
 
-  /** Every expected user read, in order, and nothing failed: the row written ahead is the right one. */
+  /**
+   * Every expected user read, in order, and nothing failed: the row written ahead is the right one.
+   */
   static boolean asExpected(BatchOutcome outcome, UUID[] expected) {
     if (!outcome.failures().isEmpty() || outcome.data().size() != expected.length) {
       return false;

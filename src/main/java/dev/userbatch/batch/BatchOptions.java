@@ -1,24 +1,32 @@
 package dev.userbatch.batch;
 
 import io.vertx.core.json.JsonObject;
-
 import java.util.Locale;
 
 /**
- * Processing options shared by every operation. Ranges are enforced by {@code options.json}
- * before this object is built; out-of-range values are rejected, never clamped.
+ * Processing options shared by every operation. Ranges are enforced by {@code options.json} before
+ * this object is built; out-of-range values are rejected, never clamped.
  */
-public record BatchOptions(int chunkSize, int maxConcurrency, boolean continueOnError, boolean atomic, boolean dryRun,
-                           OnConflict onConflict) {
+public record BatchOptions(
+    int chunkSize,
+    int maxConcurrency,
+    boolean continueOnError,
+    boolean atomic,
+    boolean dryRun,
+    OnConflict onConflict) {
 
   /** What create does with an email that exists already: fail the item, or skip it. */
-  public enum OnConflict { FAIL, SKIP }
+  public enum OnConflict {
+    FAIL,
+    SKIP
+  }
 
   public static final int DEFAULT_CHUNK_SIZE = 100;
   public static final int DEFAULT_MAX_CONCURRENCY = 5;
 
   public static BatchOptions defaults() {
-    return new BatchOptions(DEFAULT_CHUNK_SIZE, DEFAULT_MAX_CONCURRENCY, true, false, false, OnConflict.FAIL);
+    return new BatchOptions(
+        DEFAULT_CHUNK_SIZE, DEFAULT_MAX_CONCURRENCY, true, false, false, OnConflict.FAIL);
   }
 
   /** From an already validated options object (may be null). */

@@ -3,15 +3,14 @@ package dev.userbatch.batch;
 import dev.userbatch.user.User;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-
 import java.util.ArrayList;
 import java.util.UUID;
 
 /**
- * The one place that shapes a batch outcome into the documented response: {@code success},
- * {@code message}, {@code data}, {@code failed[{item, error}]}, {@code stats} — plus additions
- * ({@code index}/{@code code} on failures, {@code missing}, {@code duplicates}) — and its HTTP status.
- * The users become JSON here, once.
+ * The one place that shapes a batch outcome into the documented response: {@code success}, {@code
+ * message}, {@code data}, {@code failed[{item, error}]}, {@code stats} — plus additions ({@code
+ * index}/{@code code} on failures, {@code missing}, {@code duplicates}) — and its HTTP status. The
+ * users become JSON here, once.
  */
 public record BatchResponse(int status, JsonObject body) {
   public static final String ERRORS_MESSAGE = "Batch operation completed with errors";
@@ -27,21 +26,32 @@ public record BatchResponse(int status, JsonObject body) {
     if (outcome.operation().kind() == Operation.Kind.LOOKUP) {
       int found = outcome.successful();
       int requested = outcome.total();
-      body.put("message", success ? "Found " + found + " out of " + requested + " users" : ERRORS_MESSAGE);
-      stats = new JsonObject()
-          .put("requested", requested)
-          .put("found", found)
-          .put("missing", outcome.missing().size())
-          .put("failed", failedCount);
+      body.put(
+          "message",
+          success ? "Found " + found + " out of " + requested + " users" : ERRORS_MESSAGE);
+      stats =
+          new JsonObject()
+              .put("requested", requested)
+              .put("found", found)
+              .put("missing", outcome.missing().size())
+              .put("failed", failedCount);
     } else {
-      body.put("message", success
-          ? "Successfully " + outcome.operation().pastTense() + " " + outcome.successful() + " out of "
-              + outcome.total() + " users"
-          : ERRORS_MESSAGE);
-      stats = new JsonObject()
-          .put("total", outcome.total())
-          .put("successful", outcome.successful())
-          .put("failed", failedCount);
+      body.put(
+          "message",
+          success
+              ? "Successfully "
+                  + outcome.operation().pastTense()
+                  + " "
+                  + outcome.successful()
+                  + " out of "
+                  + outcome.total()
+                  + " users"
+              : ERRORS_MESSAGE);
+      stats =
+          new JsonObject()
+              .put("total", outcome.total())
+              .put("successful", outcome.successful())
+              .put("failed", failedCount);
       if (outcome.options().onConflict() == BatchOptions.OnConflict.SKIP) {
         stats.put("skipped", outcome.skipped().size());
         body.put("skipped", ItemFailure.toJsonArray(outcome.skipped()));
@@ -86,7 +96,8 @@ public record BatchResponse(int status, JsonObject body) {
     if (failedCount == 0) {
       return 200;
     }
-    boolean nothingSucceeded = outcome.successful() == 0 && outcome.missing().isEmpty() && outcome.skipped().isEmpty();
+    boolean nothingSucceeded =
+        outcome.successful() == 0 && outcome.missing().isEmpty() && outcome.skipped().isEmpty();
     return nothingSucceeded ? 422 : 207;
   }
 }

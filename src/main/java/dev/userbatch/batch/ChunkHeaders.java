@@ -7,6 +7,5 @@ package dev.userbatch.batch;
 public final class ChunkHeaders {
   public static final String CORRELATION_ID = "correlationId";
 
-  private ChunkHeaders() {
-  }
+  private ChunkHeaders() {}
 }

@@ -1,7 +1,6 @@
 package dev.userbatch.batch;
 
 import dev.userbatch.user.User;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -39,7 +38,9 @@ public final class ChunkOutcome<T extends ChunkItem> {
   }
 
   public boolean isDecided(PreparedItem<T> item) {
-    return succeeded.containsKey(item.index()) || failed.containsKey(item.index()) || skipped.containsKey(item.index());
+    return succeeded.containsKey(item.index())
+        || failed.containsKey(item.index())
+        || skipped.containsKey(item.index());
   }
 
   public boolean hasFailures() {
@@ -76,7 +77,9 @@ public final class ChunkOutcome<T extends ChunkItem> {
       } else if (result != null) {
         data.add(result);
       } else {
-        failures.add(ItemFailure.of(item.index(), ErrorCode.INTERNAL, "Internal error: the item was not processed"));
+        failures.add(
+            ItemFailure.of(
+                item.index(), ErrorCode.INTERNAL, "Internal error: the item was not processed"));
       }
     }
     return new ChunkResult(data, failures, skips, List.of());

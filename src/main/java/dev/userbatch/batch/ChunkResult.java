@@ -3,7 +3,6 @@ package dev.userbatch.batch;
 import dev.userbatch.user.User;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -13,7 +12,8 @@ import java.util.UUID;
  * failed items, the skipped items (create with {@code onConflict: skip}) and, for lookups, the ids
  * that do not exist. Every item of the chunk is in exactly one of them.
  */
-public record ChunkResult(List<User> data, List<ItemFailure> failures, List<ItemFailure> skipped, List<UUID> missing) {
+public record ChunkResult(
+    List<User> data, List<ItemFailure> failures, List<ItemFailure> skipped, List<UUID> missing) {
 
   public ChunkResult(List<User> data, List<ItemFailure> failures, List<UUID> missing) {
     this(data, failures, List.of(), missing);
@@ -42,7 +42,10 @@ public record ChunkResult(List<User> data, List<ItemFailure> failures, List<Item
     for (int i = 0; i < ids.size(); i++) {
       missing.add(UUID.fromString(ids.getString(i)));
     }
-    return new ChunkResult(List.copyOf(data), ItemFailure.fromJsonArray(json.getJsonArray("failures")),
-        ItemFailure.fromJsonArray(json.getJsonArray("skipped")), List.copyOf(missing));
+    return new ChunkResult(
+        List.copyOf(data),
+        ItemFailure.fromJsonArray(json.getJsonArray("failures")),
+        ItemFailure.fromJsonArray(json.getJsonArray("skipped")),
+        List.copyOf(missing));
   }
 }

@@ -1,10 +1,10 @@
 package dev.userbatch.batch;
 
 /**
- * The one list of machine-readable item failure codes used by every operation; each travels by
- * its name (in responses, in chunk results, in {@link ChunkFailure}). System errors (not the
- * caller's fault, a whole chunk fails, retrying later may succeed) are DATABASE_UNAVAILABLE,
- * TIMEOUT, INTERNAL, COMMIT_UNKNOWN and OVERLOADED.
+ * The one list of machine-readable item failure codes used by every operation; each travels by its
+ * name (in responses, in chunk results, in {@link ChunkFailure}). System errors (not the caller's
+ * fault, a whole chunk fails, retrying later may succeed) are DATABASE_UNAVAILABLE, TIMEOUT,
+ * INTERNAL, COMMIT_UNKNOWN and OVERLOADED.
  */
 public enum ErrorCode {
   VALIDATION_ERROR,
@@ -27,6 +27,8 @@ public enum ErrorCode {
    * stored. Read the items back (lookup) before retrying them.
    */
   COMMIT_UNKNOWN,
-  /** The chunk's plaintext passwords did not fit in the bounded hashing queue; nothing was written. */
+  /**
+   * The chunk's plaintext passwords did not fit in the bounded hashing queue; nothing was written.
+   */
   OVERLOADED
 }

@@ -3,8 +3,8 @@ package dev.userbatch.batch;
 import io.vertx.core.json.JsonObject;
 
 /**
- * One invalid field. {@code path} is a JSON path from the root of what was validated
- * ({@code $.options.chunkSize}, {@code $.users[3].email}); {@code field} is its last name.
+ * One invalid field. {@code path} is a JSON path from the root of what was validated ({@code
+ * $.options.chunkSize}, {@code $.users[3].email}); {@code field} is its last name.
  */
 public record FieldError(String path, String field, String message) {
 

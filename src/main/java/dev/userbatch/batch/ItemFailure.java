@@ -2,14 +2,13 @@ package dev.userbatch.batch;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One failed item. Workers leave {@code item} null: the coordinator fills in the caller's
- * original (redacted) item, so chunk replies stay small and never echo secrets.
- * {@code path} is the JSON path of the bad field for validation errors, otherwise null.
+ * One failed item. Workers leave {@code item} null: the coordinator fills in the caller's original
+ * (redacted) item, so chunk replies stay small and never echo secrets. {@code path} is the JSON
+ * path of the bad field for validation errors, otherwise null.
  */
 public record ItemFailure(int index, Object item, String error, ErrorCode code, String path) {
 
@@ -22,11 +21,12 @@ public record ItemFailure(int index, Object item, String error, ErrorCode code, 
   }
 
   public JsonObject toJson() {
-    JsonObject json = new JsonObject()
-        .put("index", index)
-        .put("item", item)
-        .put("error", error)
-        .put("code", code.name());
+    JsonObject json =
+        new JsonObject()
+            .put("index", index)
+            .put("item", item)
+            .put("error", error)
+            .put("code", code.name());
     if (path != null) {
       json.put("path", path);
     }
@@ -48,7 +48,11 @@ public record ItemFailure(int index, Object item, String error, ErrorCode code, 
   }
 
   public static ItemFailure fromJson(JsonObject json) {
-    return new ItemFailure(json.getInteger("index"), json.getValue("item"), json.getString("error"),
-        ErrorCode.valueOf(json.getString("code")), json.getString("path"));
+    return new ItemFailure(
+        json.getInteger("index"),
+        json.getValue("item"),
+        json.getString("error"),
+        ErrorCode.valueOf(json.getString("code")),
+        json.getString("path"));
   }
 }

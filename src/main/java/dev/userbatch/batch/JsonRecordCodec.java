@@ -4,16 +4,15 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageCodec;
 import io.vertx.core.json.JsonObject;
-
 import java.util.List;
 import java.util.function.Function;
 
 /**
- * Event-bus codec for the immutable chunk messages: local delivery hands over the same instance
- * (no copy, unlike the JsonObject codec), and the wire form is plain JSON so that chunks can be
- * sent to another node of a clustered event bus. Everything a chunk sends or answers has one:
- * {@link ChunkRequest} (its items through their {@link PayloadCodec}), {@link ChunkResult} and
- * {@link ChunkFailure}.
+ * Event-bus codec for the immutable chunk messages: local delivery hands over the same instance (no
+ * copy, unlike the JsonObject codec), and the wire form is plain JSON so that chunks can be sent to
+ * another node of a clustered event bus. Everything a chunk sends or answers has one: {@link
+ * ChunkRequest} (its items through their {@link PayloadCodec}), {@link ChunkResult} and {@link
+ * ChunkFailure}.
  */
 public final class JsonRecordCodec<T> implements MessageCodec<T, T> {
   private final String name;
@@ -37,12 +36,18 @@ public final class JsonRecordCodec<T> implements MessageCodec<T, T> {
   @SuppressWarnings({"unchecked", "rawtypes"})
   static List<Registration<?>> chunkCodecs() {
     // ChunkRequest is generic: its class literal is raw, and its codec must be too.
-    Registration<ChunkRequest> requests = new Registration<>(ChunkRequest.class,
-        new JsonRecordCodec<>("chunk-request", ChunkRequest::toJson, json -> ChunkRequest.fromJson(json)));
-    return List.of(requests,
-        new Registration<>(ChunkResult.class,
+    Registration<ChunkRequest> requests =
+        new Registration<>(
+            ChunkRequest.class,
+            new JsonRecordCodec<>(
+                "chunk-request", ChunkRequest::toJson, json -> ChunkRequest.fromJson(json)));
+    return List.of(
+        requests,
+        new Registration<>(
+            ChunkResult.class,
             new JsonRecordCodec<>("chunk-result", ChunkResult::toJson, ChunkResult::fromJson)),
-        new Registration<>(ChunkFailure.class,
+        new Registration<>(
+            ChunkFailure.class,
             new JsonRecordCodec<>("chunk-failure", ChunkFailure::toJson, ChunkFailure::fromJson)));
   }
 

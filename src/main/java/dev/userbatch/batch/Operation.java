@@ -1,8 +1,6 @@
 package dev.userbatch.batch;
 
-
 import io.vertx.core.http.HttpMethod;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -12,39 +10,98 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * The operations of the service: the one table that says, for each, how it is called and what it
- * is called. The HTTP routes, the event-bus API and the Java facade, the TCP bridge's permissions,
- * the chunk workers' addresses, the event types, the audit rows, the metrics and rate-limit keys,
- * the schema files the validator loads and (checked by a test) the paths of openapi.json all come
- * from here.
+ * The operations of the service: the one table that says, for each, how it is called and what it is
+ * called. The HTTP routes, the event-bus API and the Java facade, the TCP bridge's permissions, the
+ * chunk workers' addresses, the event types, the audit rows, the metrics and rate-limit keys, the
+ * schema files the validator loads and (checked by a test) the paths of openapi.json all come from
+ * here.
  *
- * <p>Some names follow from the wire name by rule, so that they cannot drift apart:
- * {@link #path()} {@code /batch/users/<name>}, {@link #apiAddress()} {@code users.batch.<name>},
- * {@link #workerAddress()} {@code users.chunk.<name>}, and {@link #auditVerb()} the name itself.
+ * <p>Some names follow from the wire name by rule, so that they cannot drift apart: {@link #path()}
+ * {@code /batch/users/<name>}, {@link #apiAddress()} {@code users.batch.<name>}, {@link
+ * #workerAddress()} {@code users.chunk.<name>}, and {@link #auditVerb()} the name itself.
  *
  * <p>What an operation does lives in its own classes, found from here by exhaustive switches (a new
- * entry does not compile until it has them): its {@code operation.ItemPreparer} in {@code operation.Operations}, its
- * chunk handler in {@code worker.ChunkWorkerVerticle}.
+ * entry does not compile until it has them): its {@code operation.ItemPreparer} in {@code
+ * operation.Operations}, its chunk handler in {@code worker.ChunkWorkerVerticle}.
  */
 public enum Operation {
-  //          wire name      method             GET ?ids=  kind       envelope schema          item schema
+  //          wire name      method             GET ?ids=  kind       envelope schema          item
+  // schema
   //          items field  payload            event type                 past tense (message)
-  CREATE("create", HttpMethod.POST, false, Kind.WRITE, "create-request.json", "create-user.json",
-      "users", NewUser.CODEC, "USERS_BATCH_CREATED", "created"),
-  LOOKUP("lookup", HttpMethod.POST, true, Kind.LOOKUP, "lookup-request.json", "user-id.json",
-      "ids", UserId.CODEC, null, "found"),
-  UPDATE("update", HttpMethod.PATCH, false, Kind.WRITE, "update-request.json", "update-item.json",
-      "updates", UserUpdate.CODEC, "USERS_BATCH_UPDATED", "updated"),
-  LAST_LOGIN("last-login", HttpMethod.PATCH, false, Kind.WRITE, "user-ids-request.json", "user-id.json",
-      "userIds", UserId.CODEC, "USERS_BATCH_LAST_LOGIN", "updated last login for"),
-  SOFT_DELETE("soft-delete", HttpMethod.DELETE, false, Kind.WRITE, "user-ids-request.json", "user-id.json",
-      "userIds", UserId.CODEC, "USERS_BATCH_DELETED", "deleted"),
-  RESTORE("restore", HttpMethod.POST, false, Kind.WRITE, "user-ids-request.json", "user-id.json",
-      "userIds", UserId.CODEC, "USERS_BATCH_RESTORED", "restored");
+  CREATE(
+      "create",
+      HttpMethod.POST,
+      false,
+      Kind.WRITE,
+      "create-request.json",
+      "create-user.json",
+      "users",
+      NewUser.CODEC,
+      "USERS_BATCH_CREATED",
+      "created"),
+  LOOKUP(
+      "lookup",
+      HttpMethod.POST,
+      true,
+      Kind.LOOKUP,
+      "lookup-request.json",
+      "user-id.json",
+      "ids",
+      UserId.CODEC,
+      null,
+      "found"),
+  UPDATE(
+      "update",
+      HttpMethod.PATCH,
+      false,
+      Kind.WRITE,
+      "update-request.json",
+      "update-item.json",
+      "updates",
+      UserUpdate.CODEC,
+      "USERS_BATCH_UPDATED",
+      "updated"),
+  LAST_LOGIN(
+      "last-login",
+      HttpMethod.PATCH,
+      false,
+      Kind.WRITE,
+      "user-ids-request.json",
+      "user-id.json",
+      "userIds",
+      UserId.CODEC,
+      "USERS_BATCH_LAST_LOGIN",
+      "updated last login for"),
+  SOFT_DELETE(
+      "soft-delete",
+      HttpMethod.DELETE,
+      false,
+      Kind.WRITE,
+      "user-ids-request.json",
+      "user-id.json",
+      "userIds",
+      UserId.CODEC,
+      "USERS_BATCH_DELETED",
+      "deleted"),
+  RESTORE(
+      "restore",
+      HttpMethod.POST,
+      false,
+      Kind.WRITE,
+      "user-ids-request.json",
+      "user-id.json",
+      "userIds",
+      UserId.CODEC,
+      "USERS_BATCH_RESTORED",
+      "restored");
 
-  /** Reads (no audit row while it runs, no event, no idempotency key) or writes; and the scope each needs. */
+  /**
+   * Reads (no audit row while it runs, no event, no idempotency key) or writes; and the scope each
+   * needs.
+   */
   public enum Kind {
-    WRITE(Scopes.WRITE), LOOKUP(Scopes.READ);
+    WRITE(Scopes.WRITE),
+    LOOKUP(Scopes.READ);
 
     private final String scope;
 
@@ -56,11 +113,13 @@ public enum Operation {
   public static final String PATH_PREFIX = "/batch/users/";
   public static final String API_ADDRESS_PREFIX = "users.batch.";
   public static final String WORKER_ADDRESS_PREFIX = "users.chunk.";
+
   /** Schema files every operation's schemas refer to. */
   public static final List<String> SHARED_SCHEMAS = List.of("options.json", "user-id.json");
 
   private static final Map<String, Operation> BY_WIRE_NAME =
-      Stream.of(values()).collect(Collectors.toUnmodifiableMap(Operation::wireName, Function.identity()));
+      Stream.of(values())
+          .collect(Collectors.toUnmodifiableMap(Operation::wireName, Function.identity()));
 
   private final String wireName;
   private final HttpMethod method;
@@ -73,8 +132,17 @@ public enum Operation {
   private final String eventType;
   private final String pastTense;
 
-  Operation(String wireName, HttpMethod method, boolean getByQuery, Kind kind, String envelopeSchema,
-            String itemSchema, String itemsField, PayloadCodec<?> payload, String eventType, String pastTense) {
+  Operation(
+      String wireName,
+      HttpMethod method,
+      boolean getByQuery,
+      Kind kind,
+      String envelopeSchema,
+      String itemSchema,
+      String itemsField,
+      PayloadCodec<?> payload,
+      String eventType,
+      String pastTense) {
     this.wireName = wireName;
     this.method = method;
     this.getByQuery = getByQuery;
@@ -87,12 +155,17 @@ public enum Operation {
     this.pastTense = pastTense;
   }
 
-  /** The operation's name everywhere outside Java: URLs, addresses, logs, metrics, audit rows, config keys. */
+  /**
+   * The operation's name everywhere outside Java: URLs, addresses, logs, metrics, audit rows,
+   * config keys.
+   */
   public String wireName() {
     return wireName;
   }
 
-  /** The wire name, so that a log line or a message built by concatenation reads as the API does. */
+  /**
+   * The wire name, so that a log line or a message built by concatenation reads as the API does.
+   */
   @Override
   public String toString() {
     return wireName;
@@ -105,7 +178,8 @@ public enum Operation {
   /** The operation served at an event-bus API address ({@code users.batch.<name>}), if any. */
   public static Optional<Operation> fromApiAddress(String address) {
     return address != null && address.startsWith(API_ADDRESS_PREFIX)
-        ? fromWireName(address.substring(API_ADDRESS_PREFIX.length())) : Optional.empty();
+        ? fromWireName(address.substring(API_ADDRESS_PREFIX.length()))
+        : Optional.empty();
   }
 
   /** The method of the route that takes the envelope as its JSON body. */
@@ -117,7 +191,9 @@ public enum Operation {
     return PATH_PREFIX + wireName;
   }
 
-  /** Also served as {@code GET} with the items in the query string ({@code ?ids=a,b&chunkSize=…}). */
+  /**
+   * Also served as {@code GET} with the items in the query string ({@code ?ids=a,b&chunkSize=…}).
+   */
   public boolean getByQuery() {
     return getByQuery;
   }
@@ -178,11 +254,16 @@ public enum Operation {
 
   /** The wire names of the operations that take {@code options.onConflict}, for messages. */
   public static String takingOnConflict() {
-    return Stream.of(values()).filter(Operation::takesOnConflict).map(Operation::wireName)
+    return Stream.of(values())
+        .filter(Operation::takesOnConflict)
+        .map(Operation::wireName)
         .collect(Collectors.joining(", "));
   }
 
-  /** The type of the event a write batch emits, e.g. {@code USERS_BATCH_CREATED}; empty for a lookup. */
+  /**
+   * The type of the event a write batch emits, e.g. {@code USERS_BATCH_CREATED}; empty for a
+   * lookup.
+   */
   public Optional<String> eventType() {
     return Optional.ofNullable(eventType);
   }
@@ -209,8 +290,11 @@ public enum Operation {
 
   /** Every schema file the operations use: what the validator loads and /schemas/ serves. */
   public static List<String> schemaFiles() {
-    return Stream.concat(SHARED_SCHEMAS.stream(),
-        Stream.of(values()).flatMap(operation -> Stream.of(operation.envelopeSchema, operation.itemSchema)))
-        .distinct().toList();
+    return Stream.concat(
+            SHARED_SCHEMAS.stream(),
+            Stream.of(values())
+                .flatMap(operation -> Stream.of(operation.envelopeSchema, operation.itemSchema)))
+        .distinct()
+        .toList();
   }
 }

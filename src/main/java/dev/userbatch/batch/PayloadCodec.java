@@ -1,7 +1,6 @@
 package dev.userbatch.batch;
 
 import io.vertx.core.json.JsonObject;
-
 import java.util.function.Function;
 
 /**

@@ -2,7 +2,6 @@ package dev.userbatch.batch;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,9 +10,9 @@ import java.util.Map;
  * A request refused or failed as a whole, whatever refused it (the envelope's validation, the
  * body's limits, the token, the rate limit, the admission door, the idempotency store, an
  * unexpected error) and whichever way it came (HTTP, the event bus, the TCP bridge): its status,
- * its code, its message, the invalid fields if any, and the HTTP headers that go with it
- * ({@code Retry-After}, {@code WWW-Authenticate}). {@link #body()} is the one error body of the
- * service. Stackless: it is an answer, not a bug.
+ * its code, its message, the invalid fields if any, and the HTTP headers that go with it ({@code
+ * Retry-After}, {@code WWW-Authenticate}). {@link #body()} is the one error body of the service.
+ * Stackless: it is an answer, not a bug.
  */
 public final class RequestException extends RuntimeException {
   public static final String RETRY_AFTER = "Retry-After";
@@ -24,8 +23,12 @@ public final class RequestException extends RuntimeException {
   private final List<FieldError> errors;
   private final Map<String, String> headers;
 
-  private RequestException(int status, String code, String message, List<FieldError> errors,
-                           Map<String, String> headers) {
+  private RequestException(
+      int status,
+      String code,
+      String message,
+      List<FieldError> errors,
+      Map<String, String> headers) {
     super(message, null, false, false);
     this.status = status;
     this.code = code;
@@ -52,7 +55,9 @@ public final class RequestException extends RuntimeException {
 
   /** A 500 INTERNAL that sends the caller to the log, never the cause's text. */
   public static RequestException internal(String correlationId) {
-    return new RequestException(500, "INTERNAL",
+    return new RequestException(
+        500,
+        "INTERNAL",
         "Internal error; the server log has the details under correlation id " + correlationId);
   }
 
@@ -85,13 +90,20 @@ public final class RequestException extends RuntimeException {
     return headers;
   }
 
-  /** {@code {"success": false, "code", "message", "errors"}}; {@code errors} only when there are some. */
+  /**
+   * {@code {"success": false, "code", "message", "errors"}}; {@code errors} only when there are
+   * some.
+   */
   public JsonObject body() {
-    JsonObject body = new JsonObject().put("success", false).put("code", code).put("message", getMessage());
+    JsonObject body =
+        new JsonObject().put("success", false).put("code", code).put("message", getMessage());
     return errors.isEmpty() ? body : body.put("errors", errorsJson());
   }
 
-  /** The body of a failed event-bus reply: the same, with {@code errors} always present (maybe empty). */
+  /**
+   * The body of a failed event-bus reply: the same, with {@code errors} always present (maybe
+   * empty).
+   */
   public JsonObject eventBusBody() {
     return body().put("errors", errorsJson());
   }

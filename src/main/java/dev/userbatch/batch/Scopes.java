@@ -5,6 +5,5 @@ public final class Scopes {
   public static final String READ = "users:read";
   public static final String WRITE = "users:write";
 
-  private Scopes() {
-  }
+  private Scopes() {}
 }

@@ -1,15 +1,15 @@
 package dev.userbatch.batch;
 
 import io.vertx.core.json.JsonObject;
-
 import java.util.Objects;
 import java.util.UUID;
 
 /**
- * A change of one user's name and/or email (null: unchanged; email normalised), guarded by
- * {@code expectedVersion} when it is not null.
+ * A change of one user's name and/or email (null: unchanged; email normalised), guarded by {@code
+ * expectedVersion} when it is not null.
  */
-public record UserUpdate(UUID id, String name, String email, Integer expectedVersion) implements ChunkItem {
+public record UserUpdate(UUID id, String name, String email, Integer expectedVersion)
+    implements ChunkItem {
 
   public static final PayloadCodec<UserUpdate> CODEC =
       new PayloadCodec<>(UserUpdate.class, UserUpdate::toJson, UserUpdate::fromJson);
@@ -41,7 +41,10 @@ public record UserUpdate(UUID id, String name, String email, Integer expectedVer
 
   private static UserUpdate fromJson(Object wire) {
     JsonObject json = PayloadCodec.object(wire, UserUpdate.class);
-    return new UserUpdate(UUID.fromString(json.getString("id")), json.getString("name"), json.getString("email"),
+    return new UserUpdate(
+        UUID.fromString(json.getString("id")),
+        json.getString("name"),
+        json.getString("email"),
         json.getInteger("expectedVersion"));
   }
 }

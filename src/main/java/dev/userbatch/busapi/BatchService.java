@@ -1,25 +1,24 @@
 package dev.userbatch.busapi;
 
-import dev.userbatch.runner.Chunker;
 import dev.userbatch.batch.Operation;
+import dev.userbatch.runner.Chunker;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 
 /**
  * The Java facade for co-deployed code, as in the seed's usage examples. Every call goes through
- * the event-bus API, so it works from any verticle of the process (or of a clustered node) and
- * gets the same validation, audit, events and error codes as HTTP. A refused request fails the
- * future with a {@link ReplyException} whose message is the JSON error body. Failed items come
- * back as the caller sent them (secrets included: they never left the process), so retrying
- * {@code failed[].item} after fixing them works.
+ * the event-bus API, so it works from any verticle of the process (or of a clustered node) and gets
+ * the same validation, audit, events and error codes as HTTP. A refused request fails the future
+ * with a {@link ReplyException} whose message is the JSON error body. Failed items come back as the
+ * caller sent them (secrets included: they never left the process), so retrying {@code
+ * failed[].item} after fixing them works.
  */
 public final class BatchService {
   private static final long DEFAULT_TIMEOUT_MS = 300_000;
@@ -68,7 +67,8 @@ public final class BatchService {
    * chunking routine as the batch operations); the results in chunk order. The first failed chunk
    * fails the result and no later chunk runs; a chunk size below 1 fails it at once.
    */
-  public <T, R> Future<List<R>> processInChunks(List<T> items, int chunkSize, Function<List<T>, Future<R>> work) {
+  public <T, R> Future<List<R>> processInChunks(
+      List<T> items, int chunkSize, Function<List<T>, Future<R>> work) {
     List<List<T>> chunks;
     try {
       chunks = Chunker.split(items, chunkSize);
@@ -78,17 +78,23 @@ public final class BatchService {
     List<R> results = new ArrayList<>(chunks.size());
     Future<Void> chain = Future.succeededFuture();
     for (List<T> chunk : chunks) {
-      chain = chain.compose(ignored -> work.apply(chunk).map(result -> {
-        results.add(result);
-        return null;
-      }));
+      chain =
+          chain.compose(
+              ignored ->
+                  work.apply(chunk)
+                      .map(
+                          result -> {
+                            results.add(result);
+                            return null;
+                          }));
     }
     return chain.map(ignored -> results);
   }
 
   /** Loads the users into the cache (a lookup fills it); the number of users found. */
   public Future<Integer> warmCache(List<String> ids) {
-    return processInChunks(ids, 1000, chunk -> getUsersByIds(chunk, new JsonObject().put("chunkSize", 1000)))
+    return processInChunks(
+            ids, 1000, chunk -> getUsersByIds(chunk, new JsonObject().put("chunkSize", 1000)))
         .map(results -> results.stream().mapToInt(r -> r.getJsonArray("data").size()).sum());
   }
 
@@ -105,7 +111,9 @@ public final class BatchService {
     if (actor != null) {
       delivery.addHeader(EventBusApiVerticle.ACTOR, actor);
     }
-    return vertx.eventBus().<JsonObject>request(operation.apiAddress(), envelope, delivery)
+    return vertx
+        .eventBus()
+        .<JsonObject>request(operation.apiAddress(), envelope, delivery)
         .map(reply -> reply.body());
   }
 }

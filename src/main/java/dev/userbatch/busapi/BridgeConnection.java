@@ -1,7 +1,7 @@
 package dev.userbatch.busapi;
 
-import dev.userbatch.outbox.OutboxRelayVerticle;
 import dev.userbatch.batch.Operation;
+import dev.userbatch.outbox.OutboxRelayVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -11,7 +11,6 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetSocket;
-
 import java.util.HashMap;
 import java.util.Map;
 
@@ -24,20 +23,24 @@ import java.util.Map;
  */
 final class BridgeConnection {
   static final String OUTBOUND = OutboxRelayVerticle.ADDRESS;
+
   /** Frames read but not yet dispatched before the socket stops being read. */
   private static final int MAX_QUEUED_FRAMES = 16;
 
-  /** Checks the token of a frame to {@code address}; the headers to forward, and when they expire. */
+  /**
+   * Checks the token of a frame to {@code address}; the headers to forward, and when they expire.
+   */
   interface Guard {
     Future<Grant> authorize(JsonObject frame, String address, NetSocket socket);
   }
 
-  /** An authorized frame: the headers to pass on, and the token's expiry (epoch ms; MAX_VALUE: none). */
-  record Grant(JsonObject headers, long expiresAtMillis) {
-  }
+  /**
+   * An authorized frame: the headers to pass on, and the token's expiry (epoch ms; MAX_VALUE:
+   * none).
+   */
+  record Grant(JsonObject headers, long expiresAtMillis) {}
 
-  private record Registration(MessageConsumer<Object> consumer, long expiryTimer) {
-  }
+  private record Registration(MessageConsumer<Object> consumer, long expiryTimer) {}
 
   private final Vertx vertx;
   private final NetSocket socket;
@@ -67,11 +70,15 @@ final class BridgeConnection {
     if (++queued == MAX_QUEUED_FRAMES) {
       socket.pause();
     }
-    previous = previous.transform(ignored -> dispatch(frame)).onComplete(done -> {
-      if (queued-- == MAX_QUEUED_FRAMES && !closed) {
-        socket.resume();
-      }
-    });
+    previous =
+        previous
+            .transform(ignored -> dispatch(frame))
+            .onComplete(
+                done -> {
+                  if (queued-- == MAX_QUEUED_FRAMES && !closed) {
+                    socket.resume();
+                  }
+                });
   }
 
   private Future<Void> dispatch(JsonObject frame) {
@@ -83,7 +90,10 @@ final class BridgeConnection {
       write(new JsonObject().put("type", "pong"));
       return Future.succeededFuture();
     }
-    if (!type.equals("send") && !type.equals("publish") && !type.equals("register") && !type.equals("unregister")) {
+    if (!type.equals("send")
+        && !type.equals("publish")
+        && !type.equals("register")
+        && !type.equals("unregister")) {
       write(BridgeFrames.error("unknown_type"));
       return Future.succeededFuture();
     }
@@ -92,8 +102,10 @@ final class BridgeConnection {
       return Future.succeededFuture();
     }
     // In: the event-bus API address of an operation of the table; out: the events.
-    boolean permitted = type.equals("send") || type.equals("publish")
-        ? Operation.fromApiAddress(address).isPresent() : address.equals(OUTBOUND);
+    boolean permitted =
+        type.equals("send") || type.equals("publish")
+            ? Operation.fromApiAddress(address).isPresent()
+            : address.equals(OUTBOUND);
     if (!permitted) {
       write(BridgeFrames.error("access_denied"));
       return Future.succeededFuture();
@@ -102,24 +114,31 @@ final class BridgeConnection {
       unregister(address);
       return Future.succeededFuture();
     }
-    return guard.authorize(frame, address, socket)
+    return guard
+        .authorize(frame, address, socket)
         .onFailure(refused -> write(BridgeFrames.error(refused.getMessage())))
-        .onSuccess(grant -> {
-          if (closed) {
-            return;
-          }
-          switch (type) {
-            case "register" -> register(address, grant);
-            case "publish" -> vertx.eventBus().publish(address, frame.getValue("body"), delivery(frame, grant));
-            default -> send(frame, address, grant);
-          }
-        })
+        .onSuccess(
+            grant -> {
+              if (closed) {
+                return;
+              }
+              switch (type) {
+                case "register" -> register(address, grant);
+                case "publish" ->
+                    vertx
+                        .eventBus()
+                        .publish(address, frame.getValue("body"), delivery(frame, grant));
+                default -> send(frame, address, grant);
+              }
+            })
         .mapEmpty();
   }
 
   private static DeliveryOptions delivery(JsonObject frame, Grant grant) {
     DeliveryOptions options = new DeliveryOptions();
-    grant.headers().forEach(header -> options.addHeader(header.getKey(), String.valueOf(header.getValue())));
+    grant
+        .headers()
+        .forEach(header -> options.addHeader(header.getKey(), String.valueOf(header.getValue())));
     Object timeout = frame.getJsonObject("headers", new JsonObject()).getValue("timeout");
     if (timeout instanceof Number ms && ms.longValue() > 0) {
       options.setSendTimeout(ms.longValue());
@@ -134,23 +153,34 @@ final class BridgeConnection {
       eventBus.send(address, body, delivery(frame, grant));
       return;
     }
-    eventBus.request(address, body, delivery(frame, grant)).onComplete(reply -> {
-      if (reply.succeeded()) {
-        write(message(replyAddress, reply.result()).put("send", true));
-      } else if (reply.cause() instanceof ReplyException failure) {
-        write(new JsonObject().put("type", "err").put("address", replyAddress).put("sourceAddress", address)
-            .put("failureCode", failure.failureCode()).put("failureType", failure.failureType().name())
-            .put("message", failure.getMessage()));
-      } else {
-        write(BridgeFrames.error(String.valueOf(reply.cause().getMessage())).put("address", replyAddress));
-      }
-    });
+    eventBus
+        .request(address, body, delivery(frame, grant))
+        .onComplete(
+            reply -> {
+              if (reply.succeeded()) {
+                write(message(replyAddress, reply.result()).put("send", true));
+              } else if (reply.cause() instanceof ReplyException failure) {
+                write(
+                    new JsonObject()
+                        .put("type", "err")
+                        .put("address", replyAddress)
+                        .put("sourceAddress", address)
+                        .put("failureCode", failure.failureCode())
+                        .put("failureType", failure.failureType().name())
+                        .put("message", failure.getMessage()));
+              } else {
+                write(
+                    BridgeFrames.error(String.valueOf(reply.cause().getMessage()))
+                        .put("address", replyAddress));
+              }
+            });
   }
 
   private static JsonObject message(String address, Message<Object> message) {
     JsonObject headers = new JsonObject();
     message.headers().forEach(header -> headers.put(header.getKey(), header.getValue()));
-    JsonObject frame = new JsonObject().put("type", "message").put("address", address).put("headers", headers);
+    JsonObject frame =
+        new JsonObject().put("type", "message").put("address", address).put("headers", headers);
     if (message.body() != null) {
       frame.put("body", message.body());
     }
@@ -167,8 +197,12 @@ final class BridgeConnection {
     } else {
       consumer = vertx.eventBus().consumer(address, this::deliver);
     }
-    long timer = grant.expiresAtMillis() == Long.MAX_VALUE ? -1
-        : vertx.setTimer(Math.max(1, grant.expiresAtMillis() - System.currentTimeMillis()), id -> expire(address));
+    long timer =
+        grant.expiresAtMillis() == Long.MAX_VALUE
+            ? -1
+            : vertx.setTimer(
+                Math.max(1, grant.expiresAtMillis() - System.currentTimeMillis()),
+                id -> expire(address));
     registrations.put(address, new Registration(consumer, timer));
   }
 
@@ -211,10 +245,13 @@ final class BridgeConnection {
   /** The socket closed: its consumers and timers go with it. */
   void closed() {
     closed = true;
-    registrations.values().forEach(registration -> {
-      vertx.cancelTimer(registration.expiryTimer());
-      registration.consumer().unregister();
-    });
+    registrations
+        .values()
+        .forEach(
+            registration -> {
+              vertx.cancelTimer(registration.expiryTimer());
+              registration.consumer().unregister();
+            });
     registrations.clear();
   }
 }

@@ -3,20 +3,18 @@ package dev.userbatch.busapi;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
-
 import java.nio.charset.StandardCharsets;
 
 /**
  * The wire format of the TCP bridge (the vertx-tcp-eventbus-bridge protocol): a 4-byte big-endian
  * length, then that many bytes of UTF-8 JSON. The library's own parser trusts the length and
- * buffers whatever follows, so a client announcing 2 GB could fill the heap; {@link Reader}
- * refuses a length above the limit as soon as its four bytes arrive.
+ * buffers whatever follows, so a client announcing 2 GB could fill the heap; {@link Reader} refuses
+ * a length above the limit as soon as its four bytes arrive.
  */
 final class BridgeFrames {
   static final String FRAME_TOO_LARGE = "frame_too_large";
 
-  private BridgeFrames() {
-  }
+  private BridgeFrames() {}
 
   static Buffer encode(JsonObject frame) {
     byte[] json = frame.encode().getBytes(StandardCharsets.UTF_8);
@@ -36,7 +34,7 @@ final class BridgeFrames {
     private boolean stopped;
 
     /**
-     * @param frames     each frame that is a JSON object
+     * @param frames each frame that is a JSON object
      * @param violations {@link #FRAME_TOO_LARGE} (nothing is read after it) or {@code invalid_json}
      */
     Reader(int maxFrameBytes, Handler<JsonObject> frames, Handler<String> violations) {
@@ -74,7 +72,10 @@ final class BridgeFrames {
         }
         frames.handle(frame);
       }
-      pending = offset == pending.length() ? Buffer.buffer() : pending.getBuffer(offset, pending.length());
+      pending =
+          offset == pending.length()
+              ? Buffer.buffer()
+              : pending.getBuffer(offset, pending.length());
     }
   }
 }

@@ -1,10 +1,10 @@
 package dev.userbatch.cluster;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.Base64;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The Hazelcast cluster name of a deployment: its {@code CLUSTER_NAME} followed by an HMAC of that
@@ -13,8 +13,7 @@ import java.util.Base64;
  * join message, a log line or a management tool, only this digest of it.
  */
 final class ClusterName {
-  private ClusterName() {
-  }
+  private ClusterName() {}
 
   static String derive(String name, String secret) {
     try {

@@ -8,7 +8,6 @@ import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.spi.cluster.ClusterManager;
 import io.vertx.core.spi.cluster.RegistrationInfo;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
-
 import java.util.List;
 
 /**
@@ -33,7 +32,8 @@ public final class ClusterView {
 
   /**
    * Whether this node is a member: Vert.x has not left the cluster, and Hazelcast still runs under
-   * it (Hazelcast can stop on its own, and Vert.x's cluster manager would still call itself active).
+   * it (Hazelcast can stop on its own, and Vert.x's cluster manager would still call itself
+   * active).
    */
   public boolean member() {
     if (!manager.isActive() || manager.getNodeId() == null) {
@@ -59,7 +59,8 @@ public final class ClusterView {
   public Future<Integer> nodesWith(String address) {
     Promise<List<RegistrationInfo>> registrations = Promise.promise();
     manager.getRegistrations(address, registrations);
-    return registrations.future()
+    return registrations
+        .future()
         .map(list -> (int) list.stream().map(RegistrationInfo::nodeId).distinct().count());
   }
 }

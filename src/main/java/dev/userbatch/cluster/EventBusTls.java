@@ -4,7 +4,6 @@ import dev.userbatch.config.ClusterConfig;
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.http.ClientAuth;
 import io.vertx.core.net.PfxOptions;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -27,8 +26,7 @@ import java.util.Collections;
 final class EventBusTls {
   private static final String TYPE = "PKCS12";
 
-  private EventBusTls() {
-  }
+  private EventBusTls() {}
 
   static EventBusOptions options(ClusterConfig cluster) {
     check(cluster.keyStore(), cluster.keyStorePassword(), "CLUSTER_KEY_STORE", true);
@@ -42,12 +40,18 @@ final class EventBusTls {
         .setClientAuth(ClientAuth.REQUIRED);
   }
 
-  /** PfxOptions, not the generic KeyStoreOptions: Vert.x copies event-bus options through JSON, which keeps only the former. */
+  /**
+   * PfxOptions, not the generic KeyStoreOptions: Vert.x copies event-bus options through JSON,
+   * which keeps only the former.
+   */
   private static PfxOptions store(String path, String password) {
     return new PfxOptions().setPath(path).setPassword(password);
   }
 
-  /** Opens the store: it must exist, open with the password, and hold a key (or a certificate to trust). */
+  /**
+   * Opens the store: it must exist, open with the password, and hold a key (or a certificate to
+   * trust).
+   */
   private static void check(String path, String password, String env, boolean needsKey) {
     KeyStore store;
     try (InputStream in = Files.newInputStream(Path.of(path))) {
@@ -56,8 +60,14 @@ final class EventBusTls {
     } catch (NoSuchFileException e) {
       throw new IllegalArgumentException(env + " " + path + " does not exist");
     } catch (IOException | GeneralSecurityException e) {
-      throw new IllegalArgumentException(env + " " + path + " cannot be opened as PKCS#12 with "
-          + env + "_PASSWORD: " + e.getMessage());
+      throw new IllegalArgumentException(
+          env
+              + " "
+              + path
+              + " cannot be opened as PKCS#12 with "
+              + env
+              + "_PASSWORD: "
+              + e.getMessage());
     }
     try {
       for (String alias : Collections.list(store.aliases())) {
@@ -68,7 +78,7 @@ final class EventBusTls {
     } catch (GeneralSecurityException e) {
       throw new IllegalArgumentException(env + " " + path + " cannot be read: " + e.getMessage());
     }
-    throw new IllegalArgumentException(env + " " + path + (needsKey ? " holds no private key"
-        : " holds no trusted certificate"));
+    throw new IllegalArgumentException(
+        env + " " + path + (needsKey ? " holds no private key" : " holds no trusted certificate"));
   }
 }

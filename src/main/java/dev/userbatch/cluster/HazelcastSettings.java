@@ -6,7 +6,6 @@ import com.hazelcast.config.ListenerConfig;
 import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.config.XmlConfigBuilder;
 import dev.userbatch.config.ClusterConfig;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -23,8 +22,7 @@ final class HazelcastSettings {
   /** Read by Hazelcast's static loggers, some of which exist before any Config does. */
   private static final String LOGGING_TYPE = "hazelcast.logging.type";
 
-  private HazelcastSettings() {
-  }
+  private HazelcastSettings() {}
 
   static Config of(ClusterConfig cluster) {
     if (System.getProperty(LOGGING_TYPE) == null) {

@@ -19,13 +19,17 @@ final class MembershipLog implements MembershipListener {
     if (event.getMember().localMember()) {
       return;
     }
-    LOG.atInfo().addKeyValue("member", address(event.getMember())).addKeyValue("members", event.getMembers().size())
+    LOG.atInfo()
+        .addKeyValue("member", address(event.getMember()))
+        .addKeyValue("members", event.getMembers().size())
         .log("cluster member joined");
   }
 
   @Override
   public void memberRemoved(MembershipEvent event) {
-    LOG.atWarn().addKeyValue("member", address(event.getMember())).addKeyValue("members", event.getMembers().size())
+    LOG.atWarn()
+        .addKeyValue("member", address(event.getMember()))
+        .addKeyValue("members", event.getMembers().size())
         .log("cluster member left");
   }
 

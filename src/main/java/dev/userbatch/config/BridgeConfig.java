@@ -6,13 +6,14 @@ import io.vertx.core.json.JsonObject;
  * Limits of the TCP event-bus bridge (part of {@link ServiceConfig}; the bridge itself is on only
  * when {@code bridgePort} is set).
  *
- * @param bridgeHost               address the bridge binds to; loopback unless an operator opens it
- * @param bridgeMaxFrameBytes      largest frame accepted; a longer announced length closes the
- *                                 connection before any of the frame is buffered
- * @param bridgeIdleTimeoutSeconds a connection without traffic in either direction for this long is closed
- * @param bridgeMaxConnections     connections open at once; more are refused
- * @param bridgeTlsCertFile        PEM certificate chain: TLS when set with {@code bridgeTlsKeyFile}
- * @param bridgeTlsKeyFile         PEM private key
+ * @param bridgeHost address the bridge binds to; loopback unless an operator opens it
+ * @param bridgeMaxFrameBytes largest frame accepted; a longer announced length closes the
+ *     connection before any of the frame is buffered
+ * @param bridgeIdleTimeoutSeconds a connection without traffic in either direction for this long is
+ *     closed
+ * @param bridgeMaxConnections connections open at once; more are refused
+ * @param bridgeTlsCertFile PEM certificate chain: TLS when set with {@code bridgeTlsKeyFile}
+ * @param bridgeTlsKeyFile PEM private key
  */
 public record BridgeConfig(
     String bridgeHost,
@@ -24,13 +25,15 @@ public record BridgeConfig(
 
   public BridgeConfig {
     if (bridgeHost == null || bridgeHost.isBlank()) {
-      throw new IllegalArgumentException("Configuration bridgeHost (env BRIDGE_HOST) must not be blank");
+      throw new IllegalArgumentException(
+          "Configuration bridgeHost (env BRIDGE_HOST) must not be blank");
     }
     positive("bridgeMaxFrameBytes", bridgeMaxFrameBytes);
     positive("bridgeIdleTimeoutSeconds", bridgeIdleTimeoutSeconds);
     positive("bridgeMaxConnections", bridgeMaxConnections);
     if ((bridgeTlsCertFile == null) != (bridgeTlsKeyFile == null)) {
-      throw new IllegalArgumentException("Bridge TLS needs both BRIDGE_TLS_CERT_FILE and BRIDGE_TLS_KEY_FILE");
+      throw new IllegalArgumentException(
+          "Bridge TLS needs both BRIDGE_TLS_CERT_FILE and BRIDGE_TLS_KEY_FILE");
     }
   }
 
@@ -50,8 +53,13 @@ public record BridgeConfig(
 
   private static void positive(String field, long value) {
     if (value <= 0) {
-      throw new IllegalArgumentException("Configuration " + field + " (env " + ServiceConfig.envName(field)
-          + ") must be positive, got " + value);
+      throw new IllegalArgumentException(
+          "Configuration "
+              + field
+              + " (env "
+              + ServiceConfig.envName(field)
+              + ") must be positive, got "
+              + value);
     }
   }
 

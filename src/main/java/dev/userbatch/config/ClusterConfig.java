@@ -1,7 +1,6 @@
 package dev.userbatch.config;
 
 import io.vertx.core.json.JsonObject;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -12,26 +11,28 @@ import java.util.regex.Pattern;
  * Vert.x event bus, clustered by Hazelcast. Off unless {@code CLUSTER=true}; then nothing of
  * Hazelcast starts.
  *
- * @param enabled            {@code CLUSTER}: join a cluster
- * @param role               {@code ROLE}: what this node runs, see {@link Role}
- * @param nodeName           {@code NODE_NAME}: the {@code node} label of this node's metrics; null:
- *                           {@code CLUSTER_HOST:CLUSTER_PORT}, unique within the cluster
- * @param clusterName        {@code CLUSTER_NAME}: nodes of one deployment share it
- * @param clusterSecret      {@code CLUSTER_SECRET}: shared by every member; a node without it derives another
- *                           Hazelcast cluster name and is refused
- * @param members            {@code CLUSTER_MEMBERS}: {@code host:port} of the Hazelcast members to join by
- *                           TCP/IP; empty: the join configured in {@code clusterConfigFile} (Kubernetes DNS, …)
- * @param host               {@code CLUSTER_HOST}: the one IP address Hazelcast binds to and announces
- *                           (never all interfaces)
- * @param port               {@code CLUSTER_PORT}: Hazelcast's port
- * @param eventBusHost       {@code EVENT_BUS_HOST}: the address of the event-bus (TLS) server; null: {@code host}
- * @param eventBusPort       {@code EVENT_BUS_PORT}: its port
- * @param configFile         {@code CLUSTER_CONFIG_FILE}: the Hazelcast XML the settings above are applied to
- * @param keyStore           {@code CLUSTER_KEY_STORE}: PKCS#12 file with this node's key and certificate
- *                           (event-bus TLS, both directions)
- * @param keyStorePassword   {@code CLUSTER_KEY_STORE_PASSWORD}
- * @param trustStore         {@code CLUSTER_TRUST_STORE}: PKCS#12 file with the certificate(s) of the cluster's
- *                           CA: only members whose certificate it signed can connect
+ * @param enabled {@code CLUSTER}: join a cluster
+ * @param role {@code ROLE}: what this node runs, see {@link Role}
+ * @param nodeName {@code NODE_NAME}: the {@code node} label of this node's metrics; null: {@code
+ *     CLUSTER_HOST:CLUSTER_PORT}, unique within the cluster
+ * @param clusterName {@code CLUSTER_NAME}: nodes of one deployment share it
+ * @param clusterSecret {@code CLUSTER_SECRET}: shared by every member; a node without it derives
+ *     another Hazelcast cluster name and is refused
+ * @param members {@code CLUSTER_MEMBERS}: {@code host:port} of the Hazelcast members to join by
+ *     TCP/IP; empty: the join configured in {@code clusterConfigFile} (Kubernetes DNS, …)
+ * @param host {@code CLUSTER_HOST}: the one IP address Hazelcast binds to and announces (never all
+ *     interfaces)
+ * @param port {@code CLUSTER_PORT}: Hazelcast's port
+ * @param eventBusHost {@code EVENT_BUS_HOST}: the address of the event-bus (TLS) server; null:
+ *     {@code host}
+ * @param eventBusPort {@code EVENT_BUS_PORT}: its port
+ * @param configFile {@code CLUSTER_CONFIG_FILE}: the Hazelcast XML the settings above are applied
+ *     to
+ * @param keyStore {@code CLUSTER_KEY_STORE}: PKCS#12 file with this node's key and certificate
+ *     (event-bus TLS, both directions)
+ * @param keyStorePassword {@code CLUSTER_KEY_STORE_PASSWORD}
+ * @param trustStore {@code CLUSTER_TRUST_STORE}: PKCS#12 file with the certificate(s) of the
+ *     cluster's CA: only members whose certificate it signed can connect
  * @param trustStorePassword {@code CLUSTER_TRUST_STORE_PASSWORD}
  */
 public record ClusterConfig(
@@ -51,14 +52,20 @@ public record ClusterConfig(
     String trustStore,
     String trustStorePassword) {
 
-  /** Same floor as the other shared secrets: the secret is what keeps strangers out of the membership. */
+  /**
+   * Same floor as the other shared secrets: the secret is what keeps strangers out of the
+   * membership.
+   */
   public static final int MIN_SECRET_LENGTH = 32;
 
   /** What a node runs. */
   public enum Role {
     /** Everything, as a single node does. */
     ALL,
-    /** HTTP, the event-bus API, the TCP bridge, the outbox relay and the retention purge; no chunk workers. */
+    /**
+     * HTTP, the event-bus API, the TCP bridge, the outbox relay and the retention purge; no chunk
+     * workers.
+     */
     API,
     /** Chunk workers only (plus /health and /metrics on the HTTP port). */
     WORKER;
@@ -75,8 +82,8 @@ public record ClusterConfig(
       try {
         return Role.valueOf(value.trim().toUpperCase(Locale.ROOT));
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("Configuration role (env ROLE) must be all, api or worker, got '"
-            + value + "'");
+        throw new IllegalArgumentException(
+            "Configuration role (env ROLE) must be all, api or worker, got '" + value + "'");
       }
     }
   }
@@ -85,15 +92,19 @@ public record ClusterConfig(
     members = List.copyOf(members);
     if (!enabled) {
       if (role != Role.ALL) {
-        throw new IllegalArgumentException("ROLE=" + role.name().toLowerCase(Locale.ROOT)
-            + " needs CLUSTER=true: a single node must run everything");
+        throw new IllegalArgumentException(
+            "ROLE="
+                + role.name().toLowerCase(Locale.ROOT)
+                + " needs CLUSTER=true: a single node must run everything");
       }
     } else {
       require(clusterName, "clusterName");
       require(clusterSecret, "clusterSecret");
       if (clusterSecret.length() < MIN_SECRET_LENGTH) {
-        throw new IllegalArgumentException("Configuration clusterSecret (env CLUSTER_SECRET) must be at least "
-            + MIN_SECRET_LENGTH + " characters");
+        throw new IllegalArgumentException(
+            "Configuration clusterSecret (env CLUSTER_SECRET) must be at least "
+                + MIN_SECRET_LENGTH
+                + " characters");
       }
       require(keyStore, "clusterKeyStore");
       require(trustStore, "clusterTrustStore");
@@ -120,9 +131,31 @@ public record ClusterConfig(
   /** Without the secret and the key store passwords. */
   @Override
   public String toString() {
-    return "ClusterConfig[enabled=" + enabled + ", role=" + role + ", node=" + node() + ", clusterName=" + clusterName
-        + ", members=" + members + ", host=" + host + ", port=" + port + ", eventBus=" + eventBusAddress() + ":"
-        + eventBusPort + ", configFile=" + configFile + ", keyStore=" + keyStore + ", trustStore=" + trustStore + "]";
+    return "ClusterConfig[enabled="
+        + enabled
+        + ", role="
+        + role
+        + ", node="
+        + node()
+        + ", clusterName="
+        + clusterName
+        + ", members="
+        + members
+        + ", host="
+        + host
+        + ", port="
+        + port
+        + ", eventBus="
+        + eventBusAddress()
+        + ":"
+        + eventBusPort
+        + ", configFile="
+        + configFile
+        + ", keyStore="
+        + keyStore
+        + ", trustStore="
+        + trustStore
+        + "]";
   }
 
   static ClusterConfig fromJson(JsonObject json) {
@@ -169,22 +202,38 @@ public record ClusterConfig(
   private static void requireAddress(String value, String field) {
     String env = ServiceConfig.envName(field);
     if (value == null || !IPV4.matcher(value).matches()) {
-      throw new IllegalArgumentException("Configuration " + field + " (env " + env
-          + ") must be the IPv4 address of one interface, got '" + value + "'");
+      throw new IllegalArgumentException(
+          "Configuration "
+              + field
+              + " (env "
+              + env
+              + ") must be the IPv4 address of one interface, got '"
+              + value
+              + "'");
     }
     if (value.equals("0.0.0.0")) {
-      throw new IllegalArgumentException("Configuration " + field + " (env " + env
-          + ") must name one interface, not all of them (0.0.0.0)");
+      throw new IllegalArgumentException(
+          "Configuration "
+              + field
+              + " (env "
+              + env
+              + ") must name one interface, not all of them (0.0.0.0)");
     }
   }
 
   private static final Pattern IPV4 =
-      Pattern.compile("((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
+      Pattern.compile(
+          "((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
 
   private static void requirePort(int port, String field, boolean zeroAllowed) {
     if (port < (zeroAllowed ? 0 : 1) || port > 65535) {
-      throw new IllegalArgumentException("Configuration " + field + " (env " + ServiceConfig.envName(field)
-          + ") must be a port number, got " + port);
+      throw new IllegalArgumentException(
+          "Configuration "
+              + field
+              + " (env "
+              + ServiceConfig.envName(field)
+              + ") must be a port number, got "
+              + port);
     }
   }
 
@@ -200,8 +249,11 @@ public record ClusterConfig(
       }
     }
     if (!valid) {
-      throw new IllegalArgumentException("Configuration clusterMembers (env CLUSTER_MEMBERS) must be host:port,"
-          + " separated by commas; got '" + member + "'");
+      throw new IllegalArgumentException(
+          "Configuration clusterMembers (env CLUSTER_MEMBERS) must be host:port,"
+              + " separated by commas; got '"
+              + member
+              + "'");
     }
   }
 

@@ -5,7 +5,8 @@ import java.io.Console;
 /**
  * {@code LOG_FORMAT}: how console log lines look. {@link #JSON} is one object per line, for log
  * collectors; {@link #TEXT} is one readable line per event, for people; {@link #AUTO} (the default)
- * is text when the process runs at a terminal and JSON otherwise (a pipe, a file, a service manager).
+ * is text when the process runs at a terminal and JSON otherwise (a pipe, a file, a service
+ * manager).
  *
  * <p>Logback reads the setting before any configuration is loaded ({@link LogFormatDefiner}) and
  * can only guess at a value it does not know; {@code Main} reads it again and stops start-up,
@@ -32,7 +33,10 @@ public enum LogFormat {
         "Configuration " + VARIABLE + " must be auto, json or text, got '" + value + "'");
   }
 
-  /** The format this process was started with: a system property first, then the environment, as logback reads variables. */
+  /**
+   * The format this process was started with: a system property first, then the environment, as
+   * logback reads variables.
+   */
   public static LogFormat configured() {
     return parse(setting());
   }
@@ -52,9 +56,9 @@ public enum LogFormat {
   }
 
   /**
-   * Whether standard input and output are a terminal. Before Java 22 that is exactly when
-   * {@link System#console()} exists; from Java 22 a console may exist without a terminal, and
-   * {@code Console.isTerminal()} (absent from Java 17, hence the reflection) tells.
+   * Whether standard input and output are a terminal. Before Java 22 that is exactly when {@link
+   * System#console()} exists; from Java 22 a console may exist without a terminal, and {@code
+   * Console.isTerminal()} (absent from Java 17, hence the reflection) tells.
    */
   public static boolean atTerminal() {
     Console console = System.console();

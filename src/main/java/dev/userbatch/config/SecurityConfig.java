@@ -2,7 +2,6 @@ package dev.userbatch.config;
 
 import dev.userbatch.batch.Operation;
 import io.vertx.core.json.JsonObject;
-
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
@@ -10,24 +9,24 @@ import java.util.Map;
 /**
  * Authentication, rate limiting, input policy and TLS settings (part of {@link ServiceConfig}).
  *
- * @param jwtSecret            HS256 secret (at least 32 bytes); with no key at all and {@code devMode}, a
- *                             development secret is generated
- * @param jwtPublicKeyFile     PEM file with an RS256/ES256 public key (see {@code jwtAlgorithm})
- * @param jwtAlgorithm         algorithm of {@code jwtPublicKeyFile}: RS256 or ES256
- * @param jwtJwksFile          JSON Web Key Set file of public keys
- * @param secretClaims         {@code iss}/{@code aud} required of tokens verified by {@code jwtSecret}
- * @param publicKeyClaims      the same for {@code jwtPublicKeyFile}
- * @param jwksClaims           the same for {@code jwtJwksFile}
- * @param jwtLeewaySeconds     clock skew allowed for {@code exp} and {@code nbf}
- * @param devMode              with no key configured: generate a development secret and token (true) or
- *                             refuse to start (false)
- * @param metricsToken         bearer token required by /metrics, or null for an open endpoint
- * @param rateLimitItemsPerMinute   items per minute per actor and per client IP (0: no limit)
- * @param rateLimitPerOperation     per-operation overrides of that limit
- * @param rateLimitFailOpen    when Redis cannot be asked: allow (true) or refuse (false)
- * @param passwordMinLength    minimum length of plaintext passwords
- * @param tlsCertFile          PEM certificate chain: HTTPS when set with {@code tlsKeyFile}
- * @param tlsKeyFile           PEM private key
+ * @param jwtSecret HS256 secret (at least 32 bytes); with no key at all and {@code devMode}, a
+ *     development secret is generated
+ * @param jwtPublicKeyFile PEM file with an RS256/ES256 public key (see {@code jwtAlgorithm})
+ * @param jwtAlgorithm algorithm of {@code jwtPublicKeyFile}: RS256 or ES256
+ * @param jwtJwksFile JSON Web Key Set file of public keys
+ * @param secretClaims {@code iss}/{@code aud} required of tokens verified by {@code jwtSecret}
+ * @param publicKeyClaims the same for {@code jwtPublicKeyFile}
+ * @param jwksClaims the same for {@code jwtJwksFile}
+ * @param jwtLeewaySeconds clock skew allowed for {@code exp} and {@code nbf}
+ * @param devMode with no key configured: generate a development secret and token (true) or refuse
+ *     to start (false)
+ * @param metricsToken bearer token required by /metrics, or null for an open endpoint
+ * @param rateLimitItemsPerMinute items per minute per actor and per client IP (0: no limit)
+ * @param rateLimitPerOperation per-operation overrides of that limit
+ * @param rateLimitFailOpen when Redis cannot be asked: allow (true) or refuse (false)
+ * @param passwordMinLength minimum length of plaintext passwords
+ * @param tlsCertFile PEM certificate chain: HTTPS when set with {@code tlsKeyFile}
+ * @param tlsKeyFile PEM private key
  */
 public record SecurityConfig(
     String jwtSecret,
@@ -47,7 +46,9 @@ public record SecurityConfig(
     String tlsCertFile,
     String tlsKeyFile) {
 
-  /** HS256 keys shorter than the hash output (RFC 7518, section 3.2) can be brute-forced offline. */
+  /**
+   * HS256 keys shorter than the hash output (RFC 7518, section 3.2) can be brute-forced offline.
+   */
   public static final int MIN_SECRET_BYTES = 32;
 
   /**
@@ -64,18 +65,23 @@ public record SecurityConfig(
     publicKeyClaims = publicKeyClaims == null ? ExpectedClaims.NONE : publicKeyClaims;
     jwksClaims = jwksClaims == null ? ExpectedClaims.NONE : jwksClaims;
     if (jwtSecret != null && jwtSecret.getBytes(StandardCharsets.UTF_8).length < MIN_SECRET_BYTES) {
-      throw new IllegalArgumentException("Configuration jwtSecret (env JWT_SECRET) must be at least "
-          + MIN_SECRET_BYTES + " bytes for HS256, got " + jwtSecret.getBytes(StandardCharsets.UTF_8).length
-          + " bytes (generate one with: openssl rand -base64 32)");
+      throw new IllegalArgumentException(
+          "Configuration jwtSecret (env JWT_SECRET) must be at least "
+              + MIN_SECRET_BYTES
+              + " bytes for HS256, got "
+              + jwtSecret.getBytes(StandardCharsets.UTF_8).length
+              + " bytes (generate one with: openssl rand -base64 32)");
     }
     if (jwtAlgorithm != null && !jwtAlgorithm.equals("RS256") && !jwtAlgorithm.equals("ES256")) {
-      throw new IllegalArgumentException("Configuration jwtAlgorithm (env JWT_ALGORITHM) must be RS256 or ES256");
+      throw new IllegalArgumentException(
+          "Configuration jwtAlgorithm (env JWT_ALGORITHM) must be RS256 or ES256");
     }
     if ((tlsCertFile == null) != (tlsKeyFile == null)) {
       throw new IllegalArgumentException("TLS needs both TLS_CERT_FILE and TLS_KEY_FILE");
     }
     if (passwordMinLength < 1 || passwordMinLength > 1024) {
-      throw new IllegalArgumentException("Configuration passwordMinLength must be between 1 and 1024");
+      throw new IllegalArgumentException(
+          "Configuration passwordMinLength must be between 1 and 1024");
     }
   }
 
@@ -89,15 +95,44 @@ public record SecurityConfig(
   }
 
   public SecurityConfig withJwtSecret(String secret) {
-    return new SecurityConfig(secret, jwtPublicKeyFile, jwtAlgorithm, jwtJwksFile, secretClaims, publicKeyClaims,
-        jwksClaims, jwtLeewaySeconds, devMode, metricsToken, rateLimitItemsPerMinute, rateLimitPerOperation,
-        rateLimitFailOpen, passwordMinLength, tlsCertFile, tlsKeyFile);
+    return new SecurityConfig(
+        secret,
+        jwtPublicKeyFile,
+        jwtAlgorithm,
+        jwtJwksFile,
+        secretClaims,
+        publicKeyClaims,
+        jwksClaims,
+        jwtLeewaySeconds,
+        devMode,
+        metricsToken,
+        rateLimitItemsPerMinute,
+        rateLimitPerOperation,
+        rateLimitFailOpen,
+        passwordMinLength,
+        tlsCertFile,
+        tlsKeyFile);
   }
 
-  public SecurityConfig withRateLimit(long itemsPerMinute, Map<String, Long> perOperation, boolean failOpen) {
-    return new SecurityConfig(jwtSecret, jwtPublicKeyFile, jwtAlgorithm, jwtJwksFile, secretClaims, publicKeyClaims,
-        jwksClaims, jwtLeewaySeconds, devMode, metricsToken, itemsPerMinute, perOperation, failOpen, passwordMinLength,
-        tlsCertFile, tlsKeyFile);
+  public SecurityConfig withRateLimit(
+      long itemsPerMinute, Map<String, Long> perOperation, boolean failOpen) {
+    return new SecurityConfig(
+        jwtSecret,
+        jwtPublicKeyFile,
+        jwtAlgorithm,
+        jwtJwksFile,
+        secretClaims,
+        publicKeyClaims,
+        jwksClaims,
+        jwtLeewaySeconds,
+        devMode,
+        metricsToken,
+        itemsPerMinute,
+        perOperation,
+        failOpen,
+        passwordMinLength,
+        tlsCertFile,
+        tlsKeyFile);
   }
 
   static SecurityConfig fromJson(JsonObject json) {
@@ -122,20 +157,28 @@ public record SecurityConfig(
 
   /**
    * The claims required of one key source: its own {@code <prefix>Issuer}/{@code <prefix>Audience}
-   * (env JWT_JWKS_ISSUER, …) when set, else the shared jwtIssuer/jwtAudience (JWT_ISSUER, JWT_AUDIENCE).
+   * (env JWT_JWKS_ISSUER, …) when set, else the shared jwtIssuer/jwtAudience (JWT_ISSUER,
+   * JWT_AUDIENCE).
    */
   private static ExpectedClaims claims(JsonObject json, String prefix) {
     String issuer = text(json, prefix + "Issuer");
     String audience = text(json, prefix + "Audience");
-    return new ExpectedClaims(issuer != null ? issuer : text(json, "jwtIssuer"),
+    return new ExpectedClaims(
+        issuer != null ? issuer : text(json, "jwtIssuer"),
         audience != null ? audience : text(json, "jwtAudience"));
   }
 
   static boolean strictBoolean(JsonObject json, String field) {
     String value = String.valueOf(json.getValue(field)).trim().toLowerCase();
     if (!value.equals("true") && !value.equals("false")) {
-      throw new IllegalArgumentException("Configuration " + field + " (env " + ServiceConfig.envName(field)
-          + ") must be true or false, got '" + json.getValue(field) + "'");
+      throw new IllegalArgumentException(
+          "Configuration "
+              + field
+              + " (env "
+              + ServiceConfig.envName(field)
+              + ") must be true or false, got '"
+              + json.getValue(field)
+              + "'");
     }
     return Boolean.parseBoolean(value);
   }
@@ -149,9 +192,15 @@ public record SecurityConfig(
     for (String entry : spec.split(",")) {
       String[] parts = entry.trim().split("=");
       if (parts.length != 2) {
-        throw new IllegalArgumentException("Configuration rateLimitPerOperation (env RATE_LIMIT_PER_OPERATION) "
-            + "must look like " + Operation.CREATE.wireName() + "=20000," + Operation.LOOKUP.wireName()
-            + "=100000, got '" + spec + "'");
+        throw new IllegalArgumentException(
+            "Configuration rateLimitPerOperation (env RATE_LIMIT_PER_OPERATION) "
+                + "must look like "
+                + Operation.CREATE.wireName()
+                + "=20000,"
+                + Operation.LOOKUP.wireName()
+                + "=100000, got '"
+                + spec
+                + "'");
       }
       limits.put(parts[0].trim(), Long.parseLong(parts[1].trim()));
     }

@@ -1,7 +1,6 @@
 package dev.userbatch.config;
 
 import io.vertx.core.json.JsonObject;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -10,13 +9,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.Map;
-import java.util.Set;
 import java.util.Objects;
+import java.util.Set;
 
 /**
- * The one typed configuration of the service. Defaults come from {@code conf/application.json}
- * (the file next to the working directory if present, otherwise the copy inside the jar); each
- * field can be overridden by an environment variable of the same name in UPPER_SNAKE_CASE.
+ * The one typed configuration of the service. Defaults come from {@code conf/application.json} (the
+ * file next to the working directory if present, otherwise the copy inside the jar); each field can
+ * be overridden by an environment variable of the same name in UPPER_SNAKE_CASE.
  */
 public record ServiceConfig(
     int httpPort,
@@ -44,7 +43,6 @@ public record ServiceConfig(
     StorageConfig storage,
     BridgeConfig bridge,
     PasswordWorkConfig passwordWork,
-
     CapacityConfig capacity,
     ClusterConfig cluster) {
 
@@ -119,9 +117,12 @@ public record ServiceConfig(
         StorageConfig.fromJson(json),
         BridgeConfig.fromJson(json),
         PasswordWorkConfig.fromJson(json),
-
-        CapacityConfig.fromJson(json, intField(json, "workerInstances"), Runtime.getRuntime().availableProcessors(),
-            Runtime.getRuntime().maxMemory(), longField(json, "maxBodyBytes")),
+        CapacityConfig.fromJson(
+            json,
+            intField(json, "workerInstances"),
+            Runtime.getRuntime().availableProcessors(),
+            Runtime.getRuntime().maxMemory(),
+            longField(json, "maxBodyBytes")),
         ClusterConfig.fromJson(json));
   }
 
@@ -134,11 +135,34 @@ public record ServiceConfig(
   }
 
   public ServiceConfig withStorage(StorageConfig newStorage) {
-    return new ServiceConfig(httpPort, bridgePort, pgUrl, redisUrl, dataDir, embedded,
-        maxItemsPerRequest, atomicMaxItems, maxBodyBytes, cacheTtlSeconds, restoreWindowDays,
-        idempotencyRetentionHours, workerInstances, pgPoolSize, chunkTimeoutMs, dbTimeoutMs, cacheTimeoutMs,
-        shutdownTimeoutMs, eventRelayIntervalMs, eventStreamMaxLength, trustedProxies, security, newStorage,
-        bridge, passwordWork, capacity, cluster);
+    return new ServiceConfig(
+        httpPort,
+        bridgePort,
+        pgUrl,
+        redisUrl,
+        dataDir,
+        embedded,
+        maxItemsPerRequest,
+        atomicMaxItems,
+        maxBodyBytes,
+        cacheTtlSeconds,
+        restoreWindowDays,
+        idempotencyRetentionHours,
+        workerInstances,
+        pgPoolSize,
+        chunkTimeoutMs,
+        dbTimeoutMs,
+        cacheTimeoutMs,
+        shutdownTimeoutMs,
+        eventRelayIntervalMs,
+        eventStreamMaxLength,
+        trustedProxies,
+        security,
+        newStorage,
+        bridge,
+        passwordWork,
+        capacity,
+        cluster);
   }
 
   public ServiceConfig withBridgePort(int port) {
@@ -150,13 +174,40 @@ public record ServiceConfig(
   }
 
   /** A copy with the components that start-up and tests change; the others stay. */
-  private ServiceConfig with(int newHttpPort, int newBridgePort, String newPgUrl, String newRedisUrl,
-                             SecurityConfig newSecurity) {
-    return new ServiceConfig(newHttpPort, newBridgePort, newPgUrl, newRedisUrl, dataDir, embedded,
-        maxItemsPerRequest, atomicMaxItems, maxBodyBytes, cacheTtlSeconds, restoreWindowDays,
-        idempotencyRetentionHours, workerInstances, pgPoolSize, chunkTimeoutMs, dbTimeoutMs, cacheTimeoutMs,
-        shutdownTimeoutMs, eventRelayIntervalMs, eventStreamMaxLength, trustedProxies, newSecurity, storage,
-        bridge, passwordWork, capacity, cluster);
+  private ServiceConfig with(
+      int newHttpPort,
+      int newBridgePort,
+      String newPgUrl,
+      String newRedisUrl,
+      SecurityConfig newSecurity) {
+    return new ServiceConfig(
+        newHttpPort,
+        newBridgePort,
+        newPgUrl,
+        newRedisUrl,
+        dataDir,
+        embedded,
+        maxItemsPerRequest,
+        atomicMaxItems,
+        maxBodyBytes,
+        cacheTtlSeconds,
+        restoreWindowDays,
+        idempotencyRetentionHours,
+        workerInstances,
+        pgPoolSize,
+        chunkTimeoutMs,
+        dbTimeoutMs,
+        cacheTimeoutMs,
+        shutdownTimeoutMs,
+        eventRelayIntervalMs,
+        eventStreamMaxLength,
+        trustedProxies,
+        newSecurity,
+        storage,
+        bridge,
+        passwordWork,
+        capacity,
+        cluster);
   }
 
   /** camelCase field name to the environment variable that overrides it: pgUrl → PG_URL. */
@@ -173,7 +224,8 @@ public record ServiceConfig(
       if (explicitFile != null) {
         throw new IllegalArgumentException("CONFIG_FILE " + explicitFile + " does not exist");
       }
-      try (InputStream in = ServiceConfig.class.getClassLoader().getResourceAsStream(CONFIG_RESOURCE)) {
+      try (InputStream in =
+          ServiceConfig.class.getClassLoader().getResourceAsStream(CONFIG_RESOURCE)) {
         if (in == null) {
           throw new IllegalStateException(CONFIG_RESOURCE + " is missing from the classpath");
         }
@@ -194,7 +246,13 @@ public record ServiceConfig(
       return value instanceof Number n ? n.longValue() : Long.parseLong(String.valueOf(value));
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(
-          "Configuration " + field + " (env " + envName(field) + ") must be an integer, got '" + value + "'");
+          "Configuration "
+              + field
+              + " (env "
+              + envName(field)
+              + ") must be an integer, got '"
+              + value
+              + "'");
     }
   }
 
@@ -219,7 +277,12 @@ public record ServiceConfig(
   private static void requirePositive(String field, long value, boolean zeroAllowed) {
     if (value < 0 || (!zeroAllowed && value == 0)) {
       throw new IllegalArgumentException(
-          "Configuration " + field + " (env " + envName(field) + ") must be positive, got " + value);
+          "Configuration "
+              + field
+              + " (env "
+              + envName(field)
+              + ") must be positive, got "
+              + value);
     }
   }
 }

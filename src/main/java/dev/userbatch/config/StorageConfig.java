@@ -1,22 +1,22 @@
 package dev.userbatch.config;
 
 import io.vertx.core.json.JsonObject;
-
 import java.util.Locale;
 
 /**
- * What the service keeps, for how long, and how imported password hashes are judged (part of
- * {@link ServiceConfig}).
+ * What the service keeps, for how long, and how imported password hashes are judged (part of {@link
+ * ServiceConfig}).
  *
- * @param idempotencyHmacKey        key of the HMAC over idempotent request bodies; null: generated once
- *                                  under DATA_DIR. Every node of one deployment must use the same key.
- * @param retentionAuditDays        audit rows kept this long after their batch finished (0: forever)
- * @param retentionBatchChangesDays change records kept this long once their event is relayed (0: forever)
- * @param retentionOutboxDays       relayed outbox events kept this long (0: forever)
- * @param purgeIntervalMs           period of the purge job
- * @param purgeBatchSize            rows deleted per statement by the purge job
- * @param weakHashPolicy            what happens to an imported hash below the floor
- * @param weakHashMinBcryptCost     bcrypt floor (cost)
+ * @param idempotencyHmacKey key of the HMAC over idempotent request bodies; null: generated once
+ *     under DATA_DIR. Every node of one deployment must use the same key.
+ * @param retentionAuditDays audit rows kept this long after their batch finished (0: forever)
+ * @param retentionBatchChangesDays change records kept this long once their event is relayed (0:
+ *     forever)
+ * @param retentionOutboxDays relayed outbox events kept this long (0: forever)
+ * @param purgeIntervalMs period of the purge job
+ * @param purgeBatchSize rows deleted per statement by the purge job
+ * @param weakHashPolicy what happens to an imported hash below the floor
+ * @param weakHashMinBcryptCost bcrypt floor (cost)
  * @param weakHashMinPbkdf2Iterations pbkdf2 floor (iterations)
  */
 public record StorageConfig(
@@ -31,15 +31,20 @@ public record StorageConfig(
     long weakHashMinPbkdf2Iterations) {
 
   /** An imported hash below the floor is stored and flagged {@code needs_rehash}, or refused. */
-  public enum WeakHashPolicy { FLAG, REFUSE }
+  public enum WeakHashPolicy {
+    FLAG,
+    REFUSE
+  }
 
   /** HMAC-SHA256 keys shorter than this are refused: the key is what stops guessing. */
   public static final int MIN_HMAC_KEY_LENGTH = 32;
 
   public StorageConfig {
     if (idempotencyHmacKey != null && idempotencyHmacKey.length() < MIN_HMAC_KEY_LENGTH) {
-      throw new IllegalArgumentException("Configuration idempotencyHmacKey (env IDEMPOTENCY_HMAC_KEY) must be at least "
-          + MIN_HMAC_KEY_LENGTH + " characters");
+      throw new IllegalArgumentException(
+          "Configuration idempotencyHmacKey (env IDEMPOTENCY_HMAC_KEY) must be at least "
+              + MIN_HMAC_KEY_LENGTH
+              + " characters");
     }
     atLeast("retentionAuditDays", retentionAuditDays, 0);
     atLeast("retentionBatchChangesDays", retentionBatchChangesDays, 0);
@@ -54,8 +59,16 @@ public record StorageConfig(
   }
 
   public StorageConfig withIdempotencyHmacKey(String key) {
-    return new StorageConfig(key, retentionAuditDays, retentionBatchChangesDays, retentionOutboxDays,
-        purgeIntervalMs, purgeBatchSize, weakHashPolicy, weakHashMinBcryptCost, weakHashMinPbkdf2Iterations);
+    return new StorageConfig(
+        key,
+        retentionAuditDays,
+        retentionBatchChangesDays,
+        retentionOutboxDays,
+        purgeIntervalMs,
+        purgeBatchSize,
+        weakHashPolicy,
+        weakHashMinBcryptCost,
+        weakHashMinPbkdf2Iterations);
   }
 
   static StorageConfig fromJson(JsonObject json) {
@@ -77,14 +90,23 @@ public record StorageConfig(
       return WeakHashPolicy.valueOf(value.trim().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(
-          "Configuration weakHashPolicy (env WEAK_HASH_POLICY) must be flag or refuse, got '" + value + "'");
+          "Configuration weakHashPolicy (env WEAK_HASH_POLICY) must be flag or refuse, got '"
+              + value
+              + "'");
     }
   }
 
   private static void atLeast(String field, long value, long min) {
     if (value < min) {
-      throw new IllegalArgumentException("Configuration " + field + " (env " + ServiceConfig.envName(field)
-          + ") must be at least " + min + ", got " + value);
+      throw new IllegalArgumentException(
+          "Configuration "
+              + field
+              + " (env "
+              + ServiceConfig.envName(field)
+              + ") must be at least "
+              + min
+              + ", got "
+              + value);
     }
   }
 }

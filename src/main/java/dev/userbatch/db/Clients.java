@@ -11,24 +11,32 @@ import io.vertx.sqlclient.PoolOptions;
 
 /** How the service connects to PostgreSQL and Redis; one place for the tuning. */
 public final class Clients {
-  /** The most chunks one batch runs at once: the maximum of {@code options.maxConcurrency} in options.json. */
+  /**
+   * The most chunks one batch runs at once: the maximum of {@code options.maxConcurrency} in
+   * options.json.
+   */
   static final int MAX_CHUNKS_PER_BATCH = 10;
+
   /** The outbox relay runs one pass at a time; the second connection is for a purge beside it. */
   static final int RELAY_POOL_SIZE = 2;
 
-  private Clients() {
-  }
+  private Clients() {}
 
   /**
    * The chunk transactions of the workers: {@code pgPoolSize} connections, shared by every worker
    * instance. The admission door bounds the chunks that can want one at once (batches in flight ×
-   * the largest maxConcurrency), so the wait queue is sized to hold them all, and a chunk waits
-   * for a connection as long as its own deadline allows: a pool wait never fails a chunk that the
+   * the largest maxConcurrency), so the wait queue is sized to hold them all, and a chunk waits for
+   * a connection as long as its own deadline allows: a pool wait never fails a chunk that the
    * service admitted (vertx-sql-client also mishandles pool wait timeouts, its issue #1567).
    */
   public static Pool chunkPool(Vertx vertx, ServiceConfig config) {
-    return pool(vertx, config, "users-pg-chunks", config.pgPoolSize(),
-        config.capacity().maxBatchesInFlight() * MAX_CHUNKS_PER_BATCH, config.chunkTimeoutMs());
+    return pool(
+        vertx,
+        config,
+        "users-pg-chunks",
+        config.pgPoolSize(),
+        config.capacity().maxBatchesInFlight() * MAX_CHUNKS_PER_BATCH,
+        config.chunkTimeoutMs());
   }
 
   /**
@@ -52,30 +60,35 @@ public final class Clients {
    * is switched on explicitly: every statement of the service is fixed text and gets prepared once
    * per connection.
    */
-  private static Pool pool(Vertx vertx, ServiceConfig config, String name, int size, int maxWaiting, long maxWaitMs) {
-    PgConnectOptions connect = PgConnectOptions.fromUri(config.pgUrl())
-        .setCachePreparedStatements(true)
-        .setPreparedStatementCacheMaxSize(256)
-        .setPipeliningLimit(256)
-        // A statement running longer than this is cancelled by the server (SQLSTATE 57014 → TIMEOUT).
-        .addProperty("statement_timeout", String.valueOf(config.dbTimeoutMs()));
-    PoolOptions pool = new PoolOptions()
-        .setMaxSize(size)
-        .setShared(true)
-        .setName(name)
-        .setMaxWaitQueueSize(maxWaiting)
-        .setConnectionTimeout((int) Math.max(1, (maxWaitMs + 999) / 1000))
-        .setIdleTimeout(60);
+  private static Pool pool(
+      Vertx vertx, ServiceConfig config, String name, int size, int maxWaiting, long maxWaitMs) {
+    PgConnectOptions connect =
+        PgConnectOptions.fromUri(config.pgUrl())
+            .setCachePreparedStatements(true)
+            .setPreparedStatementCacheMaxSize(256)
+            .setPipeliningLimit(256)
+            // A statement running longer than this is cancelled by the server (SQLSTATE 57014 →
+            // TIMEOUT).
+            .addProperty("statement_timeout", String.valueOf(config.dbTimeoutMs()));
+    PoolOptions pool =
+        new PoolOptions()
+            .setMaxSize(size)
+            .setShared(true)
+            .setName(name)
+            .setMaxWaitQueueSize(maxWaiting)
+            .setConnectionTimeout((int) Math.max(1, (maxWaitMs + 999) / 1000))
+            .setIdleTimeout(60);
     return PgBuilder.pool().with(pool).connectingTo(connect).using(vertx).build();
   }
 
   public static Redis redis(Vertx vertx, ServiceConfig config) {
-    RedisOptions options = new RedisOptions()
-        .setConnectionString(config.redisUrl())
-        .setMaxPoolSize(16)
-        .setPoolName("users-redis")
-        .setMaxPoolWaiting(4096)
-        .setMaxWaitingHandlers(4096);
+    RedisOptions options =
+        new RedisOptions()
+            .setConnectionString(config.redisUrl())
+            .setMaxPoolSize(16)
+            .setPoolName("users-redis")
+            .setMaxPoolWaiting(4096)
+            .setMaxWaitingHandlers(4096);
     options.getNetClientOptions().setConnectTimeout(1000);
     return Redis.createClient(vertx, options);
   }

@@ -12,17 +12,19 @@ import org.slf4j.LoggerFactory;
 public final class Migrations {
   private static final Logger LOG = LoggerFactory.getLogger(Migrations.class);
 
-  private Migrations() {
-  }
+  private Migrations() {}
 
   public static void migrate(String pgUrl) {
-    Flyway flyway = Flyway.configure()
-        .dataSource(PgUrls.toJdbcUrl(pgUrl), null, null)
-        .locations("classpath:db/migration")
-        .connectRetries(3)
-        .load();
+    Flyway flyway =
+        Flyway.configure()
+            .dataSource(PgUrls.toJdbcUrl(pgUrl), null, null)
+            .locations("classpath:db/migration")
+            .connectRetries(3)
+            .load();
     MigrateResult result = flyway.migrate();
-    LOG.info("Schema migrated: {} migration(s) applied, schema version {}",
-        result.migrationsExecuted, result.targetSchemaVersion != null ? result.targetSchemaVersion : "unchanged");
+    LOG.info(
+        "Schema migrated: {} migration(s) applied, schema version {}",
+        result.migrationsExecuted,
+        result.targetSchemaVersion != null ? result.targetSchemaVersion : "unchanged");
   }
 }

@@ -6,15 +6,14 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Transaction;
 import io.vertx.sqlclient.TransactionRollbackException;
-
 import java.util.Set;
 import java.util.function.Function;
 
 /**
- * One chunk, one transaction. A transaction that lost a race (deadlock, serialization failure, or
- * a unique email taken by a concurrent batch after this chunk checked it) or whose plain insert
- * met a conflict (23505) is rolled back and run again from the start, re-reading the rows, a
- * bounded number of times.
+ * One chunk, one transaction. A transaction that lost a race (deadlock, serialization failure, or a
+ * unique email taken by a concurrent batch after this chunk checked it) or whose plain insert met a
+ * conflict (23505) is rolled back and run again from the start, re-reading the rows, a bounded
+ * number of times.
  *
  * <p>A COMMIT whose answer never arrives (the connection broke, or the server went away while it
  * ran) may have committed or not: that is {@link CommitOutcomeUnknown}, never retried (running the
@@ -23,16 +22,18 @@ import java.util.function.Function;
  */
 public final class Transactions {
   private static final Set<String> RETRYABLE = Set.of("40P01", "40001", "23505");
+
   /** A plain insert that met a conflict uses one attempt; three remain for lost races. */
   private static final int ATTEMPTS = 4;
 
-  private Transactions() {
-  }
+  private Transactions() {}
 
   /** The COMMIT was sent but its outcome is unknown: the transaction may have committed. */
   public static final class CommitOutcomeUnknown extends RuntimeException {
     public CommitOutcomeUnknown(Throwable cause) {
-      super("The connection failed during COMMIT: the transaction may or may not have committed", cause);
+      super(
+          "The connection failed during COMMIT: the transaction may or may not have committed",
+          cause);
     }
   }
 
@@ -40,32 +41,44 @@ public final class Transactions {
     return attempt(pool, work, 1);
   }
 
-  private static <T> Future<T> attempt(Pool pool, Function<SqlConnection, Future<T>> work, int attempt) {
-    return pool.withConnection(conn -> conn.begin().compose(tx -> run(conn, tx, work))).recover(err -> {
-      if (attempt < ATTEMPTS && err instanceof PgException pg && RETRYABLE.contains(pg.getSqlState())) {
-        return attempt(pool, work, attempt + 1);
-      }
-      return Future.failedFuture(err);
-    });
+  private static <T> Future<T> attempt(
+      Pool pool, Function<SqlConnection, Future<T>> work, int attempt) {
+    return pool.withConnection(conn -> conn.begin().compose(tx -> run(conn, tx, work)))
+        .recover(
+            err -> {
+              if (attempt < ATTEMPTS
+                  && err instanceof PgException pg
+                  && RETRYABLE.contains(pg.getSqlState())) {
+                return attempt(pool, work, attempt + 1);
+              }
+              return Future.failedFuture(err);
+            });
   }
 
   /** Like {@code Pool.withTransaction}, but a COMMIT that fails without an answer is told apart. */
-  private static <T> Future<T> run(SqlConnection conn, Transaction tx, Function<SqlConnection, Future<T>> work) {
+  private static <T> Future<T> run(
+      SqlConnection conn, Transaction tx, Function<SqlConnection, Future<T>> work) {
     Future<T> done;
     try {
       done = work.apply(conn);
     } catch (RuntimeException e) {
       done = Future.failedFuture(e);
     }
-    return done.transform(ran -> {
-      if (ran.failed()) {
-        return tx.rollback().transform(ignored -> Future.<T>failedFuture(ran.cause()));
-      }
-      return tx.commit().transform(committed -> committed.succeeded()
-          ? Future.succeededFuture(ran.result())
-          : Future.failedFuture(answeredByServer(committed.cause())
-              ? committed.cause() : new CommitOutcomeUnknown(committed.cause())));
-    });
+    return done.transform(
+        ran -> {
+          if (ran.failed()) {
+            return tx.rollback().transform(ignored -> Future.<T>failedFuture(ran.cause()));
+          }
+          return tx.commit()
+              .transform(
+                  committed ->
+                      committed.succeeded()
+                          ? Future.succeededFuture(ran.result())
+                          : Future.failedFuture(
+                              answeredByServer(committed.cause())
+                                  ? committed.cause()
+                                  : new CommitOutcomeUnknown(committed.cause())));
+        });
   }
 
   /**

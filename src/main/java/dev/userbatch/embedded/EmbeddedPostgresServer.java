@@ -1,9 +1,6 @@
 package dev.userbatch.embedded;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -19,6 +16,8 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * An embedded PostgreSQL (zonky binaries) on 127.0.0.1 whose cluster lives in {@code base/postgres}
@@ -56,30 +55,37 @@ final class EmbeddedPostgresServer implements AutoCloseable {
       recoverStalePostmaster(dir);
       int port = LoopbackPorts.choosePort(PREFERRED_PORT);
       LOG.info("Starting embedded PostgreSQL (data in {}, port {})...", dir, port);
-      server = EmbeddedPostgres.builder()
-          .setDataDirectory(dir)
-          .setCleanDataDirectory(false)
-          .setPort(port)
-          .setRegisterShutdownHook(false)
-          .setPGStartupWait(STARTUP_WAIT)
-          .setServerConfig("listen_addresses", LoopbackPorts.LOOPBACK)
-          // no Unix socket in /tmp: avoids stale /tmp/.s.PGSQL.*.lock files after a crash
-          .setServerConfig("unix_socket_directories", "")
-          // zonky's test default is "off"; we want committed data to be durable
-          .setServerConfig("synchronous_commit", "on")
-          .start();
+      server =
+          EmbeddedPostgres.builder()
+              .setDataDirectory(dir)
+              .setCleanDataDirectory(false)
+              .setPort(port)
+              .setRegisterShutdownHook(false)
+              .setPGStartupWait(STARTUP_WAIT)
+              .setServerConfig("listen_addresses", LoopbackPorts.LOOPBACK)
+              // no Unix socket in /tmp: avoids stale /tmp/.s.PGSQL.*.lock files after a crash
+              .setServerConfig("unix_socket_directories", "")
+              // zonky's test default is "off"; we want committed data to be durable
+              .setServerConfig("synchronous_commit", "on")
+              .start();
     } catch (InfrastructureException e) {
       throw e;
     } catch (Exception | ExceptionInInitializerError e) {
-      throw new InfrastructureException("Could not start embedded PostgreSQL (data in " + dir + "): "
-          + InfrastructureException.causeText(e), e);
+      throw new InfrastructureException(
+          "Could not start embedded PostgreSQL (data in "
+              + dir
+              + "): "
+              + InfrastructureException.causeText(e),
+          e);
     }
     EmbeddedPostgresServer started = new EmbeddedPostgresServer(server, dir);
     LOG.info("Embedded PostgreSQL ready at {} after {} s", started.url(), secondsSince(t0));
     return started;
   }
 
-  /** {@code postgresql://postgres@127.0.0.1:<port>/postgres} (trust authentication, loopback only). */
+  /**
+   * {@code postgresql://postgres@127.0.0.1:<port>/postgres} (trust authentication, loopback only).
+   */
   String url() {
     return "postgresql://postgres@" + LoopbackPorts.LOOPBACK + ":" + server.getPort() + "/postgres";
   }
@@ -97,7 +103,10 @@ final class EmbeddedPostgresServer implements AutoCloseable {
     LOG.info("Embedded PostgreSQL stopped ({} s)", secondsSince(t));
   }
 
-  /** Refuses a data dir that is in use by another live instance, or that is not a PostgreSQL cluster. */
+  /**
+   * Refuses a data dir that is in use by another live instance, or that is not a PostgreSQL
+   * cluster.
+   */
   private static void checkDataDir(Path dir) throws IOException {
     boolean empty;
     try (Stream<Path> entries = Files.list(dir)) {
@@ -107,19 +116,28 @@ final class EmbeddedPostgresServer implements AutoCloseable {
       return; // initdb will create a new cluster
     }
     if (!Files.exists(dir.resolve("PG_VERSION")) || !Files.exists(dir.resolve("postgresql.conf"))) {
-      throw new InfrastructureException("Embedded PostgreSQL data directory " + dir + " is not empty but contains "
-          + "no PostgreSQL cluster (PG_VERSION/postgresql.conf missing; an interrupted first start?). "
-          + "Delete the directory to initialise a new one.");
+      throw new InfrastructureException(
+          "Embedded PostgreSQL data directory "
+              + dir
+              + " is not empty but contains "
+              + "no PostgreSQL cluster (PG_VERSION/postgresql.conf missing; an interrupted first start?). "
+              + "Delete the directory to initialise a new one.");
     }
     Path lockFile = dir.resolve(ZONKY_LOCK_FILE);
     if (Files.exists(lockFile) && !canLock(lockFile)) {
-      throw new InfrastructureException("Embedded PostgreSQL data directory " + dir + " is in use by another "
-          + "running instance (lock " + lockFile + " is held). Stop it or use another DATA_DIR.");
+      throw new InfrastructureException(
+          "Embedded PostgreSQL data directory "
+              + dir
+              + " is in use by another "
+              + "running instance (lock "
+              + lockFile
+              + " is held). Stop it or use another DATA_DIR.");
     }
   }
 
   private static boolean canLock(Path lockFile) throws IOException {
-    try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.WRITE, StandardOpenOption.CREATE)) {
+    try (FileChannel ch =
+        FileChannel.open(lockFile, StandardOpenOption.WRITE, StandardOpenOption.CREATE)) {
       FileLock lock = ch.tryLock();
       if (lock == null) {
         return false;
@@ -132,9 +150,9 @@ final class EmbeddedPostgresServer implements AutoCloseable {
   }
 
   /**
-   * Handles a postmaster.pid left behind by a process that was killed: if the process is gone (or the pid now
-   * belongs to something else, e.g. after a container restart) the file is removed; if an orphaned postmaster of
-   * this data directory is still running, it is shut down.
+   * Handles a postmaster.pid left behind by a process that was killed: if the process is gone (or
+   * the pid now belongs to something else, e.g. after a container restart) the file is removed; if
+   * an orphaned postmaster of this data directory is still running, it is shut down.
    */
   private static void recoverStalePostmaster(Path dir) throws IOException {
     Path pidFile = dir.resolve("postmaster.pid");
@@ -163,15 +181,19 @@ final class EmbeddedPostgresServer implements AutoCloseable {
     }
     Path exe = Path.of(command.get());
     String args = ph.info().arguments().map(a -> String.join(" ", a)).orElse(null);
-    boolean isPostmasterOfDir = exe.getFileName() != null && exe.getFileName().toString().equals("postgres")
-        && (args == null || args.contains(dir.toString()));
+    boolean isPostmasterOfDir =
+        exe.getFileName() != null
+            && exe.getFileName().toString().equals("postgres")
+            && (args == null || args.contains(dir.toString()));
     if (!isPostmasterOfDir) {
       LOG.info("Removing stale {} (pid {} now belongs to {})", pidFile, pid, exe);
       Files.deleteIfExists(pidFile);
       return;
     }
-    LOG.warn("An orphaned embedded PostgreSQL (pid {}) from a previous run is still running on {}; stopping it",
-        pid, dir);
+    LOG.warn(
+        "An orphaned embedded PostgreSQL (pid {}) from a previous run is still running on {}; stopping it",
+        pid,
+        dir);
     stopWithPgCtl(exe.resolveSibling("pg_ctl"), dir);
     if (ph.isAlive()) {
       ph.destroy(); // SIGTERM = smart shutdown
@@ -179,7 +201,10 @@ final class EmbeddedPostgresServer implements AutoCloseable {
     OrphanProcesses.awaitExit(ph, "orphaned PostgreSQL", dir);
   }
 
-  /** {@code pg_ctl stop -m fast}: unlike SIGTERM (smart shutdown) it does not wait for the orphan's sessions to end. */
+  /**
+   * {@code pg_ctl stop -m fast}: unlike SIGTERM (smart shutdown) it does not wait for the orphan's
+   * sessions to end.
+   */
   private static void stopWithPgCtl(Path pgCtl, Path dir) {
     if (!Files.isExecutable(pgCtl)) {
       return;
@@ -191,8 +216,17 @@ final class EmbeddedPostgresServer implements AutoCloseable {
         // like zonky: pg_ctl refuses to run as root, so run it in a new (unmapped) user namespace
         cmd.addAll(List.of("unshare", "-U"));
       }
-      cmd.addAll(List.of(pgCtl.toString(), "-D", dir.toString(), "stop", "-m", "fast", "-w",
-          "-t", Long.toString(waitSeconds)));
+      cmd.addAll(
+          List.of(
+              pgCtl.toString(),
+              "-D",
+              dir.toString(),
+              "stop",
+              "-m",
+              "fast",
+              "-w",
+              "-t",
+              Long.toString(waitSeconds)));
       Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
       p.waitFor(waitSeconds + 5, TimeUnit.SECONDS);
@@ -204,7 +238,10 @@ final class EmbeddedPostgresServer implements AutoCloseable {
     }
   }
 
-  /** True when running as root with a working {@code unshare -U}; zonky uses the same trick for initdb/pg_ctl. */
+  /**
+   * True when running as root with a working {@code unshare -U}; zonky uses the same trick for
+   * initdb/pg_ctl.
+   */
   private static boolean runPgToolsViaUnshare() {
     try {
       return io.zonky.test.db.postgres.util.LinuxUtils.isUnshareAvailable();

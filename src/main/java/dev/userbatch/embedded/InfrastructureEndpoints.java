@@ -1,29 +1,32 @@
 package dev.userbatch.embedded;
 
 import dev.userbatch.config.EmbeddedMode;
-
 import dev.userbatch.db.PgUrls;
+import java.nio.file.Path;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.file.Path;
-import java.time.Duration;
-
 /**
- * Decides where PostgreSQL and Redis come from, starts embedded servers if needed, and stops them on {@link #close()}.
+ * Decides where PostgreSQL and Redis come from, starts embedded servers if needed, and stops them
+ * on {@link #close()}.
  *
  * <p>Rules:
+ *
  * <ul>
- *   <li>A PG_URL / REDIS_URL that is set is always used (whatever the mode); if it is unreachable, {@link #resolve}
- *       throws {@link InfrastructureException} naming the URL (without password) and the cause. No fallback.</li>
- *   <li>Not set, mode {@link EmbeddedMode#AUTO}: the local default server if it answers
- *       ({@value #LOCAL_DEFAULT_PG_URL}, {@value #LOCAL_DEFAULT_REDIS_URL}), otherwise an embedded one.</li>
- *   <li>Not set, mode {@link EmbeddedMode#ALWAYS}: an embedded one.</li>
- *   <li>Not set, mode {@link EmbeddedMode#NEVER}: the local default server, or {@link InfrastructureException}.</li>
+ *   <li>A PG_URL / REDIS_URL that is set is always used (whatever the mode); if it is unreachable,
+ *       {@link #resolve} throws {@link InfrastructureException} naming the URL (without password)
+ *       and the cause. No fallback.
+ *   <li>Not set, mode {@link EmbeddedMode#AUTO}: the local default server if it answers ({@value
+ *       #LOCAL_DEFAULT_PG_URL}, {@value #LOCAL_DEFAULT_REDIS_URL}), otherwise an embedded one.
+ *   <li>Not set, mode {@link EmbeddedMode#ALWAYS}: an embedded one.
+ *   <li>Not set, mode {@link EmbeddedMode#NEVER}: the local default server, or {@link
+ *       InfrastructureException}.
  * </ul>
+ *
  * Embedded data lives in {@code dataDir/postgres} and {@code dataDir/redis} and survives restarts
- * ({@link EmbeddedPostgresServer}, {@link EmbeddedRedisServer}). Nothing global is registered: the owner must
- * call {@link #close()} (e.g. from a shutdown hook).
+ * ({@link EmbeddedPostgresServer}, {@link EmbeddedRedisServer}). Nothing global is registered: the
+ * owner must call {@link #close()} (e.g. from a shutdown hook).
  */
 public final class InfrastructureEndpoints implements AutoCloseable {
 
@@ -47,15 +50,17 @@ public final class InfrastructureEndpoints implements AutoCloseable {
   /**
    * Resolves (and if needed starts) PostgreSQL and Redis.
    *
-   * @param pgUrl    PG_URL ({@code postgresql://user[:pass]@host:port/db}); null or blank = not set
+   * @param pgUrl PG_URL ({@code postgresql://user[:pass]@host:port/db}); null or blank = not set
    * @param redisUrl REDIS_URL ({@code redis://[:pass@]host:port[/db]}); null or blank = not set
-   * @param mode     embedded mode; null = {@link EmbeddedMode#AUTO}
-   * @param dataDir  base directory for embedded data ({@code dataDir/postgres}, {@code dataDir/redis});
-   *                 null = {@code ./data}
-   * @throws InfrastructureException if a configured server is unreachable, no server is available in mode NEVER,
-   *                                 or an embedded server cannot be started (anything already started is stopped)
+   * @param mode embedded mode; null = {@link EmbeddedMode#AUTO}
+   * @param dataDir base directory for embedded data ({@code dataDir/postgres}, {@code
+   *     dataDir/redis}); null = {@code ./data}
+   * @throws InfrastructureException if a configured server is unreachable, no server is available
+   *     in mode NEVER, or an embedded server cannot be started (anything already started is
+   *     stopped)
    */
-  public static InfrastructureEndpoints resolve(String pgUrl, String redisUrl, EmbeddedMode mode, Path dataDir) {
+  public static InfrastructureEndpoints resolve(
+      String pgUrl, String redisUrl, EmbeddedMode mode, Path dataDir) {
     EmbeddedMode m = mode == null ? EmbeddedMode.AUTO : mode;
     Path base = (dataDir == null ? Path.of("data") : dataDir).toAbsolutePath().normalize();
     String pgConfigured = blankToNull(pgUrl);
@@ -94,12 +99,16 @@ public final class InfrastructureEndpoints implements AutoCloseable {
     return redis.url;
   }
 
-  /** Human description: "configured", "local default server" or "embedded (data in ..., port ...)". */
+  /**
+   * Human description: "configured", "local default server" or "embedded (data in ..., port ...)".
+   */
   public String pgMode() {
     return pg.mode;
   }
 
-  /** Human description: "configured", "local default server" or "embedded (data in ..., port ...)". */
+  /**
+   * Human description: "configured", "local default server" or "embedded (data in ..., port ...)".
+   */
   public String redisMode() {
     return redis.mode;
   }
@@ -127,11 +136,21 @@ public final class InfrastructureEndpoints implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "InfrastructureEndpoints{pg=" + PgUrls.redact(pg.url) + " (" + pg.mode + "), redis="
-        + PgUrls.redact(redis.url) + " (" + redis.mode + ")}";
+    return "InfrastructureEndpoints{pg="
+        + PgUrls.redact(pg.url)
+        + " ("
+        + pg.mode
+        + "), redis="
+        + PgUrls.redact(redis.url)
+        + " ("
+        + redis.mode
+        + ")}";
   }
 
-  /** Where one server is, how it was chosen, and the embedded server to stop (null when it is not ours). */
+  /**
+   * Where one server is, how it was chosen, and the embedded server to stop (null when it is not
+   * ours).
+   */
   private static final class Endpoint {
     final String url;
     final String mode;
@@ -172,11 +191,20 @@ public final class InfrastructureEndpoints implements AutoCloseable {
     try {
       PostgresProbe.check(url, PG_CHECK_TIMEOUT);
     } catch (IllegalArgumentException e) {
-      throw new InfrastructureException("PG_URL is set to " + shown + " which is not a valid PostgreSQL URL; expected "
-          + "postgresql://user[:password]@host:port/db", e);
+      throw new InfrastructureException(
+          "PG_URL is set to "
+              + shown
+              + " which is not a valid PostgreSQL URL; expected "
+              + "postgresql://user[:password]@host:port/db",
+          e);
     } catch (Exception e) {
-      throw new InfrastructureException("PG_URL is set to " + shown + " but PostgreSQL is not reachable there: "
-          + causeText(e) + ". Fix PG_URL, or unset it to use the local default or an embedded server.", e);
+      throw new InfrastructureException(
+          "PG_URL is set to "
+              + shown
+              + " but PostgreSQL is not reachable there: "
+              + causeText(e)
+              + ". Fix PG_URL, or unset it to use the local default or an embedded server.",
+          e);
     }
     return new Endpoint(url, "configured", "configured " + shown, null);
   }
@@ -186,11 +214,20 @@ public final class InfrastructureEndpoints implements AutoCloseable {
     try {
       RedisProbe.check(url, REDIS_CHECK_TIMEOUT);
     } catch (IllegalArgumentException e) {
-      throw new InfrastructureException("REDIS_URL is set to " + shown + " which is not a valid Redis URL; expected "
-          + "redis://[:password@]host:port[/db]", e);
+      throw new InfrastructureException(
+          "REDIS_URL is set to "
+              + shown
+              + " which is not a valid Redis URL; expected "
+              + "redis://[:password@]host:port[/db]",
+          e);
     } catch (Exception e) {
-      throw new InfrastructureException("REDIS_URL is set to " + shown + " but Redis is not reachable there: "
-          + causeText(e) + ". Fix REDIS_URL, or unset it to use the local default or an embedded server.", e);
+      throw new InfrastructureException(
+          "REDIS_URL is set to "
+              + shown
+              + " but Redis is not reachable there: "
+              + causeText(e)
+              + ". Fix REDIS_URL, or unset it to use the local default or an embedded server.",
+          e);
     }
     return new Endpoint(url, "configured", "configured " + shown, null);
   }
@@ -201,16 +238,27 @@ public final class InfrastructureEndpoints implements AutoCloseable {
     }
     try {
       PostgresProbe.check(LOCAL_DEFAULT_PG_URL, PG_CHECK_TIMEOUT);
-      return new Endpoint(LOCAL_DEFAULT_PG_URL, "local default server",
-          "local default server " + LOCAL_DEFAULT_PG_URL, null);
+      return new Endpoint(
+          LOCAL_DEFAULT_PG_URL,
+          "local default server",
+          "local default server " + LOCAL_DEFAULT_PG_URL,
+          null);
     } catch (Exception e) {
       if (mode == EmbeddedMode.NEVER) {
-        throw new InfrastructureException("PostgreSQL: PG_URL is not set and EMBEDDED=never, but the local default "
-            + "server " + LOCAL_DEFAULT_PG_URL + " does not answer (" + causeText(e) + "). Set PG_URL to a "
-            + "reachable PostgreSQL, or use EMBEDDED=auto (or always) to start an embedded one.", e);
+        throw new InfrastructureException(
+            "PostgreSQL: PG_URL is not set and EMBEDDED=never, but the local default "
+                + "server "
+                + LOCAL_DEFAULT_PG_URL
+                + " does not answer ("
+                + causeText(e)
+                + "). Set PG_URL to a "
+                + "reachable PostgreSQL, or use EMBEDDED=auto (or always) to start an embedded one.",
+            e);
       }
-      LOG.info("PostgreSQL: local default server {} does not answer ({}); starting an embedded one",
-          LOCAL_DEFAULT_PG_URL, causeText(e));
+      LOG.info(
+          "PostgreSQL: local default server {} does not answer ({}); starting an embedded one",
+          LOCAL_DEFAULT_PG_URL,
+          causeText(e));
       return Endpoint.of(EmbeddedPostgresServer.start(base));
     }
   }
@@ -221,16 +269,27 @@ public final class InfrastructureEndpoints implements AutoCloseable {
     }
     try {
       RedisProbe.check(LOCAL_DEFAULT_REDIS_URL, REDIS_CHECK_TIMEOUT);
-      return new Endpoint(LOCAL_DEFAULT_REDIS_URL, "local default server",
-          "local default server " + LOCAL_DEFAULT_REDIS_URL, null);
+      return new Endpoint(
+          LOCAL_DEFAULT_REDIS_URL,
+          "local default server",
+          "local default server " + LOCAL_DEFAULT_REDIS_URL,
+          null);
     } catch (Exception e) {
       if (mode == EmbeddedMode.NEVER) {
-        throw new InfrastructureException("Redis: REDIS_URL is not set and EMBEDDED=never, but the local default "
-            + "server " + LOCAL_DEFAULT_REDIS_URL + " does not answer (" + causeText(e) + "). Set REDIS_URL "
-            + "to a reachable Redis, or use EMBEDDED=auto (or always) to start an embedded one.", e);
+        throw new InfrastructureException(
+            "Redis: REDIS_URL is not set and EMBEDDED=never, but the local default "
+                + "server "
+                + LOCAL_DEFAULT_REDIS_URL
+                + " does not answer ("
+                + causeText(e)
+                + "). Set REDIS_URL "
+                + "to a reachable Redis, or use EMBEDDED=auto (or always) to start an embedded one.",
+            e);
       }
-      LOG.info("Redis: local default server {} does not answer ({}); starting an embedded one",
-          LOCAL_DEFAULT_REDIS_URL, causeText(e));
+      LOG.info(
+          "Redis: local default server {} does not answer ({}); starting an embedded one",
+          LOCAL_DEFAULT_REDIS_URL,
+          causeText(e));
       return Endpoint.of(EmbeddedRedisServer.start(base));
     }
   }

@@ -4,9 +4,9 @@ import java.util.LinkedHashSet;
 import java.util.Set;
 
 /**
- * Start-up error: a configured PostgreSQL/Redis is unreachable, no server could be found,
- * or an embedded server could not be started. The message is meant for humans and never
- * contains passwords.
+ * Start-up error: a configured PostgreSQL/Redis is unreachable, no server could be found, or an
+ * embedded server could not be started. The message is meant for humans and never contains
+ * passwords.
  */
 public class InfrastructureException extends RuntimeException {
 
@@ -23,7 +23,9 @@ public class InfrastructureException extends RuntimeException {
   /** "msg: cause msg: root msg", without repeats, for humans. */
   static String causeText(Throwable t) {
     Set<String> parts = new LinkedHashSet<>();
-    for (Throwable c = t; c != null && parts.size() < 4; c = c.getCause() == c ? null : c.getCause()) {
+    for (Throwable c = t;
+        c != null && parts.size() < 4;
+        c = c.getCause() == c ? null : c.getCause()) {
       String m = c.getMessage();
       if (m == null || m.isBlank()) {
         m = c.getClass().getSimpleName();

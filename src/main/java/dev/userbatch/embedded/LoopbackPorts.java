@@ -1,16 +1,16 @@
 package dev.userbatch.embedded;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The embedded servers listen on 127.0.0.1 only. Each prefers a fixed port so that its URL stays the
- * same from one run to the next, and takes any free one when a second instance already holds it.
+ * The embedded servers listen on 127.0.0.1 only. Each prefers a fixed port so that its URL stays
+ * the same from one run to the next, and takes any free one when a second instance already holds
+ * it.
  */
 final class LoopbackPorts {
 
@@ -18,8 +18,7 @@ final class LoopbackPorts {
 
   private static final Logger LOG = LoggerFactory.getLogger(LoopbackPorts.class);
 
-  private LoopbackPorts() {
-  }
+  private LoopbackPorts() {}
 
   /** The preferred port if it is free on 127.0.0.1, otherwise any free port. */
   static int choosePort(int preferred) throws IOException {

@@ -1,10 +1,9 @@
 package dev.userbatch.embedded;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.nio.file.Path;
 import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A JVM killed without its shutdown hook leaves its embedded server running on the data directory;
@@ -16,8 +15,7 @@ final class OrphanProcesses {
 
   private static final Logger LOG = LoggerFactory.getLogger(OrphanProcesses.class);
 
-  private OrphanProcesses() {
-  }
+  private OrphanProcesses() {}
 
   /** Waits up to {@link #STOP_WAIT} for the process to exit; fails start-up if it does not. */
   static void awaitExit(ProcessHandle ph, String what, Path dir) {
@@ -31,8 +29,16 @@ final class OrphanProcesses {
       }
     }
     if (ph.isAlive()) {
-      throw new InfrastructureException("An " + what + " (pid " + ph.pid() + ") is still running on " + dir
-          + " and did not stop within " + STOP_WAIT.toSeconds() + " s; stop it manually.");
+      throw new InfrastructureException(
+          "An "
+              + what
+              + " (pid "
+              + ph.pid()
+              + ") is still running on "
+              + dir
+              + " and did not stop within "
+              + STOP_WAIT.toSeconds()
+              + " s; stop it manually.");
     }
     LOG.info("Stopped {} (pid {})", what, ph.pid());
   }

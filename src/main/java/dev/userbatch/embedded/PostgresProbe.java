@@ -1,7 +1,6 @@
 package dev.userbatch.embedded;
 
 import dev.userbatch.db.PgUrls;
-
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -10,13 +9,12 @@ import java.time.Duration;
 import java.util.Properties;
 
 /**
- * Does PostgreSQL answer at this URL? Asked once at start-up, before Vert.x exists, so plain JDBC (the driver
- * Flyway uses next anyway) is enough.
+ * Does PostgreSQL answer at this URL? Asked once at start-up, before Vert.x exists, so plain JDBC
+ * (the driver Flyway uses next anyway) is enough.
  */
 final class PostgresProbe {
 
-  private PostgresProbe() {
-  }
+  private PostgresProbe() {}
 
   /**
    * Opens a real JDBC connection and runs {@code SELECT 1}.
@@ -36,7 +34,8 @@ final class PostgresProbe {
       if (c == null) {
         throw new SQLException("the PostgreSQL JDBC driver does not accept this URL");
       }
-      try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT 1")) {
+      try (Statement st = c.createStatement();
+          ResultSet rs = st.executeQuery("SELECT 1")) {
         if (!rs.next() || rs.getInt(1) != 1) {
           throw new SQLException("SELECT 1 did not return 1");
         }

@@ -1,17 +1,16 @@
 package dev.userbatch.http;
 
-import dev.userbatch.runner.Admission;
-import dev.userbatch.runner.BatchRunner;
-import dev.userbatch.batch.RequestException;
+import dev.userbatch.batch.Operation;
 import dev.userbatch.config.SecurityConfig;
 import dev.userbatch.config.ServiceConfig;
+import dev.userbatch.db.Clients;
+import dev.userbatch.metrics.Telemetry;
+import dev.userbatch.operation.Operations;
+import dev.userbatch.runner.Admission;
+import dev.userbatch.runner.BatchRunner;
 import dev.userbatch.security.BearerAuth;
 import dev.userbatch.security.JwtSetup;
 import dev.userbatch.security.RateLimiter;
-import dev.userbatch.db.Clients;
-import dev.userbatch.metrics.Telemetry;
-import dev.userbatch.batch.Operation;
-import dev.userbatch.operation.Operations;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
@@ -21,12 +20,11 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.redis.client.Redis;
-import io.vertx.sqlclient.Pool;
-
-import java.util.concurrent.TimeUnit;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.SecurityPolicyHandler;
+import io.vertx.redis.client.Redis;
+import io.vertx.sqlclient.Pool;
+import java.util.concurrent.TimeUnit;
 
 /** The router verticle: one instance per event loop, each binding the same port. */
 public final class ApiVerticle extends VerticleBase {
@@ -56,7 +54,9 @@ public final class ApiVerticle extends VerticleBase {
     pool = Clients.requestPool(vertx, config);
     redis = Clients.redis(vertx, config);
     admission = Admission.of(vertx, config.capacity());
-    decoders = vertx.createSharedWorkerExecutor("request-decoders", config.capacity().maxDecodesInFlight());
+    decoders =
+        vertx.createSharedWorkerExecutor(
+            "request-decoders", config.capacity().maxDecodesInFlight());
     runner = BatchRunner.create(vertx, config, operations, telemetry.batchMetrics(), pool);
     rateLimiter = new RateLimiter(redis, config, telemetry.batchMetrics());
     auth = new BearerAuth(JwtSetup.create(vertx, config.security()));
@@ -64,15 +64,29 @@ public final class ApiVerticle extends VerticleBase {
     router.route().handler(CorrelationId::assign);
     router.route().handler(JsonResponses.accountingTo(telemetry.responseStreams()));
     // Authentication comes before the body is read: an unknown caller cannot make us buffer 16 MiB.
-    // Sized from Content-Length (at most the limit) up front: a growing buffer would copy itself over and over.
-    BodyHandler body = BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()).setPreallocateBodyBuffer(true);
+    // Sized from Content-Length (at most the limit) up front: a growing buffer would copy itself
+    // over and over.
+    BodyHandler body =
+        BodyHandler.create(false)
+            .setBodyLimit(config.maxBodyBytes())
+            .setPreallocateBodyBuffer(true);
     for (Operation operation : Operation.values()) {
       BatchEndpoint endpoint = endpoint(operation, runner);
-      router.route(operation.method(), operation.path()).handler(requires(operation.scope())).handler(endpoint.admit())
-          .handler(body).handler(endpoint::handleBody);
+      router
+          .route(operation.method(), operation.path())
+          .handler(requires(operation.scope()))
+          .handler(endpoint.admit())
+          .handler(body)
+          .handler(endpoint::handleBody);
       if (operation.getByQuery()) {
-        router.get(operation.path()).handler(requires(operation.scope())).handler(endpoint.admit())
-            .handler(ctx -> endpoint.handleWith(ctx, c -> LookupQuery.toEnvelope(operation, c.queryParams())));
+        router
+            .get(operation.path())
+            .handler(requires(operation.scope()))
+            .handler(endpoint.admit())
+            .handler(
+                ctx ->
+                    endpoint.handleWith(
+                        ctx, c -> LookupQuery.toEnvelope(operation, c.queryParams())));
       }
     }
     HealthRoutes.mount(vertx, router, pool, redis);
@@ -84,15 +98,19 @@ public final class ApiVerticle extends VerticleBase {
     router.errorHandler(405, ErrorResponses::handle);
     router.errorHandler(400, ErrorResponses::badRequest);
 
-    HttpServerOptions server = new HttpServerOptions()
-        .setPort(config.httpPort())
-        .setMaxInitialLineLength(MAX_REQUEST_LINE)
-        .setCompressionSupported(true);
+    HttpServerOptions server =
+        new HttpServerOptions()
+            .setPort(config.httpPort())
+            .setMaxInitialLineLength(MAX_REQUEST_LINE)
+            .setCompressionSupported(true);
     SecurityConfig security = config.security();
     if (security.tlsCertFile() != null) {
-      server.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
-          .setCertPath(security.tlsCertFile())
-          .setKeyPath(security.tlsKeyFile()));
+      server
+          .setSsl(true)
+          .setKeyCertOptions(
+              new PemKeyCertOptions()
+                  .setCertPath(security.tlsCertFile())
+                  .setKeyPath(security.tlsKeyFile()));
     }
     httpServer = vertx.createHttpServer(server).requestHandler(router);
     return httpServer.listen();
@@ -103,31 +121,46 @@ public final class ApiVerticle extends VerticleBase {
    * security-policy handler so that Vert.x Web runs it before the body handler.
    */
   private Handler<RoutingContext> requires(String scope) {
-    return (SecurityPolicyHandler) ctx -> auth.authorize(ctx.request().getHeader("Authorization"), scope)
-        .onSuccess(caller -> {
-          ctx.put(BatchEndpoint.CALLER, caller);
-          ctx.next();
-        })
-        .onFailure(ctx::fail);
+    return (SecurityPolicyHandler)
+        ctx ->
+            auth.authorize(ctx.request().getHeader("Authorization"), scope)
+                .onSuccess(
+                    caller -> {
+                      ctx.put(BatchEndpoint.CALLER, caller);
+                      ctx.next();
+                    })
+                .onFailure(ctx::fail);
   }
 
   private BatchEndpoint endpoint(Operation operation, BatchRunner runner) {
-    return new BatchEndpoint(vertx, operation, runner, rateLimiter, telemetry.batchMetrics(), config.trustedProxies(),
-        admission, decoders, config.maxItemsPerRequest(), config.capacity().bodyReadTimeoutMs(), config.maxBodyBytes());
+    return new BatchEndpoint(
+        vertx,
+        operation,
+        runner,
+        rateLimiter,
+        telemetry.batchMetrics(),
+        config.trustedProxies(),
+        admission,
+        decoders,
+        config.maxItemsPerRequest(),
+        config.capacity().bodyReadTimeoutMs(),
+        config.maxBodyBytes());
   }
 
   /**
    * Graceful stop: the server stops accepting connections and requests at once, the requests in
-   * flight are answered (their chunks finish on the workers, which are still running), and
-   * whatever is still open after the grace period is closed.
+   * flight are answered (their chunks finish on the workers, which are still running), and whatever
+   * is still open after the grace period is closed.
    */
   @Override
   public Future<?> stop() {
-    return Future.join(httpServer.shutdown(config.shutdownTimeoutMs(), TimeUnit.MILLISECONDS),
+    return Future.join(
+            httpServer.shutdown(config.shutdownTimeoutMs(), TimeUnit.MILLISECONDS),
             runner.drained(config.shutdownTimeoutMs()))
-        .eventually(() -> {
-          redis.close();
-          return pool.close();
-        });
+        .eventually(
+            () -> {
+              redis.close();
+              return pool.close();
+            });
   }
 }

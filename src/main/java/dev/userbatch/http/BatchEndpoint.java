@@ -1,12 +1,12 @@
 package dev.userbatch.http;
 
 import dev.userbatch.audit.AuditContext;
-import dev.userbatch.runner.Admission;
-import dev.userbatch.runner.BatchRunner;
+import dev.userbatch.batch.Operation;
 import dev.userbatch.batch.RequestException;
 import dev.userbatch.idempotency.IdempotencyStore;
 import dev.userbatch.metrics.BatchMetrics;
-import dev.userbatch.batch.Operation;
+import dev.userbatch.runner.Admission;
+import dev.userbatch.runner.BatchRunner;
 import dev.userbatch.security.BearerAuth;
 import dev.userbatch.security.RateLimiter;
 import io.vertx.core.Vertx;
@@ -17,7 +17,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.SecurityPolicyHandler;
-
 import java.util.Set;
 import java.util.function.Function;
 
@@ -40,9 +39,18 @@ final class BatchEndpoint {
   private final long bodyReadTimeoutMs;
   private final long maxBodyBytes;
 
-  BatchEndpoint(Vertx vertx, Operation operation, BatchRunner runner, RateLimiter rateLimiter,
-                BatchMetrics metrics, Set<String> trustedProxies, Admission admission, WorkerExecutor decoders,
-                int maxItems, long bodyReadTimeoutMs, long maxBodyBytes) {
+  BatchEndpoint(
+      Vertx vertx,
+      Operation operation,
+      BatchRunner runner,
+      RateLimiter rateLimiter,
+      BatchMetrics metrics,
+      Set<String> trustedProxies,
+      Admission admission,
+      WorkerExecutor decoders,
+      int maxItems,
+      long bodyReadTimeoutMs,
+      long maxBodyBytes) {
     this.bodyReadTimeoutMs = bodyReadTimeoutMs;
     this.maxBodyBytes = maxBodyBytes;
     this.admission = admission;
@@ -57,42 +65,53 @@ final class BatchEndpoint {
   }
 
   /**
-   * The door, before the body is read: a place among the batches in flight, held until the
-   * response is over (sent, or the connection gone), or a fast 503 OVERLOADED. A body that has
-   * not arrived whole within {@code bodyReadTimeoutMs} costs its connection, so that stalled
-   * uploads cannot hold every place. Declared a security-policy handler so that Vert.x Web runs
-   * it before the body handler.
+   * The door, before the body is read: a place among the batches in flight, held until the response
+   * is over (sent, or the connection gone), or a fast 503 OVERLOADED. A body that has not arrived
+   * whole within {@code bodyReadTimeoutMs} costs its connection, so that stalled uploads cannot
+   * hold every place. Declared a security-policy handler so that Vert.x Web runs it before the body
+   * handler.
    */
   SecurityPolicyHandler admit() {
     return ctx -> {
-      // Nothing of the body is read before a place is granted: the body handler resumes the request.
+      // Nothing of the body is read before a place is granted: the body handler resumes the
+      // request.
       ctx.request().pause();
-      admission.enter(announcedBodyBytes(ctx))
-          .onSuccess(ticket -> {
-            long deadline = vertx.setTimer(bodyReadTimeoutMs, id -> {
-              if (!ctx.request().isEnded()) {
-                ctx.response().reset(); // HTTP/1.x: closes the connection, which ends the context
-              }
-            });
-            ctx.addEndHandler(ended -> {
-              vertx.cancelTimer(deadline);
-              ticket.release();
-            });
-            if (ctx.response().closed()) {
-              vertx.cancelTimer(deadline);
-              ticket.release();
-              return;
-            }
-            ctx.next();
-            ctx.request().resume(); // a route without a body (GET): nothing to wait for
-          })
-          .onFailure(err -> {
-            ctx.request().resume(); // the refused body is discarded, the connection stays usable
-            metrics.batchRejected(operation.wireName());
-            ctx.fail(err);
-          });
+      admission
+          .enter(announcedBodyBytes(ctx))
+          .onSuccess(
+              ticket -> {
+                long deadline =
+                    vertx.setTimer(
+                        bodyReadTimeoutMs,
+                        id -> {
+                          if (!ctx.request().isEnded()) {
+                            ctx.response()
+                                .reset(); // HTTP/1.x: closes the connection, which ends the context
+                          }
+                        });
+                ctx.addEndHandler(
+                    ended -> {
+                      vertx.cancelTimer(deadline);
+                      ticket.release();
+                    });
+                if (ctx.response().closed()) {
+                  vertx.cancelTimer(deadline);
+                  ticket.release();
+                  return;
+                }
+                ctx.next();
+                ctx.request().resume(); // a route without a body (GET): nothing to wait for
+              })
+          .onFailure(
+              err -> {
+                ctx.request()
+                    .resume(); // the refused body is discarded, the connection stays usable
+                metrics.batchRejected(operation.wireName());
+                ctx.fail(err);
+              });
     };
   }
+
   /**
    * What the body will hold in memory: its Content-Length, or the body limit when it has none
    * (chunked); nothing for a request without a body (GET).
@@ -103,12 +122,13 @@ final class BatchEndpoint {
     }
     String length = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
     try {
-      return length == null ? maxBodyBytes : Math.min(maxBodyBytes, Math.max(0, Long.parseLong(length.trim())));
+      return length == null
+          ? maxBodyBytes
+          : Math.min(maxBodyBytes, Math.max(0, Long.parseLong(length.trim())));
     } catch (NumberFormatException e) {
       return maxBodyBytes;
     }
   }
-
 
   /**
    * Handles a request whose JSON body is the envelope. The strict pass refuses a body with more
@@ -117,7 +137,8 @@ final class BatchEndpoint {
    */
   void handleBody(RoutingContext ctx) {
     Buffer body = ctx.body().buffer();
-    decoders.executeBlocking(() -> StrictJson.parseObject(body, maxItems), false)
+    decoders
+        .executeBlocking(() -> StrictJson.parseObject(body, maxItems), false)
         .onSuccess(envelope -> handleEnvelope(ctx, envelope))
         .onFailure(ctx::fail);
   }
@@ -136,29 +157,37 @@ final class BatchEndpoint {
 
   private void handleEnvelope(RoutingContext ctx, JsonObject envelope) {
     BearerAuth.Caller caller = ctx.get(CALLER);
-    AuditContext context = new AuditContext(caller.actor(), ClientAddress.of(ctx, trustedProxies),
-        ctx.request().getHeader("User-Agent"), ctx.get(CorrelationId.KEY));
-    rateLimiter.check(operation, envelope, caller.actor(), context.clientIp())
+    AuditContext context =
+        new AuditContext(
+            caller.actor(),
+            ClientAddress.of(ctx, trustedProxies),
+            ctx.request().getHeader("User-Agent"),
+            ctx.get(CorrelationId.KEY));
+    rateLimiter
+        .check(operation, envelope, caller.actor(), context.clientIp())
         .onFailure(ctx::fail)
-        .onSuccess(decision -> {
-          RateLimitHeaders.put(ctx, decision);
-          if (!decision.allowed()) {
-            metrics.rateLimited(operation.wireName());
-            ctx.fail(decision.refusal(operation));
-            return;
-          }
-          run(ctx, envelope, context);
-        });
+        .onSuccess(
+            decision -> {
+              RateLimitHeaders.put(ctx, decision);
+              if (!decision.allowed()) {
+                metrics.rateLimited(operation.wireName());
+                ctx.fail(decision.refusal(operation));
+                return;
+              }
+              run(ctx, envelope, context);
+            });
   }
 
   private void run(RoutingContext ctx, JsonObject envelope, AuditContext context) {
-    runner.run(operation, envelope, context, ctx.request().getHeader(IdempotencyStore.HEADER))
-        .onSuccess(result -> {
-          if (result.replayed()) {
-            ctx.response().putHeader("Idempotent-Replayed", "true");
-          }
-          JsonResponses.send(ctx, result.response().status(), result.response().body());
-        })
+    runner
+        .run(operation, envelope, context, ctx.request().getHeader(IdempotencyStore.HEADER))
+        .onSuccess(
+            result -> {
+              if (result.replayed()) {
+                ctx.response().putHeader("Idempotent-Replayed", "true");
+              }
+              JsonResponses.send(ctx, result.response().status(), result.response().body());
+            })
         .onFailure(ctx::fail);
   }
 }

@@ -3,7 +3,6 @@ package dev.userbatch.http;
 import io.netty.util.NetUtil;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -21,8 +20,7 @@ import java.util.Set;
 final class ClientAddress {
   static final String FORWARDED_FOR = "X-Forwarded-For";
 
-  private ClientAddress() {
-  }
+  private ClientAddress() {}
 
   static String of(RoutingContext ctx, Set<String> trustedProxies) {
     SocketAddress peer = ctx.request().remoteAddress();

@@ -7,27 +7,36 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-
 import java.util.Map;
 
 /**
- * Sends JSON bodies. Small ones are encoded on the event loop; larger ones on a worker thread;
- * a batch result with many users is streamed in pieces that respect the client's pace
- * ({@link StreamedJsonBody}).
+ * Sends JSON bodies. Small ones are encoded on the event loop; larger ones on a worker thread; a
+ * batch result with many users is streamed in pieces that respect the client's pace ({@link
+ * StreamedJsonBody}).
  */
 final class JsonResponses {
   /** Arrays longer than this are streamed in slices. */
   static final int STREAM_THRESHOLD = 1_000;
-  /** Bodies whose arrays are all at most this long encode in well under a millisecond: on the event loop. */
+
+  /**
+   * Bodies whose arrays are all at most this long encode in well under a millisecond: on the event
+   * loop.
+   */
   private static final int INLINE_THRESHOLD = 100;
+
   private static final String METRICS = "responseStreamMetrics";
-  /** Set once a response is being sent: encoding is asynchronous, so {@code ended()} is not yet true. */
+
+  /**
+   * Set once a response is being sent: encoding is asynchronous, so {@code ended()} is not yet
+   * true.
+   */
   private static final String SENDING = "jsonResponseSending";
 
-  private JsonResponses() {
-  }
+  private JsonResponses() {}
 
-  /** A route handler that makes the streamed responses of this router count into {@code metrics}. */
+  /**
+   * A route handler that makes the streamed responses of this router count into {@code metrics}.
+   */
   static Handler<RoutingContext> accountingTo(ResponseStreamMetrics metrics) {
     return ctx -> {
       ctx.put(METRICS, metrics);
@@ -51,8 +60,12 @@ final class JsonResponses {
       return ctx.vertx().executeBlocking(body::toBuffer, false).compose(response::end);
     }
     ResponseStreamMetrics metrics = ctx.get(METRICS);
-    return StreamedJsonBody.send(ctx.vertx(), response,
-        (metrics != null ? metrics : ResponseStreamMetrics.unregistered()).open(), body, STREAM_THRESHOLD);
+    return StreamedJsonBody.send(
+        ctx.vertx(),
+        response,
+        (metrics != null ? metrics : ResponseStreamMetrics.unregistered()).open(),
+        body,
+        STREAM_THRESHOLD);
   }
 
   private static int longestArray(JsonObject body) {

@@ -1,22 +1,20 @@
 package dev.userbatch.http;
 
-import dev.userbatch.batch.RequestException;
-import dev.userbatch.batch.Operation;
 import dev.userbatch.batch.FieldError;
+import dev.userbatch.batch.Operation;
+import dev.userbatch.batch.RequestException;
 import io.vertx.core.MultiMap;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-
 import java.util.List;
 
 /**
  * Turns {@code GET /batch/users/lookup?ids=a,b&chunkSize=…} (an operation served by query, see
- * {@link Operation#getByQuery()}) into the same envelope as the POST body, so both are validated
- * by one schema. Values that are not numbers or booleans are rejected here, naming the option.
+ * {@link Operation#getByQuery()}) into the same envelope as the POST body, so both are validated by
+ * one schema. Values that are not numbers or booleans are rejected here, naming the option.
  */
 final class LookupQuery {
-  private LookupQuery() {
-  }
+  private LookupQuery() {}
 
   static JsonObject toEnvelope(Operation operation, MultiMap params) {
     String field = operation.itemsField();
@@ -30,8 +28,12 @@ final class LookupQuery {
       }
     }
     if (ids.isEmpty()) {
-      throw RequestException.invalid(List.of(new FieldError(operation.itemsPath(), field,
-          field + " is required: a comma-separated list of user ids")));
+      throw RequestException.invalid(
+          List.of(
+              new FieldError(
+                  operation.itemsPath(),
+                  field,
+                  field + " is required: a comma-separated list of user ids")));
     }
     JsonObject options = new JsonObject();
     integer(params, "chunkSize", options);
@@ -59,6 +61,7 @@ final class LookupQuery {
   }
 
   private static RequestException invalidOption(String name, String problem) {
-    return RequestException.invalid(List.of(new FieldError("$.options." + name, name, name + " " + problem)));
+    return RequestException.invalid(
+        List.of(new FieldError("$.options." + name, name, name + " " + problem)));
   }
 }

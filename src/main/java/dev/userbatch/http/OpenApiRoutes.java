@@ -7,7 +7,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -31,45 +30,61 @@ final class OpenApiRoutes {
   private static final String WEBJAR = "META-INF/resources/webjars/swagger-ui/";
   private static final String KNOWN_VERSION = "5.32.6";
 
-  private OpenApiRoutes() {
-  }
+  private OpenApiRoutes() {}
 
   /** Read once per JVM: they depend only on the classpath. */
   private static final class Loaded {
     static final Buffer DOCUMENT = read(OpenApiRoutes.DOCUMENT);
-    static final JsonObject PARSED = new JsonObject(DOCUMENT); // fails start-up loudly when it is not a JSON object
-    static final Map<String, Buffer> SCHEMAS = SchemaValidator.SCHEMAS.stream()
-        .collect(Collectors.toUnmodifiableMap(file -> file, file -> read("schemas/" + file)));
+    static final JsonObject PARSED =
+        new JsonObject(DOCUMENT); // fails start-up loudly when it is not a JSON object
+    static final Map<String, Buffer> SCHEMAS =
+        SchemaValidator.SCHEMAS.stream()
+            .collect(Collectors.toUnmodifiableMap(file -> file, file -> read("schemas/" + file)));
     static final String SWAGGER_UI_ROOT = WEBJAR + swaggerUiVersion();
   }
 
   static void mount(Vertx vertx, Router router) {
     Buffer document = Loaded.DOCUMENT;
-    router.get("/openapi.json").handler(ctx -> ctx.response()
-        .putHeader("content-type", "application/json")
-        .putHeader("cache-control", "no-cache")
-        .end(document));
+    router
+        .get("/openapi.json")
+        .handler(
+            ctx ->
+                ctx.response()
+                    .putHeader("content-type", "application/json")
+                    .putHeader("cache-control", "no-cache")
+                    .end(document));
     router.get("/schemas/:file").handler(OpenApiRoutes::schema);
     router.get("/docs").handler(OpenApiRoutes::index);
     router.get("/docs/").handler(OpenApiRoutes::index);
-    router.get("/docs/swagger-initializer.js").handler(ctx -> ctx.response()
-        .putHeader("content-type", "text/javascript; charset=utf-8")
-        .putHeader("cache-control", "no-cache")
-        .end(INITIALIZER));
-    router.get("/docs/*").handler(StaticHandler.create(Loaded.SWAGGER_UI_ROOT)
-        .setDirectoryListing(false)
-        .setIndexPage("index.html"));
+    router
+        .get("/docs/swagger-initializer.js")
+        .handler(
+            ctx ->
+                ctx.response()
+                    .putHeader("content-type", "text/javascript; charset=utf-8")
+                    .putHeader("cache-control", "no-cache")
+                    .end(INITIALIZER));
+    router
+        .get("/docs/*")
+        .handler(
+            StaticHandler.create(Loaded.SWAGGER_UI_ROOT)
+                .setDirectoryListing(false)
+                .setIndexPage("index.html"));
   }
 
   /**
-   * Throws when {@code router} serves a route that {@value #DOCUMENT} lacks. Call it once every route
-   * is added: the check is cheap, and a route is code, so the gap shows on the first start.
+   * Throws when {@code router} serves a route that {@value #DOCUMENT} lacks. Call it once every
+   * route is added: the check is cheap, and a route is code, so the gap shows on the first start.
    */
   static void requireDocumented(Router router) {
     List<String> undocumented = RouteCoverage.undocumentedRoutes(Loaded.PARSED, router.getRoutes());
     if (!undocumented.isEmpty()) {
-      throw new IllegalStateException("src/main/resources/" + DOCUMENT + " does not document the routes "
-          + undocumented + ": add them to its paths");
+      throw new IllegalStateException(
+          "src/main/resources/"
+              + DOCUMENT
+              + " does not document the routes "
+              + undocumented
+              + ": add them to its paths");
     }
   }
 
@@ -109,7 +124,8 @@ final class OpenApiRoutes {
         .end(INDEX.replace("{base}", base));
   }
 
-  private static final String INDEX = """
+  private static final String INDEX =
+      """
       <!DOCTYPE html>
       <html lang="en">
         <head>
@@ -129,8 +145,12 @@ final class OpenApiRoutes {
       </html>
       """;
 
-  /** Points Swagger UI at ../openapi.json relative to this script, so it also works behind a path prefix. */
-  private static final String INITIALIZER = """
+  /**
+   * Points Swagger UI at ../openapi.json relative to this script, so it also works behind a path
+   * prefix.
+   */
+  private static final String INITIALIZER =
+      """
       (function () {
         var script = document.currentScript;
         var spec = new URL("../openapi.json", script ? script.src : window.location.href).href;
@@ -154,7 +174,8 @@ final class OpenApiRoutes {
   private static String swaggerUiVersion() {
     ClassLoader loader = OpenApiRoutes.class.getClassLoader();
     String version = KNOWN_VERSION;
-    try (InputStream in = loader.getResourceAsStream("META-INF/maven/org.webjars/swagger-ui/pom.properties")) {
+    try (InputStream in =
+        loader.getResourceAsStream("META-INF/maven/org.webjars/swagger-ui/pom.properties")) {
       if (in != null) {
         Properties properties = new Properties();
         properties.load(in);
@@ -164,8 +185,11 @@ final class OpenApiRoutes {
       throw new UncheckedIOException(e);
     }
     if (loader.getResource(WEBJAR + version + "/swagger-ui-bundle.js") == null) {
-      throw new IllegalStateException("Swagger UI files not found on the classpath under " + WEBJAR + version
-          + " (org.webjars:swagger-ui)");
+      throw new IllegalStateException(
+          "Swagger UI files not found on the classpath under "
+              + WEBJAR
+              + version
+              + " (org.webjars:swagger-ui)");
     }
     return version;
   }

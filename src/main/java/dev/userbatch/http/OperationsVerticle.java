@@ -43,9 +43,12 @@ public final class OperationsVerticle extends VerticleBase {
     HttpServerOptions options = new HttpServerOptions().setPort(config.httpPort());
     SecurityConfig security = config.security();
     if (security.tlsCertFile() != null) {
-      options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
-          .setCertPath(security.tlsCertFile())
-          .setKeyPath(security.tlsKeyFile()));
+      options
+          .setSsl(true)
+          .setKeyCertOptions(
+              new PemKeyCertOptions()
+                  .setCertPath(security.tlsCertFile())
+                  .setKeyPath(security.tlsKeyFile()));
     }
     server = vertx.createHttpServer(options).requestHandler(router);
     return server.listen();
@@ -53,9 +56,12 @@ public final class OperationsVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return server.close().eventually(() -> {
-      redis.close();
-      return pool.close();
-    });
+    return server
+        .close()
+        .eventually(
+            () -> {
+              redis.close();
+              return pool.close();
+            });
   }
 }

@@ -5,8 +5,7 @@ import io.vertx.ext.web.RoutingContext;
 
 /** The RateLimit-* headers of every batch response (the 429 refusal included). */
 final class RateLimitHeaders {
-  private RateLimitHeaders() {
-  }
+  private RateLimitHeaders() {}
 
   static void put(RoutingContext ctx, Decision decision) {
     if (decision.limit() <= 0) {

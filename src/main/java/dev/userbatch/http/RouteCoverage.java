@@ -3,7 +3,6 @@ package dev.userbatch.http;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Route;
-
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -20,17 +19,17 @@ public final class RouteCoverage {
   private static final Pattern DOC_PARAM = Pattern.compile("\\{[^/}]+}");
   private static final Pattern ROUTE_PARAM = Pattern.compile(":[A-Za-z0-9_]+");
 
-  private RouteCoverage() {
-  }
+  private RouteCoverage() {}
 
   /**
-   * Each route of {@code routes} that has a path and is not in {@code document}, as
-   * {@code "METHOD /path"} ({@code "ANY /path"} for a route without methods). Path parameters
-   * ({@code :id}, {@code {id}}), prefix routes ({@code /docs/*} ↔ {@code /docs/{asset}}) and a
-   * trailing slash are matched loosely; regular-expression routes cannot be checked and are skipped.
+   * Each route of {@code routes} that has a path and is not in {@code document}, as {@code "METHOD
+   * /path"} ({@code "ANY /path"} for a route without methods). Path parameters ({@code :id}, {@code
+   * {id}}), prefix routes ({@code /docs/*} ↔ {@code /docs/{asset}}) and a trailing slash are
+   * matched loosely; regular-expression routes cannot be checked and are skipped.
    */
   public static List<String> undocumentedRoutes(JsonObject document, List<Route> routes) {
-    // normalised document path (as a pattern: a template segment matches any one segment) -> methods
+    // normalised document path (as a pattern: a template segment matches any one segment) ->
+    // methods
     Map<Pattern, Set<String>> documented = new LinkedHashMap<>();
     JsonObject paths = document.getJsonObject("paths", new JsonObject());
     for (String path : paths.fieldNames()) {
@@ -42,9 +41,12 @@ public final class RouteCoverage {
         at = i + 2;
       }
       regex.append(Pattern.quote(normalized.substring(at)));
-      documented.computeIfAbsent(Pattern.compile(regex.toString()), p -> new TreeSet<>())
-          .addAll(paths.getJsonObject(path).fieldNames().stream()
-              .map(m -> m.toUpperCase(Locale.ROOT)).toList());
+      documented
+          .computeIfAbsent(Pattern.compile(regex.toString()), p -> new TreeSet<>())
+          .addAll(
+              paths.getJsonObject(path).fieldNames().stream()
+                  .map(m -> m.toUpperCase(Locale.ROOT))
+                  .toList());
     }
     Set<String> missing = new TreeSet<>();
     for (Route route : routes) {
@@ -59,7 +61,8 @@ public final class RouteCoverage {
           methods.addAll(entry.getValue());
         }
       }
-      String shown = route.getPath() + (route.isExactPath() || route.getPath().endsWith("*") ? "" : "*");
+      String shown =
+          route.getPath() + (route.isExactPath() || route.getPath().endsWith("*") ? "" : "*");
       Set<HttpMethod> served = route.methods();
       if (served == null || served.isEmpty()) {
         if (methods == null) {

@@ -9,20 +9,19 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * A JSON object sent as a chunked body, one piece at a time: its long arrays are cut into slices
- * of {@value #ELEMENTS_PER_PIECE} elements, and each piece is encoded on a worker thread only when
- * the previous one has been written to the socket. A client that reads slowly therefore
- * costs about one piece of encoded bytes, not the whole body (23 MB for 100,000 users); a client
- * that goes away stops the encoding. Pieces are encoded one after the other, so order is kept.
+ * A JSON object sent as a chunked body, one piece at a time: its long arrays are cut into slices of
+ * {@value #ELEMENTS_PER_PIECE} elements, and each piece is encoded on a worker thread only when the
+ * previous one has been written to the socket. A client that reads slowly therefore costs about one
+ * piece of encoded bytes, not the whole body (23 MB for 100,000 users); a client that goes away
+ * stops the encoding. Pieces are encoded one after the other, so order is kept.
  */
 final class StreamedJsonBody {
   private static final Logger LOG = LoggerFactory.getLogger(StreamedJsonBody.class);
@@ -44,8 +43,11 @@ final class StreamedJsonBody {
   private final Promise<Void> finished = Promise.promise();
   private int next;
 
-  private StreamedJsonBody(Vertx vertx, HttpServerResponse response, ResponseStreamMetrics.Stream stream,
-                           List<Piece> pieces) {
+  private StreamedJsonBody(
+      Vertx vertx,
+      HttpServerResponse response,
+      ResponseStreamMetrics.Stream stream,
+      List<Piece> pieces) {
     this.vertx = vertx;
     this.response = response;
     this.stream = stream;
@@ -53,18 +55,25 @@ final class StreamedJsonBody {
   }
 
   /**
-   * Sends {@code body} on a response whose status and headers are set; arrays longer than
-   * {@code sliceAbove} are sliced. Completes when the body ended, or when the client went away.
+   * Sends {@code body} on a response whose status and headers are set; arrays longer than {@code
+   * sliceAbove} are sliced. Completes when the body ended, or when the client went away.
    */
-  static Future<Void> send(Vertx vertx, HttpServerResponse response, ResponseStreamMetrics.Stream stream,
-                           JsonObject body, int sliceAbove) {
+  static Future<Void> send(
+      Vertx vertx,
+      HttpServerResponse response,
+      ResponseStreamMetrics.Stream stream,
+      JsonObject body,
+      int sliceAbove) {
     response.setChunked(true);
-    StreamedJsonBody streamed = new StreamedJsonBody(vertx, response, stream, piecesOf(body, sliceAbove));
+    StreamedJsonBody streamed =
+        new StreamedJsonBody(vertx, response, stream, piecesOf(body, sliceAbove));
     streamed.sendNext();
     return streamed.finished.future();
   }
 
-  /** Cuts the body into pieces; nothing is encoded here (that happens on a worker, piece by piece). */
+  /**
+   * Cuts the body into pieces; nothing is encoded here (that happens on a worker, piece by piece).
+   */
   private static List<Piece> piecesOf(JsonObject body, int sliceAbove) {
     List<Piece> pieces = new ArrayList<>();
     List<Consumer<Buffer>> parts = new ArrayList<>();
@@ -75,13 +84,16 @@ final class StreamedJsonBody {
       first = false;
       if (field.getValue() instanceof JsonArray array && array.size() > sliceAbove) {
         for (int from = 0; from < array.size(); from += ELEMENTS_PER_PIECE) {
-          List<Object> slice = array.getList().subList(from, Math.min(array.size(), from + ELEMENTS_PER_PIECE));
+          List<Object> slice =
+              array.getList().subList(from, Math.min(array.size(), from + ELEMENTS_PER_PIECE));
           parts.add(text(from == 0 ? "[" : ","));
-          parts.add(buffer -> {
-            // One encoding per slice (about half the cost of one per element), without its brackets.
-            Buffer encoded = new JsonArray(slice).toBuffer();
-            buffer.appendBuffer(encoded, 1, encoded.length() - 2);
-          });
+          parts.add(
+              buffer -> {
+                // One encoding per slice (about half the cost of one per element), without its
+                // brackets.
+                Buffer encoded = new JsonArray(slice).toBuffer();
+                buffer.appendBuffer(encoded, 1, encoded.length() - 2);
+              });
           pieces.add(new Piece(parts));
           parts = new ArrayList<>();
         }
@@ -111,35 +123,43 @@ final class StreamedJsonBody {
     }
     Piece piece = pieces.get(next++);
     boolean last = next == pieces.size();
-    vertx.executeBlocking(piece::encode, false).onComplete(encoded -> {
-      if (encoded.failed()) {
-        LOG.error("A streamed response could not be encoded; closing its connection", encoded.cause());
-        response.reset();
-        abandon();
-        return;
-      }
-      if (response.closed()) {
-        abandon();
-        return;
-      }
-      Buffer buffer = encoded.result();
-      int length = buffer.length();
-      stream.encoded(length);
-      Future<Void> written = last ? response.end(buffer) : response.write(buffer);
-      // The next piece is encoded once this one is in the socket. Vert.x 5's writeQueueFull()
-      // counts queued writes, not bytes: it turned true only with 20 slices (390 KB) queued.
-      written.onComplete(done -> {
-        stream.released(length);
-        if (done.failed()) {
-          abandon();
-        } else if (last) {
-          stream.completed();
-          finished.tryComplete();
-        } else {
-          sendNext();
-        }
-      });
-    });
+    vertx
+        .executeBlocking(piece::encode, false)
+        .onComplete(
+            encoded -> {
+              if (encoded.failed()) {
+                LOG.error(
+                    "A streamed response could not be encoded; closing its connection",
+                    encoded.cause());
+                response.reset();
+                abandon();
+                return;
+              }
+              if (response.closed()) {
+                abandon();
+                return;
+              }
+              Buffer buffer = encoded.result();
+              int length = buffer.length();
+              stream.encoded(length);
+              Future<Void> written = last ? response.end(buffer) : response.write(buffer);
+              // The next piece is encoded once this one is in the socket. Vert.x 5's
+              // writeQueueFull()
+              // counts queued writes, not bytes: it turned true only with 20 slices (390 KB)
+              // queued.
+              written.onComplete(
+                  done -> {
+                    stream.released(length);
+                    if (done.failed()) {
+                      abandon();
+                    } else if (last) {
+                      stream.completed();
+                      finished.tryComplete();
+                    } else {
+                      sendNext();
+                    }
+                  });
+            });
   }
 
   private void abandon() {

@@ -11,7 +11,6 @@ import dev.userbatch.batch.RequestException;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -26,38 +25,41 @@ import java.nio.charset.StandardCharsets;
  * duplicate keys (which value would count?), nesting deeper than {@value #MAX_DEPTH}, numbers of
  * more than {@value #MAX_NUMBER_LENGTH} digits or beyond the range of a double (1e999999), invalid
  * UTF-8 (including overlong forms, encoded surrogates and code points above U+10FFFF, which the
- * JSON parser alone accepts), strings with unpaired surrogate escapes (such as {@code "\\ud800"}, which
- * PostgreSQL would store as {@code ?}) and trailing content. Every refusal is a 400 that says
+ * JSON parser alone accepts), strings with unpaired surrogate escapes (such as {@code "\\ud800"},
+ * which PostgreSQL would store as {@code ?}) and trailing content. Every refusal is a 400 that says
  * why. CPU work: call it off the event loop.
  *
  * <p>It also bounds what decoding the body may cost, before a single JSON object is built: no array
  * may have more than {@code maxArrayLength} elements (the per-request item limit: the items array
- * is the only large one a valid request has), and the whole body may hold at most
- * {@link #maxValues(int)} values. Both refusals are 413s. Without them a 15 MB body of
- * {@code [{},{},…]} (5 million values) became 600 MB of objects before the item limit was checked.
+ * is the only large one a valid request has), and the whole body may hold at most {@link
+ * #maxValues(int)} values. Both refusals are 413s. Without them a 15 MB body of {@code [{},{},…]}
+ * (5 million values) became 600 MB of objects before the item limit was checked.
  */
 final class StrictJson {
   static final int MAX_DEPTH = 16;
   static final int MAX_NUMBER_LENGTH = 40;
+
   /**
    * Values (scalars, objects and arrays, each counting one) allowed per item. The largest valid
    * item, an update with id, data, email, name and expectedVersion, has 6; the rest is headroom for
    * invalid items to be refused one by one with their field errors.
    */
   static final int VALUES_PER_ITEM = 16;
+
   /** Values of the envelope outside the items: the object, the options and their fields. */
   static final int ENVELOPE_VALUES = 64;
 
-  private static final JsonFactory FACTORY = JsonFactory.builder()
-      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-      .streamReadConstraints(StreamReadConstraints.builder()
-          .maxNestingDepth(MAX_DEPTH)
-          .maxNumberLength(MAX_NUMBER_LENGTH)
-          .build())
-      .build();
+  private static final JsonFactory FACTORY =
+      JsonFactory.builder()
+          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .streamReadConstraints(
+              StreamReadConstraints.builder()
+                  .maxNestingDepth(MAX_DEPTH)
+                  .maxNumberLength(MAX_NUMBER_LENGTH)
+                  .build())
+          .build();
 
-  private StrictJson() {
-  }
+  private StrictJson() {}
 
   /** The most values a body may hold when arrays are limited to {@code maxArrayLength} elements. */
   static long maxValues(int maxArrayLength) {
@@ -83,16 +85,33 @@ final class StrictJson {
           throw invalid("Request body is not valid JSON: unexpected end of input");
         }
         if (token.isScalarValue() || token.isStructStart()) {
-          JsonStreamContext container = token.isStructStart()
-              ? parser.getParsingContext().getParent() : parser.getParsingContext();
+          JsonStreamContext container =
+              token.isStructStart()
+                  ? parser.getParsingContext().getParent()
+                  : parser.getParsingContext();
           if (container.inArray() && container.getCurrentIndex() >= maxArrayLength) {
-            throw new RequestException(413, "TOO_MANY_ITEMS", path(container) + " has more than " + maxArrayLength
-                + " elements; at most " + maxArrayLength + " are allowed per request (MAX_ITEMS_PER_REQUEST)");
+            throw new RequestException(
+                413,
+                "TOO_MANY_ITEMS",
+                path(container)
+                    + " has more than "
+                    + maxArrayLength
+                    + " elements; at most "
+                    + maxArrayLength
+                    + " are allowed per request (MAX_ITEMS_PER_REQUEST)");
           }
           if (++values > maxValues) {
-            throw new RequestException(413, "TOO_MANY_VALUES", "Request body has more than " + maxValues
-                + " JSON values; at most " + VALUES_PER_ITEM + " per item of MAX_ITEMS_PER_REQUEST (" + maxArrayLength
-                + ") are allowed, refused at " + path(container));
+            throw new RequestException(
+                413,
+                "TOO_MANY_VALUES",
+                "Request body has more than "
+                    + maxValues
+                    + " JSON values; at most "
+                    + VALUES_PER_ITEM
+                    + " per item of MAX_ITEMS_PER_REQUEST ("
+                    + maxArrayLength
+                    + ") are allowed, refused at "
+                    + path(container));
           }
         }
         switch (token) {
@@ -101,11 +120,11 @@ final class StrictJson {
           case FIELD_NAME, VALUE_STRING -> requireWellFormed(parser);
           case VALUE_NUMBER_FLOAT -> {
             if (!Double.isFinite(parser.getDoubleValue())) {
-              throw invalid("Request body has a number out of range: " + abbreviated(parser.getText()));
+              throw invalid(
+                  "Request body has a number out of range: " + abbreviated(parser.getText()));
             }
           }
-          default -> {
-          }
+          default -> {}
         }
       }
       if (parser.nextToken() != null) {
@@ -127,7 +146,9 @@ final class StrictJson {
       if (parent == null || parent.inRoot()) {
         break;
       }
-      path.insert(0, parent.inArray() ? "[" + parent.getCurrentIndex() + "]" : "." + parent.getCurrentName());
+      path.insert(
+          0,
+          parent.inArray() ? "[" + parent.getCurrentIndex() + "]" : "." + parent.getCurrentName());
     }
     return path.insert(0, "$").toString();
   }
@@ -137,9 +158,11 @@ final class StrictJson {
    * Decodes through a small buffer: decoding a 16 MB body whole would take 32 MB of chars.
    */
   private static void requireUtf8(Buffer body) {
-    CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-        .onMalformedInput(CodingErrorAction.REPORT)
-        .onUnmappableCharacter(CodingErrorAction.REPORT);
+    CharsetDecoder decoder =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
     char[] chars = new char[8192];
     try (Reader reader = new InputStreamReader(new BufferInputStream(body), decoder)) {
       while (reader.read(chars) >= 0) {
@@ -187,8 +210,10 @@ final class StrictJson {
       if (Character.isHighSurrogate(c) && i + 1 < end && Character.isLowSurrogate(chars[i + 1])) {
         i++;
       } else if (Character.isSurrogate(c)) {
-        throw invalid("Request body has a string with an unpaired surrogate (\\u" + Integer.toHexString(c)
-            + "); strings must be valid Unicode text");
+        throw invalid(
+            "Request body has a string with an unpaired surrogate (\\u"
+                + Integer.toHexString(c)
+                + "); strings must be valid Unicode text");
       }
     }
   }

@@ -11,32 +11,31 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.function.Supplier;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Idempotency keys for write requests, kept in PostgreSQL so that every instance sees them.
  *
  * <p>The first request with a key claims it (a row without a response, leased for a while), runs,
  * and stores its complete response. A retry with the same key and body replays that response
- * without touching users; with another body it is refused (422); while the first one still runs
- * it is refused (409). A request that ends without a response (an internal failure) releases the
- * key so that it can be retried. The lease is renewed while the request runs; a claim whose lease
- * ran out (its instance died) can be taken over. A response that cannot be stored (the database
- * went away at the end) is still returned; the key then stays claimed until its lease ends.
- * The request hash ignores the order of JSON object members.
+ * without touching users; with another body it is refused (422); while the first one still runs it
+ * is refused (409). A request that ends without a response (an internal failure) releases the key
+ * so that it can be retried. The lease is renewed while the request runs; a claim whose lease ran
+ * out (its instance died) can be taken over. A response that cannot be stored (the database went
+ * away at the end) is still returned; the key then stays claimed until its lease ends. The request
+ * hash ignores the order of JSON object members.
  *
- * <p>The request hash is an HMAC-SHA256 keyed with a server secret ({@link RequestHashKey}), never a
- * plain digest: the body carries plaintext passwords, and a fast unkeyed hash of it in the table
+ * <p>The request hash is an HMAC-SHA256 keyed with a server secret ({@link RequestHashKey}), never
+ * a plain digest: the body carries plaintext passwords, and a fast unkeyed hash of it in the table
  * would let whoever reads the table test password guesses at SHA-256 speed. It is computed on a
  * worker thread: canonicalising and hashing a body of up to MAX_BODY_BYTES is CPU work that must
  * not hold an event loop.
@@ -71,7 +70,8 @@ public final class IdempotencyStore {
   private final long retentionSeconds;
   private final long leaseSeconds;
 
-  public IdempotencyStore(Vertx vertx, Pool pool, String hmacKey, long retentionSeconds, long leaseSeconds) {
+  public IdempotencyStore(
+      Vertx vertx, Pool pool, String hmacKey, long retentionSeconds, long leaseSeconds) {
     this.vertx = vertx;
     this.pool = pool;
     this.hmacKey = new SecretKeySpec(hmacKey.getBytes(StandardCharsets.UTF_8), HMAC);
@@ -80,35 +80,57 @@ public final class IdempotencyStore {
   }
 
   /**
-   * Runs {@code work} at most once per (actor, key): returns its response, or the stored one.
-   * Actor null means an anonymous caller; keys are then shared by all anonymous callers.
+   * Runs {@code work} at most once per (actor, key): returns its response, or the stored one. Actor
+   * null means an anonymous caller; keys are then shared by all anonymous callers.
    */
-  public Future<Replayable> execute(String actor, String key, String operation, JsonObject envelope,
-                                    Supplier<Future<BatchResponse>> work) {
-    if (key.isEmpty() || key.length() > MAX_KEY_LENGTH || !key.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
-      return Future.failedFuture(new RequestException(400, "INVALID_IDEMPOTENCY_KEY",
-          HEADER + " must be 1 to " + MAX_KEY_LENGTH + " visible ASCII characters"));
+  public Future<Replayable> execute(
+      String actor,
+      String key,
+      String operation,
+      JsonObject envelope,
+      Supplier<Future<BatchResponse>> work) {
+    if (key.isEmpty()
+        || key.length() > MAX_KEY_LENGTH
+        || !key.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+      return Future.failedFuture(
+          new RequestException(
+              400,
+              "INVALID_IDEMPOTENCY_KEY",
+              HEADER + " must be 1 to " + MAX_KEY_LENGTH + " visible ASCII characters"));
     }
     String owner = actor == null ? "" : actor;
-    return vertx.executeBlocking(() -> hash(hmacKey, operation, envelope), false)
-        .compose(hash -> pool.preparedQuery(CLAIM)
-            .execute(Tuple.of(owner, key, operation, hash, leaseSeconds, retentionSeconds))
-            .recover(IdempotencyStore::unavailable)
-            .compose(claimed -> claimed.size() == 1
-                ? run(owner, key, work)
-                : existing(owner, key, operation, hash)));
+    return vertx
+        .executeBlocking(() -> hash(hmacKey, operation, envelope), false)
+        .compose(
+            hash ->
+                pool.preparedQuery(CLAIM)
+                    .execute(Tuple.of(owner, key, operation, hash, leaseSeconds, retentionSeconds))
+                    .recover(IdempotencyStore::unavailable)
+                    .compose(
+                        claimed ->
+                            claimed.size() == 1
+                                ? run(owner, key, work)
+                                : existing(owner, key, operation, hash)));
   }
 
-  /** Nothing was started: the key could not be claimed or read, so the database is unavailable (503). */
+  /**
+   * Nothing was started: the key could not be claimed or read, so the database is unavailable
+   * (503).
+   */
   private static <T> Future<T> unavailable(Throwable err) {
-    LOG.warn("Idempotency key store unavailable, request refused before it started: {}", err.toString());
-    return Future.failedFuture(new RequestException(503, "DATABASE_UNAVAILABLE",
-        "The batch was not started: its " + HEADER + " could not be recorded (database unavailable)"));
+    LOG.warn(
+        "Idempotency key store unavailable, request refused before it started: {}", err.toString());
+    return Future.failedFuture(
+        new RequestException(
+            503,
+            "DATABASE_UNAVAILABLE",
+            "The batch was not started: its "
+                + HEADER
+                + " could not be recorded (database unavailable)"));
   }
 
   /** A response, and whether it is a replay of a stored one. */
-  public record Replayable(BatchResponse response, boolean replayed) {
-  }
+  public record Replayable(BatchResponse response, boolean replayed) {}
 
   private Future<Replayable> run(String owner, String key, Supplier<Future<BatchResponse>> work) {
     Future<BatchResponse> result;
@@ -118,23 +140,33 @@ public final class IdempotencyStore {
       result = Future.failedFuture(e);
     }
     keepLeased(owner, key, result);
-    return result.transform(done -> {
-      if (done.failed()) {
-        // No response (refused envelope, internal failure): free the key for a retry.
-        return pool.preparedQuery(RELEASE).execute(Tuple.of(owner, key))
-            .transform(ignored -> Future.failedFuture(done.cause()));
-      }
-      BatchResponse response = done.result();
-      return complete(owner, key, response, 2).transform(stored -> {
-        if (stored.failed()) {
-          // The batch ran (and may have written): the caller gets its response all the same. The key
-          // stays claimed, so a retry is answered 409 until the lease runs out, never run twice at once.
-          LOG.error("The response of idempotency key {} could not be stored; the key stays claimed until "
-              + "its lease ends ({} s): {}", key, leaseSeconds, stored.cause().toString());
-        }
-        return Future.succeededFuture(new Replayable(response, false));
-      });
-    });
+    return result.transform(
+        done -> {
+          if (done.failed()) {
+            // No response (refused envelope, internal failure): free the key for a retry.
+            return pool.preparedQuery(RELEASE)
+                .execute(Tuple.of(owner, key))
+                .transform(ignored -> Future.failedFuture(done.cause()));
+          }
+          BatchResponse response = done.result();
+          return complete(owner, key, response, 2)
+              .transform(
+                  stored -> {
+                    if (stored.failed()) {
+                      // The batch ran (and may have written): the caller gets its response all the
+                      // same. The key
+                      // stays claimed, so a retry is answered 409 until the lease runs out, never
+                      // run twice at once.
+                      LOG.error(
+                          "The response of idempotency key {} could not be stored; the key stays claimed until "
+                              + "its lease ends ({} s): {}",
+                          key,
+                          leaseSeconds,
+                          stored.cause().toString());
+                    }
+                    return Future.succeededFuture(new Replayable(response, false));
+                  });
+        });
   }
 
   /**
@@ -148,9 +180,20 @@ public final class IdempotencyStore {
       return;
     }
     long periodMs = Math.max(100, leaseSeconds * 1000 / 3);
-    long timer = context.owner().setPeriodic(periodMs, id -> pool.preparedQuery(RENEW)
-        .execute(Tuple.of(owner, key, leaseSeconds))
-        .onFailure(err -> LOG.warn("The lease of idempotency key {} could not be renewed: {}", key, err.toString())));
+    long timer =
+        context
+            .owner()
+            .setPeriodic(
+                periodMs,
+                id ->
+                    pool.preparedQuery(RENEW)
+                        .execute(Tuple.of(owner, key, leaseSeconds))
+                        .onFailure(
+                            err ->
+                                LOG.warn(
+                                    "The lease of idempotency key {} could not be renewed: {}",
+                                    key,
+                                    err.toString())));
     running.onComplete(ignored -> context.owner().cancelTimer(timer));
   }
 
@@ -158,34 +201,59 @@ public final class IdempotencyStore {
     return pool.preparedQuery(COMPLETE)
         .execute(Tuple.of(owner, key, response.status(), response.body().encode()))
         .<Void>mapEmpty()
-        .recover(err -> attempts > 1 ? complete(owner, key, response, attempts - 1) : Future.failedFuture(err));
+        .recover(
+            err ->
+                attempts > 1
+                    ? complete(owner, key, response, attempts - 1)
+                    : Future.failedFuture(err));
   }
 
   private Future<Replayable> existing(String owner, String key, String operation, String hash) {
-    return pool.preparedQuery(FIND).execute(Tuple.of(owner, key)).recover(IdempotencyStore::unavailable).compose(rows -> {
-      Optional<Row> row = rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next());
-      if (row.isEmpty()) {
-        return Future.failedFuture(new RequestException(409, "IDEMPOTENCY_KEY_IN_USE",
-            "A request with this " + HEADER + " is being processed; retry later"));
-      }
-      Row stored = row.get();
-      if (!stored.getString("request_hash").equals(hash) || !stored.getString("operation").equals(operation)) {
-        return Future.failedFuture(new RequestException(422, "IDEMPOTENCY_KEY_REUSED",
-            "This " + HEADER + " was used for a different request; use a new key for a new request"));
-      }
-      Integer status = stored.getInteger("status");
-      if (status == null) {
-        return Future.failedFuture(new RequestException(409, "IDEMPOTENCY_KEY_IN_USE",
-            "A request with this " + HEADER + " is still being processed; retry later"));
-      }
-      return Future.succeededFuture(new Replayable(
-          new BatchResponse(status, new JsonObject(stored.getString("body"))), true));
-    });
+    return pool.preparedQuery(FIND)
+        .execute(Tuple.of(owner, key))
+        .recover(IdempotencyStore::unavailable)
+        .compose(
+            rows -> {
+              Optional<Row> row =
+                  rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next());
+              if (row.isEmpty()) {
+                return Future.failedFuture(
+                    new RequestException(
+                        409,
+                        "IDEMPOTENCY_KEY_IN_USE",
+                        "A request with this " + HEADER + " is being processed; retry later"));
+              }
+              Row stored = row.get();
+              if (!stored.getString("request_hash").equals(hash)
+                  || !stored.getString("operation").equals(operation)) {
+                return Future.failedFuture(
+                    new RequestException(
+                        422,
+                        "IDEMPOTENCY_KEY_REUSED",
+                        "This "
+                            + HEADER
+                            + " was used for a different request; use a new key for a new request"));
+              }
+              Integer status = stored.getInteger("status");
+              if (status == null) {
+                return Future.failedFuture(
+                    new RequestException(
+                        409,
+                        "IDEMPOTENCY_KEY_IN_USE",
+                        "A request with this "
+                            + HEADER
+                            + " is still being processed; retry later"));
+              }
+              return Future.succeededFuture(
+                  new Replayable(
+                      new BatchResponse(status, new JsonObject(stored.getString("body"))), true));
+            });
   }
 
   /**
    * The envelope as JSON text with the members of every object in name order: a retry that sends
-   * the same JSON with its members in another order (JSON objects are unordered) is the same request.
+   * the same JSON with its members in another order (JSON objects are unordered) is the same
+   * request.
    */
   static String canonical(Object value) {
     StringBuilder out = new StringBuilder();

@@ -1,9 +1,6 @@
 package dev.userbatch.idempotency;
 
 import dev.userbatch.security.PrivateFiles;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -11,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.Base64;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The key of the idempotency request HMAC: IDEMPOTENCY_HMAC_KEY when set, otherwise a random key
@@ -22,8 +21,7 @@ public final class RequestHashKey {
   private static final Logger LOG = LoggerFactory.getLogger(RequestHashKey.class);
   static final String FILE = "idempotency-hmac.key";
 
-  private RequestHashKey() {
-  }
+  private RequestHashKey() {}
 
   /** The configured key, or the one kept under {@code dataDir} (created on first use). */
   public static String resolve(String configured, Path dataDir) {
@@ -37,8 +35,11 @@ public final class RequestHashKey {
       }
       return Files.readString(file, StandardCharsets.UTF_8).trim();
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot create or read the idempotency HMAC key " + file
-          + " (set IDEMPOTENCY_HMAC_KEY instead)", e);
+      throw new UncheckedIOException(
+          "Cannot create or read the idempotency HMAC key "
+              + file
+              + " (set IDEMPOTENCY_HMAC_KEY instead)",
+          e);
     }
   }
 
@@ -50,9 +51,12 @@ public final class RequestHashKey {
     PrivateFiles.createDirectory(dataDir);
     byte[] random = new byte[32];
     new SecureRandom().nextBytes(random);
-    if (PrivateFiles.createIfAbsent(file, Base64.getUrlEncoder().withoutPadding().encodeToString(random))) {
-      LOG.warn("Generated the idempotency HMAC key {}: with several nodes, set IDEMPOTENCY_HMAC_KEY "
-          + "to one shared value instead", file.toAbsolutePath());
+    if (PrivateFiles.createIfAbsent(
+        file, Base64.getUrlEncoder().withoutPadding().encodeToString(random))) {
+      LOG.warn(
+          "Generated the idempotency HMAC key {}: with several nodes, set IDEMPOTENCY_HMAC_KEY "
+              + "to one shared value instead",
+          file.toAbsolutePath());
     }
   }
 }

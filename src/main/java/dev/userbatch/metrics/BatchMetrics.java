@@ -6,17 +6,17 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The seed's four batch metrics, exactly named as Prometheus shows them —
- * {@code batch_operations_total{operation,status}}, {@code batch_operation_duration_seconds{operation}},
+ * The seed's four batch metrics, exactly named as Prometheus shows them — {@code
+ * batch_operations_total{operation,status}}, {@code batch_operation_duration_seconds{operation}},
  * {@code batch_chunk_size{operation}}, {@code batch_error_rate{operation}} — plus item outcomes
- * ({@code batch_items_total{operation,outcome}}) and cache results ({@code batch_cache_requests_total{result}}).
+ * ({@code batch_items_total{operation,outcome}}) and cache results ({@code
+ * batch_cache_requests_total{result}}).
  */
 public final class BatchMetrics {
   private final MeterRegistry registry;
@@ -38,9 +38,9 @@ public final class BatchMetrics {
   }
 
   /**
-   * A batch that ran: status is success (all items), partial, or failed (no item succeeded).
-   * {@code batch_chunk_size} gets one observation per chunk processed, of its real size, so that
-   * its mean is the average chunk size used (a 1-item batch is a chunk of 1, whatever chunkSize says).
+   * A batch that ran: status is success (all items), partial, or failed (no item succeeded). {@code
+   * batch_chunk_size} gets one observation per chunk processed, of its real size, so that its mean
+   * is the average chunk size used (a 1-item batch is a chunk of 1, whatever chunkSize says).
    */
   public void batchCompleted(BatchOutcome outcome, Duration duration) {
     String operation = outcome.operation().wireName();
@@ -53,10 +53,11 @@ public final class BatchMetrics {
         .publishPercentileHistogram()
         .register(registry)
         .record(duration);
-    DistributionSummary chunkSizes = DistributionSummary.builder("batch.chunk.size")
-        .description("Size of each chunk processed by batch operations")
-        .tag("operation", operation)
-        .register(registry);
+    DistributionSummary chunkSizes =
+        DistributionSummary.builder("batch.chunk.size")
+            .description("Size of each chunk processed by batch operations")
+            .tag("operation", operation)
+            .register(registry);
     outcome.processedChunkSizes().forEach(chunkSizes::record);
     items(operation, "successful").increment(outcome.successful());
     items(operation, "failed").increment(failed);
@@ -107,7 +108,8 @@ public final class BatchMetrics {
   /** Imported password hashes below the configured floor, stored and flagged or refused. */
   public void weakPasswordHashes(String action, int count) {
     Counter.builder("batch.weak.password.hashes")
-        .description("Imported password hashes weaker than the configured floor, by action (flagged, refused)")
+        .description(
+            "Imported password hashes weaker than the configured floor, by action (flagged, refused)")
         .tag("action", action)
         .register(registry)
         .increment(count);
@@ -131,19 +133,22 @@ public final class BatchMetrics {
 
   private Counter cache(String result) {
     return Counter.builder("batch.cache.requests")
-        .description("User cache lookups by result (hits and misses count keys; errors count calls)")
+        .description(
+            "User cache lookups by result (hits and misses count keys; errors count calls)")
         .tag("result", result)
         .register(registry);
   }
 
   private ErrorRate errorRate(String operation) {
-    return errorRates.computeIfAbsent(operation, op -> {
-      ErrorRate rate = new ErrorRate();
-      Gauge.builder("batch.error.rate", rate, ErrorRate::value)
-          .description("Failed items / all items of the operation since start")
-          .tag("operation", op)
-          .register(registry);
-      return rate;
-    });
+    return errorRates.computeIfAbsent(
+        operation,
+        op -> {
+          ErrorRate rate = new ErrorRate();
+          Gauge.builder("batch.error.rate", rate, ErrorRate::value)
+              .description("Failed items / all items of the operation since start")
+              .tag("operation", op)
+              .register(registry);
+          return rate;
+        });
   }
 }

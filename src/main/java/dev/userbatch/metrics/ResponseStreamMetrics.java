@@ -5,16 +5,15 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What streamed (chunked) JSON responses hold in memory: bytes encoded but not yet taken by the
  * socket. A slow or stalled client must cost the server about one slice, not the whole response:
- * {@code batch_response_stream_pending_bytes} (now, all streams),
- * {@code batch_response_stream_peak_pending_bytes} (the most one stream ever held),
- * {@code batch_response_stream_encoded_bytes} (per stream) and
- * {@code batch_response_streams_total{outcome=completed|abandoned}}.
+ * {@code batch_response_stream_pending_bytes} (now, all streams), {@code
+ * batch_response_stream_peak_pending_bytes} (the most one stream ever held), {@code
+ * batch_response_stream_encoded_bytes} (per stream) and {@code
+ * batch_response_streams_total{outcome=completed|abandoned}}.
  */
 public final class ResponseStreamMetrics {
   private final AtomicLong pending = new AtomicLong();
@@ -28,14 +27,18 @@ public final class ResponseStreamMetrics {
         .description("Bytes of streamed responses encoded and not yet written to the socket")
         .baseUnit("bytes")
         .register(registry);
-    peaks = DistributionSummary.builder("batch.response.stream.peak.pending")
-        .description("Most bytes one streamed response held encoded and not yet written to the socket")
-        .baseUnit("bytes")
-        .register(registry);
-    encoded = DistributionSummary.builder("batch.response.stream.encoded")
-        .description("Bytes of each streamed response handed to its connection (less than its size when the client left early)")
-        .baseUnit("bytes")
-        .register(registry);
+    peaks =
+        DistributionSummary.builder("batch.response.stream.peak.pending")
+            .description(
+                "Most bytes one streamed response held encoded and not yet written to the socket")
+            .baseUnit("bytes")
+            .register(registry);
+    encoded =
+        DistributionSummary.builder("batch.response.stream.encoded")
+            .description(
+                "Bytes of each streamed response handed to its connection (less than its size when the client left early)")
+            .baseUnit("bytes")
+            .register(registry);
     completed = streams(registry, "completed");
     abandoned = streams(registry, "abandoned");
   }
@@ -64,8 +67,7 @@ public final class ResponseStreamMetrics {
     private long total;
     private boolean finished;
 
-    private Stream() {
-    }
+    private Stream() {}
 
     /** {@code bytes} were encoded and handed to the response. */
     public void encoded(int bytes) {

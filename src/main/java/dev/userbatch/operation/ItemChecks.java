@@ -1,18 +1,15 @@
 package dev.userbatch.operation;
 
-import dev.userbatch.batch.Operation;
-
 import dev.userbatch.batch.ErrorCode;
-import dev.userbatch.batch.ItemFailure;
 import dev.userbatch.batch.FieldError;
-
+import dev.userbatch.batch.ItemFailure;
+import dev.userbatch.batch.Operation;
 import java.util.List;
 import java.util.stream.Collectors;
 
 /** Shared shaping of per-item validation failures. */
 final class ItemChecks {
-  private ItemChecks() {
-  }
+  private ItemChecks() {}
 
   /** One failure for all of an item's schema errors, pointing at the first bad field. */
   static ItemFailure schemaFailure(Operation operation, int index, List<FieldError> errors) {
@@ -22,6 +19,7 @@ final class ItemChecks {
   }
 
   static ItemFailure fieldFailure(Operation operation, int index, String field, String message) {
-    return new ItemFailure(index, null, message, ErrorCode.VALIDATION_ERROR, operation.itemPath(index, field));
+    return new ItemFailure(
+        index, null, message, ErrorCode.VALIDATION_ERROR, operation.itemPath(index, field));
   }
 }

@@ -1,9 +1,7 @@
 package dev.userbatch.operation;
 
 import dev.userbatch.batch.Operation;
-
 import dev.userbatch.validation.SchemaValidator;
-
 import java.util.EnumMap;
 import java.util.Map;
 
@@ -21,11 +19,14 @@ public final class Operations {
     Map<Operation, ItemPreparer<?>> preparers = new EnumMap<>(Operation.class);
     for (Operation operation : Operation.values()) {
       // Exhaustive: a new operation does not compile until it has its preparer.
-      preparers.put(operation, switch (operation) {
-        case CREATE -> new CreateUsers(validator, passwordMinLength);
-        case UPDATE -> new UpdateUsers(validator);
-        case LOOKUP, LAST_LOGIN, SOFT_DELETE, RESTORE -> new PrepareUserIds(validator, operation);
-      });
+      preparers.put(
+          operation,
+          switch (operation) {
+            case CREATE -> new CreateUsers(validator, passwordMinLength);
+            case UPDATE -> new UpdateUsers(validator);
+            case LOOKUP, LAST_LOGIN, SOFT_DELETE, RESTORE ->
+                new PrepareUserIds(validator, operation);
+          });
     }
     return new Operations(validator, Map.copyOf(preparers));
   }

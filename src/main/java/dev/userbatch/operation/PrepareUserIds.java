@@ -1,17 +1,15 @@
 package dev.userbatch.operation;
 
-import dev.userbatch.batch.Operation;
-
 import dev.userbatch.batch.BatchOptions;
 import dev.userbatch.batch.DuplicateItem;
 import dev.userbatch.batch.ItemFailure;
+import dev.userbatch.batch.Operation;
 import dev.userbatch.batch.PreparedBatch;
 import dev.userbatch.batch.PreparedItem;
 import dev.userbatch.batch.UserId;
 import dev.userbatch.validation.SchemaValidator;
 import dev.userbatch.validation.UserIds;
 import io.vertx.core.json.JsonArray;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -54,6 +52,7 @@ final class PrepareUserIds implements ItemPreparer<UserId> {
       }
       items.add(new PreparedItem<>(index, new UserId(id)));
     }
-    return new PreparedBatch<>(items, failures, List.of(), duplicates, ids.size(), ids::getValue, false);
+    return new PreparedBatch<>(
+        items, failures, List.of(), duplicates, ids.size(), ids::getValue, false);
   }
 }

@@ -1,21 +1,19 @@
 package dev.userbatch.operation;
 
-import dev.userbatch.batch.Operation;
-
 import dev.userbatch.batch.BatchOptions;
 import dev.userbatch.batch.ErrorCode;
+import dev.userbatch.batch.FieldError;
 import dev.userbatch.batch.ItemFailure;
+import dev.userbatch.batch.Operation;
 import dev.userbatch.batch.PreparedBatch;
 import dev.userbatch.batch.PreparedItem;
 import dev.userbatch.batch.UserUpdate;
 import dev.userbatch.user.DisplayName;
 import dev.userbatch.user.EmailAddress;
-import dev.userbatch.batch.FieldError;
 import dev.userbatch.validation.SchemaValidator;
 import dev.userbatch.validation.UserIds;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -27,7 +25,8 @@ import java.util.UUID;
  * the request: one update per user, and one claim per new email (the first item wins).
  */
 public final class UpdateUsers implements ItemPreparer<UserUpdate> {
-  public static final String PASSWORD_REFUSED = "Password updates must be handled by the authentication service";
+  public static final String PASSWORD_REFUSED =
+      "Password updates must be handled by the authentication service";
   private static final Operation OPERATION = Operation.UPDATE;
 
   private final SchemaValidator validator;
@@ -44,7 +43,8 @@ public final class UpdateUsers implements ItemPreparer<UserUpdate> {
     Map<String, Integer> firstByEmail = new HashMap<>();
     for (int index = 0; index < updates.size(); index++) {
       Object raw = updates.getValue(index);
-      if (raw instanceof JsonObject item && item.getValue("data") instanceof JsonObject data
+      if (raw instanceof JsonObject item
+          && item.getValue("data") instanceof JsonObject data
           && data.containsKey("password")) {
         failures.add(ItemChecks.fieldFailure(OPERATION, index, "data.password", PASSWORD_REFUSED));
         continue;
@@ -74,36 +74,58 @@ public final class UpdateUsers implements ItemPreparer<UserUpdate> {
       if (data.containsKey("email")) {
         email = EmailAddress.normalize(data.getString("email"));
         if (!EmailAddress.isValid(email)) {
-          failures.add(ItemChecks.fieldFailure(OPERATION, index, "data.email", "Invalid email format"));
+          failures.add(
+              ItemChecks.fieldFailure(OPERATION, index, "data.email", "Invalid email format"));
           continue;
         }
       }
       Integer sameUser = firstById.get(id);
       if (sameUser != null) {
-        failures.add(ItemChecks.fieldFailure(OPERATION, index, "id",
-            "Duplicate id: item " + sameUser + " of this request already updates this user"));
+        failures.add(
+            ItemChecks.fieldFailure(
+                OPERATION,
+                index,
+                "id",
+                "Duplicate id: item " + sameUser + " of this request already updates this user"));
         continue;
       }
       if (email != null) {
         Integer sameEmail = firstByEmail.putIfAbsent(email, index);
         if (sameEmail != null) {
-          failures.add(new ItemFailure(index, null, "Email is claimed by item " + sameEmail + " of this request",
-              ErrorCode.DUPLICATE_EMAIL, OPERATION.itemPath(index, "data.email")));
+          failures.add(
+              new ItemFailure(
+                  index,
+                  null,
+                  "Email is claimed by item " + sameEmail + " of this request",
+                  ErrorCode.DUPLICATE_EMAIL,
+                  OPERATION.itemPath(index, "data.email")));
           continue;
         }
       }
       firstById.put(id, index);
-      items.add(new PreparedItem<>(index, new UserUpdate(id, name, email, item.getInteger("expectedVersion"))));
+      items.add(
+          new PreparedItem<>(
+              index, new UserUpdate(id, name, email, item.getInteger("expectedVersion"))));
     }
-    // Email changes can free and claim emails across chunks: such batches keep their chunks in order.
+    // Email changes can free and claim emails across chunks: such batches keep their chunks in
+    // order.
     boolean ordered = items.stream().anyMatch(item -> item.value().changesEmail());
-    return new PreparedBatch<>(items, failures, List.of(), List.of(), updates.size(), i -> redact(updates.getValue(i)),
+    return new PreparedBatch<>(
+        items,
+        failures,
+        List.of(),
+        List.of(),
+        updates.size(),
+        i -> redact(updates.getValue(i)),
         ordered);
   }
 
-  /** The item as echoed in a failure: a password (refused, but still a secret) is never sent back. */
+  /**
+   * The item as echoed in a failure: a password (refused, but still a secret) is never sent back.
+   */
   static Object redact(Object item) {
-    if (!(item instanceof JsonObject update) || !(update.getValue("data") instanceof JsonObject data)) {
+    if (!(item instanceof JsonObject update)
+        || !(update.getValue("data") instanceof JsonObject data)) {
       return item;
     }
     JsonObject copy = update.copy();

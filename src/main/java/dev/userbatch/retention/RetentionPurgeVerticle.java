@@ -35,13 +35,20 @@ public final class RetentionPurgeVerticle extends VerticleBase {
       return;
     }
     running = true;
-    purge.runOnce()
-        .onSuccess(result -> result.ifPresent(deleted -> {
-          if (deleted.values().stream().anyMatch(n -> n > 0)) {
-            LOG.atInfo().addKeyValue("deleted", deleted).log("retention purge deleted expired rows");
-          }
-        }))
-        .onFailure(err -> LOG.warn("Retention purge failed; the next pass retries: {}", err.toString()))
+    purge
+        .runOnce()
+        .onSuccess(
+            result ->
+                result.ifPresent(
+                    deleted -> {
+                      if (deleted.values().stream().anyMatch(n -> n > 0)) {
+                        LOG.atInfo()
+                            .addKeyValue("deleted", deleted)
+                            .log("retention purge deleted expired rows");
+                      }
+                    }))
+        .onFailure(
+            err -> LOG.warn("Retention purge failed; the next pass retries: {}", err.toString()))
         .onComplete(ignored -> running = false);
   }
 

@@ -9,10 +9,9 @@ import dev.userbatch.batch.ChunkRequest;
 import dev.userbatch.batch.ChunkResult;
 import dev.userbatch.batch.ErrorCode;
 import dev.userbatch.batch.ItemFailure;
+import dev.userbatch.batch.Operation;
 import dev.userbatch.batch.PreparedBatch;
 import dev.userbatch.batch.PreparedItem;
-
-import dev.userbatch.batch.Operation;
 import dev.userbatch.user.User;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -20,19 +19,18 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Sends a prepared batch to the workers chunk by chunk, keeps at most {@code maxConcurrency}
- * chunks in flight, and gathers the replies in input order. Runs on the caller's event loop:
- * all state below is touched from that one thread.
+ * Sends a prepared batch to the workers chunk by chunk, keeps at most {@code maxConcurrency} chunks
+ * in flight, and gathers the replies in input order. Runs on the caller's event loop: all state
+ * below is touched from that one thread.
  */
 public final class BatchCoordinator {
   private static final Logger LOG = LoggerFactory.getLogger(BatchCoordinator.class);
@@ -45,8 +43,12 @@ public final class BatchCoordinator {
     this.chunkTimeoutMs = chunkTimeoutMs;
   }
 
-  public <T extends ChunkItem> Future<BatchOutcome> execute(Operation operation, UUID batchId, PreparedBatch<T> batch,
-                                                            BatchOptions options, Map<String, String> headers) {
+  public <T extends ChunkItem> Future<BatchOutcome> execute(
+      Operation operation,
+      UUID batchId,
+      PreparedBatch<T> batch,
+      BatchOptions options,
+      Map<String, String> headers) {
     List<ItemFailure> failures = new ArrayList<>(batch.failures());
     List<PreparedItem<T>> dispatchable = batch.items();
     boolean stoppedEarly = false;
@@ -55,8 +57,10 @@ public final class BatchCoordinator {
       // One transaction for the whole batch: one chunk, and nothing at all if an item is invalid.
       chunkSize = Math.max(1, dispatchable.size());
       if (!failures.isEmpty()) {
-        dispatchable.forEach(item -> failures.add(ItemFailure.of(item.index(), ErrorCode.NOT_PROCESSED,
-            ATOMIC_NOT_WRITTEN)));
+        dispatchable.forEach(
+            item ->
+                failures.add(
+                    ItemFailure.of(item.index(), ErrorCode.NOT_PROCESSED, ATOMIC_NOT_WRITTEN)));
         stoppedEarly = !dispatchable.isEmpty();
         dispatchable = List.of();
       }
@@ -76,8 +80,9 @@ public final class BatchCoordinator {
     }
     List<List<PreparedItem<T>>> chunks = Chunker.split(dispatchable, chunkSize);
     int concurrency = batch.orderedChunks() ? 1 : options.maxConcurrency();
-    Dispatch<T> dispatch = new Dispatch<>(operation, batchId, chunks, options, concurrency, headers, failures,
-        stoppedEarly);
+    Dispatch<T> dispatch =
+        new Dispatch<>(
+            operation, batchId, chunks, options, concurrency, headers, failures, stoppedEarly);
     return dispatch.start().map(ignored -> dispatch.outcome(batch));
   }
 
@@ -91,7 +96,9 @@ public final class BatchCoordinator {
       "Not written: the batch is atomic and other items failed, so nothing was written";
 
   private static ItemFailure notProcessed(int index) {
-    return ItemFailure.of(index, ErrorCode.NOT_PROCESSED,
+    return ItemFailure.of(
+        index,
+        ErrorCode.NOT_PROCESSED,
         "Not processed: the batch stopped at an earlier failure (continueOnError is false)");
   }
 
@@ -112,8 +119,15 @@ public final class BatchCoordinator {
     private boolean stopped;
     private boolean stoppedEarly;
 
-    Dispatch(Operation operation, UUID batchId, List<List<PreparedItem<T>>> chunks, BatchOptions options,
-             int concurrency, Map<String, String> headers, List<ItemFailure> failures, boolean stoppedEarly) {
+    Dispatch(
+        Operation operation,
+        UUID batchId,
+        List<List<PreparedItem<T>>> chunks,
+        BatchOptions options,
+        int concurrency,
+        Map<String, String> headers,
+        List<ItemFailure> failures,
+        boolean stoppedEarly) {
       this.operation = operation;
       this.batchId = batchId;
       this.chunks = chunks;
@@ -148,19 +162,23 @@ public final class BatchCoordinator {
 
     private void send(int chunkNumber) {
       inFlight++;
-      ChunkRequest<T> request = new ChunkRequest<>(operation, batchId, chunkNumber, options, workerBudgetMs(),
-          chunks.get(chunkNumber));
-      vertx.eventBus().<ChunkResult>request(operation.workerAddress(), request, delivery)
+      ChunkRequest<T> request =
+          new ChunkRequest<>(
+              operation, batchId, chunkNumber, options, workerBudgetMs(), chunks.get(chunkNumber));
+      vertx
+          .eventBus()
+          .<ChunkResult>request(operation.workerAddress(), request, delivery)
           .map(reply -> reply.body())
           .recover(err -> Future.succeededFuture(failWholeChunk(request, err)))
-          .onSuccess(result -> {
-            inFlight--;
-            results[chunkNumber] = result;
-            if (!options.continueOnError() && !result.failures().isEmpty()) {
-              stopped = true;
-            }
-            pump();
-          });
+          .onSuccess(
+              result -> {
+                inFlight--;
+                results[chunkNumber] = result;
+                if (!options.continueOnError() && !result.failures().isEmpty()) {
+                  stopped = true;
+                }
+                pump();
+              });
     }
 
     private ChunkResult failWholeChunk(ChunkRequest<T> request, Throwable err) {
@@ -186,7 +204,8 @@ public final class BatchCoordinator {
         return failure.code();
       }
       return err instanceof ReplyException reply && reply.failureType() == ReplyFailure.TIMEOUT
-          ? ErrorCode.TIMEOUT : ErrorCode.INTERNAL;
+          ? ErrorCode.TIMEOUT
+          : ErrorCode.INTERNAL;
     }
 
     private String messageOf(ErrorCode code, Throwable err) {
@@ -215,8 +234,17 @@ public final class BatchCoordinator {
           skipped.addAll(result.skipped());
         }
       }
-      return new BatchOutcome(operation, options, batch.total(), data, withItems(failures, batch),
-          withItems(skipped, batch), batch.duplicates(), missing, chunks.size(), List.copyOf(processedChunkSizes),
+      return new BatchOutcome(
+          operation,
+          options,
+          batch.total(),
+          data,
+          withItems(failures, batch),
+          withItems(skipped, batch),
+          batch.duplicates(),
+          missing,
+          chunks.size(),
+          List.copyOf(processedChunkSizes),
           stoppedEarly);
     }
 

@@ -1,43 +1,35 @@
 package dev.userbatch.runner;
 
-import dev.userbatch.batch.BatchOptions;
+import dev.userbatch.audit.AuditContext;
+import dev.userbatch.audit.AuditTrail;
+import dev.userbatch.audit.ReadAudit;
 import dev.userbatch.batch.BatchOutcome;
 import dev.userbatch.batch.BatchResponse;
 import dev.userbatch.batch.ChunkHeaders;
 import dev.userbatch.batch.ErrorCode;
-import dev.userbatch.batch.PreparedBatch;
+import dev.userbatch.batch.Operation;
 import dev.userbatch.batch.RequestException;
-
-import dev.userbatch.audit.AuditContext;
-import dev.userbatch.audit.AuditTrail;
-import dev.userbatch.audit.ReadAudit;
 import dev.userbatch.config.ServiceConfig;
 import dev.userbatch.idempotency.IdempotencyStore;
 import dev.userbatch.metrics.BatchMetrics;
-import dev.userbatch.batch.Operation;
-import dev.userbatch.batch.UserId;
 import dev.userbatch.operation.Operations;
-import dev.userbatch.batch.FieldError;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Runs one batch request from its JSON envelope to its response, whichever way it arrived (HTTP
- * or event bus): validate the envelope and prepare the items on a worker thread, open the audit
- * row, let the coordinator run the chunks, then record metrics, log and close the audit row.
+ * Runs one batch request from its JSON envelope to its response, whichever way it arrived (HTTP or
+ * event bus): validate the envelope and prepare the items on a worker thread, open the audit row,
+ * let the coordinator run the chunks, then record metrics, log and close the audit row.
  */
 public final class BatchRunner {
   private static final Logger LOG = LoggerFactory.getLogger(BatchRunner.class);
@@ -47,15 +39,21 @@ public final class BatchRunner {
   private final BatchCoordinator coordinator;
   private final AuditTrail audit;
   private final BatchMetrics metrics;
-  private final int maxItems;
-  private final int maxAtomicItems;
+  private final Acceptance acceptance;
   private final IdempotencyStore idempotency;
   private final ReadAudit readAudit;
   private int inFlight;
 
-  public BatchRunner(Vertx vertx, Operations operations, BatchCoordinator coordinator, AuditTrail audit,
-                     BatchMetrics metrics, int maxItems, int maxAtomicItems, IdempotencyStore idempotency) {
-    this.maxAtomicItems = maxAtomicItems;
+  public BatchRunner(
+      Vertx vertx,
+      Operations operations,
+      BatchCoordinator coordinator,
+      AuditTrail audit,
+      BatchMetrics metrics,
+      int maxItems,
+      int maxAtomicItems,
+      IdempotencyStore idempotency) {
+    this.acceptance = new Acceptance(vertx, operations, maxItems, maxAtomicItems);
     this.idempotency = idempotency;
     this.vertx = vertx;
     this.operations = operations;
@@ -63,17 +61,27 @@ public final class BatchRunner {
     this.audit = audit;
     this.readAudit = new ReadAudit(audit);
     this.metrics = metrics;
-    this.maxItems = maxItems;
   }
 
   /** The runner of one verticle instance, with everything it needs from the configuration. */
-  public static BatchRunner create(Vertx vertx, ServiceConfig config, Operations operations, BatchMetrics metrics,
-                                   Pool pool) {
-    IdempotencyStore idempotency = new IdempotencyStore(vertx, pool, config.storage().idempotencyHmacKey(),
-        config.idempotencyRetentionHours() * 3600L,
-        Math.max(60, config.chunkTimeoutMs() / 1000 * 10));
-    return new BatchRunner(vertx, operations, new BatchCoordinator(vertx, config.chunkTimeoutMs()),
-        new AuditTrail(vertx, pool), metrics, config.maxItemsPerRequest(), config.atomicMaxItems(), idempotency);
+  public static BatchRunner create(
+      Vertx vertx, ServiceConfig config, Operations operations, BatchMetrics metrics, Pool pool) {
+    IdempotencyStore idempotency =
+        new IdempotencyStore(
+            vertx,
+            pool,
+            config.storage().idempotencyHmacKey(),
+            config.idempotencyRetentionHours() * 3600L,
+            Math.max(60, config.chunkTimeoutMs() / 1000 * 10));
+    return new BatchRunner(
+        vertx,
+        operations,
+        new BatchCoordinator(vertx, config.chunkTimeoutMs()),
+        new AuditTrail(vertx, pool),
+        metrics,
+        config.maxItemsPerRequest(),
+        config.atomicMaxItems(),
+        idempotency);
   }
 
   public IdempotencyStore idempotency() {
@@ -84,22 +92,23 @@ public final class BatchRunner {
    * Runs the batch at most once per idempotency key (write operations; null key: no such
    * guarantee). The result says whether the response is a replay of a stored one.
    */
-  public Future<IdempotencyStore.Replayable> run(Operation operation, JsonObject envelope, AuditContext context,
-                                                 String idempotencyKey) {
+  public Future<IdempotencyStore.Replayable> run(
+      Operation operation, JsonObject envelope, AuditContext context, String idempotencyKey) {
     if (idempotencyKey == null || operation.kind() == Operation.Kind.LOOKUP) {
-      return run(operation, envelope, context).map(response -> new IdempotencyStore.Replayable(response, false));
+      return run(operation, envelope, context)
+          .map(response -> new IdempotencyStore.Replayable(response, false));
     }
-    return idempotency.execute(context.actor(), idempotencyKey, operation.wireName(), envelope,
+    return idempotency.execute(
+        context.actor(),
+        idempotencyKey,
+        operation.wireName(),
+        envelope,
         () -> run(operation, envelope, context));
   }
 
-  /** A validated request, ready to dispatch. */
-  private record Accepted(PreparedBatch<?> batch, BatchOptions options) {
-  }
-
   /**
-   * Runs the batch. The future fails with {@link RequestException} when the envelope is refused
-   * as a whole; item failures are part of the response.
+   * Runs the batch. The future fails with {@link RequestException} when the envelope is refused as
+   * a whole; item failures are part of the response.
    */
   public Future<BatchResponse> run(Operation operation, JsonObject envelope, AuditContext context) {
     inFlight++;
@@ -107,8 +116,8 @@ public final class BatchRunner {
   }
 
   /**
-   * Completes when no batch of this runner is running any more, or after {@code timeoutMs}:
-   * a stopping verticle waits for its batches, which go on even when their caller has gone.
+   * Completes when no batch of this runner is running any more, or after {@code timeoutMs}: a
+   * stopping verticle waits for its batches, which go on even when their caller has gone.
    */
   public Future<Void> drained(long timeoutMs) {
     long deadline = System.currentTimeMillis() + timeoutMs;
@@ -128,52 +137,78 @@ public final class BatchRunner {
     vertx.setTimer(50, timer -> checkDrained(drained, deadline));
   }
 
-  private Future<BatchResponse> execute(Operation operation, JsonObject envelope, AuditContext context) {
+  private Future<BatchResponse> execute(
+      Operation operation, JsonObject envelope, AuditContext context) {
     long started = System.nanoTime();
-    return acceptOffTheLoopIfLarge(operation, envelope)
-        .recover(err -> {
-          if (err instanceof RequestException rejected) {
-            rejected(operation, context, rejected);
-          }
-          return Future.failedFuture(err);
-        })
-        .compose(accepted -> {
-          // DEBUG: one INFO line per request ("batch finished"); each line costs its request about 0.2 ms
-          LOG.atDebug()
-              .addKeyValue("correlationId", context.correlationId())
-              .addKeyValue("operation", operation.wireName())
-              .addKeyValue("items", accepted.batch().inputSize())
-              .addKeyValue("invalid", accepted.batch().failures().size())
-              .addKeyValue("options", accepted.options().toJson().encode())
-              .log("batch started");
-          if (operation.kind() == Operation.Kind.LOOKUP) {
-            return read(operation, context, accepted, started);
-          }
-          return audit.open(operation, context, accepted.batch().total(), accepted.options().dryRun())
-              .recover(err -> auditUnavailable(operation, context, err, "The batch was not started"))
-              .compose(batchId -> dispatch(operation, batchId, context, accepted)
-                  .compose(outcome -> closeAudit(batchId, context, outcome)
-                      .map(ignored -> finished(context, outcome, started))));
-        });
+    return acceptance
+        .accept(operation, envelope)
+        .recover(
+            err -> {
+              if (err instanceof RequestException rejected) {
+                rejected(operation, context, rejected);
+              }
+              return Future.failedFuture(err);
+            })
+        .compose(
+            accepted -> {
+              // DEBUG: one INFO line per request ("batch finished"); each line costs its request
+              // about 0.2 ms
+              LOG.atDebug()
+                  .addKeyValue("correlationId", context.correlationId())
+                  .addKeyValue("operation", operation.wireName())
+                  .addKeyValue("items", accepted.batch().inputSize())
+                  .addKeyValue("invalid", accepted.batch().failures().size())
+                  .addKeyValue("options", accepted.options().toJson().encode())
+                  .log("batch started");
+              if (operation.kind() == Operation.Kind.LOOKUP) {
+                return read(operation, context, accepted, started);
+              }
+              return audit
+                  .open(operation, context, accepted.batch().total(), accepted.options().dryRun())
+                  .recover(
+                      err -> auditUnavailable(operation, context, err, "The batch was not started"))
+                  .compose(
+                      batchId ->
+                          dispatch(operation, batchId, context, accepted)
+                              .compose(
+                                  outcome ->
+                                      closeAudit(batchId, context, outcome)
+                                          .map(ignored -> finished(context, outcome, started))));
+            });
   }
 
   /**
    * A lookup: no data is answered without its audit row. A lookup of valid ids writes the row while
    * it reads ({@link ReadAudit}); one with invalid ids writes it whole once it is done.
    */
-  private Future<BatchResponse> read(Operation operation, AuditContext context, Accepted accepted, long started) {
+  private Future<BatchResponse> read(
+      Operation operation, AuditContext context, Acceptance.Accepted accepted, long started) {
     UUID batchId = UUID.randomUUID();
     OffsetDateTime startedAt = OffsetDateTime.now(ZoneOffset.UTC);
-    UUID[] expected = expectedReads(accepted.batch());
-    Future<BatchOutcome> read = expected == null
-        ? dispatch(operation, batchId, context, accepted).compose(outcome -> audit.recordRead(batchId, context,
-            startedAt, outcome).map(outcome).recover(err -> Future.failedFuture(new ReadAuditFailed(err))))
-        : readAudit.around(batchId, context, startedAt, operation.auditVerb(), accepted.batch().total(), expected,
-            () -> dispatch(operation, batchId, context, accepted));
-    return read
-        .recover(err -> err instanceof ReadAudit.Unrecorded || err instanceof ReadAuditFailed
-            ? auditUnavailable(operation, context, err.getCause(), "The users were not returned")
-            : Future.failedFuture(err))
+    UUID[] expected = Acceptance.expectedReads(accepted.batch());
+    Future<BatchOutcome> read =
+        expected == null
+            ? dispatch(operation, batchId, context, accepted)
+                .compose(
+                    outcome ->
+                        audit
+                            .recordRead(batchId, context, startedAt, outcome)
+                            .map(outcome)
+                            .recover(err -> Future.failedFuture(new ReadAuditFailed(err))))
+            : readAudit.around(
+                batchId,
+                context,
+                startedAt,
+                operation.auditVerb(),
+                accepted.batch().total(),
+                expected,
+                () -> dispatch(operation, batchId, context, accepted));
+    return read.recover(
+            err ->
+                err instanceof ReadAudit.Unrecorded || err instanceof ReadAuditFailed
+                    ? auditUnavailable(
+                        operation, context, err.getCause(), "The users were not returned")
+                    : Future.failedFuture(err))
         .map(outcome -> finished(context, outcome, started));
   }
 
@@ -184,80 +219,46 @@ public final class BatchRunner {
     }
   }
 
-  /** The ids a lookup returns when every one is found, in order; null when some item is already invalid. */
-  private static UUID[] expectedReads(PreparedBatch<?> batch) {
-    if (!batch.failures().isEmpty() || batch.items().isEmpty()) {
-      return null;
-    }
-    UUID[] ids = new UUID[batch.items().size()];
-    for (int i = 0; i < ids.length; i++) {
-      if (!(batch.items().get(i).value() instanceof UserId id)) {
-        return null;
-      }
-      ids[i] = id.id();
-    }
-    return ids;
-  }
-
-  private Future<BatchOutcome> dispatch(Operation operation, UUID batchId, AuditContext context, Accepted accepted) {
-    return coordinator.execute(operation, batchId, accepted.batch(), accepted.options(),
+  private Future<BatchOutcome> dispatch(
+      Operation operation, UUID batchId, AuditContext context, Acceptance.Accepted accepted) {
+    return coordinator.execute(
+        operation,
+        batchId,
+        accepted.batch(),
+        accepted.options(),
         Map.of(ChunkHeaders.CORRELATION_ID, String.valueOf(context.correlationId())));
   }
 
-  private <T> Future<T> auditUnavailable(Operation operation, AuditContext context, Throwable err, String what) {
-    RequestException unavailable = new RequestException(503, ErrorCode.DATABASE_UNAVAILABLE.name(),
-        what + ": its audit record could not be written (database unavailable)");
-    LOG.atError().addKeyValue("correlationId", context.correlationId())
-        .addKeyValue("operation", operation.wireName()).addKeyValue("error", err.toString())
+  private <T> Future<T> auditUnavailable(
+      Operation operation, AuditContext context, Throwable err, String what) {
+    RequestException unavailable =
+        new RequestException(
+            503,
+            ErrorCode.DATABASE_UNAVAILABLE.name(),
+            what + ": its audit record could not be written (database unavailable)");
+    LOG.atError()
+        .addKeyValue("correlationId", context.correlationId())
+        .addKeyValue("operation", operation.wireName())
+        .addKeyValue("error", err.toString())
         .log("batch refused: audit record could not be written");
     rejected(operation, context, unavailable);
     return Future.failedFuture(unavailable);
   }
 
-  /**
-   * Validation of a small envelope takes a few tens of microseconds, less than the two thread
-   * hand-offs of a worker: it runs on the caller's event loop, as small responses are encoded there.
-   */
-  private Future<Accepted> acceptOffTheLoopIfLarge(Operation operation, JsonObject envelope) {
-    if (!SmallEnvelope.test(envelope, operation.itemsField())) {
-      return vertx.executeBlocking(() -> accept(operation, envelope), false);
-    }
-    try {
-      return Future.succeededFuture(accept(operation, envelope));
-    } catch (RuntimeException e) {
-      return Future.failedFuture(e);
-    }
-  }
-
-  private Accepted accept(Operation operation, JsonObject envelope) {
-    List<FieldError> errors = operations.validator().validate(operation.envelopeSchema(), envelope);
-    if (!errors.isEmpty()) {
-      throw RequestException.invalid(errors);
-    }
-    JsonArray items = envelope.getJsonArray(operation.itemsField());
-    if (items.size() > maxItems) {
-      throw new RequestException(413, "TOO_MANY_ITEMS", operation.itemsField() + " has " + items.size()
-          + " items; at most " + maxItems + " are allowed per request");
-    }
-    BatchOptions options = BatchOptions.fromJson(envelope.getJsonObject("options"));
-    if (envelope.getJsonObject("options", new JsonObject()).containsKey("onConflict") && !operation.takesOnConflict()) {
-      throw RequestException.invalid(List.of(new FieldError("$.options.onConflict", "onConflict",
-          "onConflict applies to " + Operation.takingOnConflict() + " only")));
-    }
-    if (options.atomic() && items.size() > maxAtomicItems) {
-      throw RequestException.invalid(List.of(new FieldError("$.options.atomic", "atomic",
-          "atomic batches are limited to " + maxAtomicItems + " items; this one has " + items.size())));
-    }
-    return new Accepted(operations.preparer(operation).prepare(items, options), options);
-  }
-
   /** The changes are committed whatever happens to the audit row's closing: log, do not fail. */
   private Future<Void> closeAudit(UUID batchId, AuditContext context, BatchOutcome outcome) {
-    return audit.close(batchId, outcome).<Void>mapEmpty().recover(err -> {
-      LOG.atError().addKeyValue("correlationId", context.correlationId()).addKeyValue("batchId", batchId)
-          .addKeyValue("error", err.toString()).log("audit record could not be closed");
-      return Future.succeededFuture();
-    });
+    return audit
+        .close(batchId, outcome)
+        .<Void>mapEmpty()
+        .recover(
+            err -> {
+              LOG.atError()
+                  .addKeyValue("correlationId", context.correlationId())
+                  .addKeyValue("batchId", batchId)
+                  .addKeyValue("error", err.toString())
+                  .log("audit record could not be closed");
+              return Future.succeededFuture();
+            });
   }
 
   private BatchResponse finished(AuditContext context, BatchOutcome outcome, long started) {

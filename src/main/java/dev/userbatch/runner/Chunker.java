@@ -5,8 +5,7 @@ import java.util.List;
 
 /** The one chunking routine: consecutive slices of at most {@code chunkSize} items, in order. */
 public final class Chunker {
-  private Chunker() {
-  }
+  private Chunker() {}
 
   public static <T> List<List<T>> split(List<T> items, int chunkSize) {
     if (chunkSize < 1) {

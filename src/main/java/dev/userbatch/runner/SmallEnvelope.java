@@ -2,7 +2,6 @@ package dev.userbatch.runner;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-
 import java.util.Map;
 
 /**
@@ -14,13 +13,12 @@ final class SmallEnvelope {
   static final int MAX_ITEMS = 100;
   static final int MAX_STRING = 1024;
 
-  private SmallEnvelope() {
-  }
+  private SmallEnvelope() {}
 
   /**
-   * At most {@value #MAX_ITEMS} items, each a short string or an object of short values
-   * (one nested object allowed, as an update's data): what a body of a few kilobytes holds. Anything
-   * else, valid or not, is validated off the loop.
+   * At most {@value #MAX_ITEMS} items, each a short string or an object of short values (one nested
+   * object allowed, as an update's data): what a body of a few kilobytes holds. Anything else,
+   * valid or not, is validated off the loop.
    */
   static boolean test(JsonObject envelope, String itemsField) {
     for (String field : envelope.fieldNames()) {
@@ -29,7 +27,8 @@ final class SmallEnvelope {
       }
     }
     if (!(envelope.getValue(itemsField) instanceof JsonArray items)
-        || items.size() > MAX_ITEMS || !isFlat(envelope.getValue("options"), 0)) {
+        || items.size() > MAX_ITEMS
+        || !isFlat(envelope.getValue("options"), 0)) {
       return false;
     }
     for (Object item : items) {

@@ -4,7 +4,6 @@ import dev.userbatch.batch.RequestException;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-
 import java.util.HashSet;
 import java.util.Set;
 import java.util.function.LongSupplier;
@@ -13,8 +12,8 @@ import java.util.function.LongSupplier;
  * Checks a bearer token and a scope: the token itself ({@link TokenVerifier}: signature, issuer,
  * audience, a required expiry and not-before with the configured leeway), then the {@code scope}
  * (space-separated) or {@code scp} (string or list) claim. The token's {@code sub} is the actor
- * recorded in the audit trail. A token that verified is remembered until its {@code exp}
- * ({@link VerifiedTokens}).
+ * recorded in the audit trail. A token that verified is remembered until its {@code exp} ({@link
+ * VerifiedTokens}).
  */
 public final class BearerAuth {
   public static final String REALM = "user-batch-service";
@@ -40,25 +39,45 @@ public final class BearerAuth {
     }
   }
 
-  /** A 401 (no or bad token) or 403 (missing scope) refusal, with its {@code WWW-Authenticate} challenge. */
-  private static RequestException refused(int status, String code, String message, String challenge) {
-    return new RequestException(status, code, message).withHeader(RequestException.WWW_AUTHENTICATE, challenge);
+  /**
+   * A 401 (no or bad token) or 403 (missing scope) refusal, with its {@code WWW-Authenticate}
+   * challenge.
+   */
+  private static RequestException refused(
+      int status, String code, String message, String challenge) {
+    return new RequestException(status, code, message)
+        .withHeader(RequestException.WWW_AUTHENTICATE, challenge);
   }
 
   /** Verifies an {@code Authorization} header value and requires {@code scope}. */
   public Future<Caller> authorize(String authorization, String scope) {
-    if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)
+    if (authorization == null
+        || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)
         || authorization.substring(7).isBlank()) {
-      return Future.failedFuture(refused(401, "UNAUTHORIZED",
-          "Authentication required: send Authorization: Bearer <token>", "Bearer realm=\"" + REALM + "\""));
+      return Future.failedFuture(
+          refused(
+              401,
+              "UNAUTHORIZED",
+              "Authentication required: send Authorization: Bearer <token>",
+              "Bearer realm=\"" + REALM + "\""));
     }
-    return verify(authorization.substring(7).trim()).compose(caller -> {
-      if (!caller.has(scope)) {
-        return Future.failedFuture(refused(403, "FORBIDDEN", "The token lacks the scope " + scope,
-            "Bearer realm=\"" + REALM + "\", error=\"insufficient_scope\", scope=\"" + scope + "\""));
-      }
-      return Future.succeededFuture(caller);
-    });
+    return verify(authorization.substring(7).trim())
+        .compose(
+            caller -> {
+              if (!caller.has(scope)) {
+                return Future.failedFuture(
+                    refused(
+                        403,
+                        "FORBIDDEN",
+                        "The token lacks the scope " + scope,
+                        "Bearer realm=\""
+                            + REALM
+                            + "\", error=\"insufficient_scope\", scope=\""
+                            + scope
+                            + "\""));
+              }
+              return Future.succeededFuture(caller);
+            });
   }
 
   /**
@@ -70,22 +89,31 @@ public final class BearerAuth {
     if (known != null) {
       return Future.succeededFuture(known);
     }
-    return verifier.verify(token)
-        .recover(err -> Future.failedFuture(invalidToken(err instanceof TokenVerifier.InvalidToken invalid
-            ? invalid.getMessage() : "Invalid or expired token")))
-        .compose(claims -> {
-          Caller caller = caller(claims);
-          if (caller == null) {
-            return Future.failedFuture(invalidToken("The token has no subject (sub claim)"));
-          }
-          // TokenVerifier requires a numeric exp (seconds)
-          verified.put(token, caller, (long) (((Number) claims.getValue("exp")).doubleValue() * 1000));
-          return Future.succeededFuture(caller);
-        });
+    return verifier
+        .verify(token)
+        .recover(
+            err ->
+                Future.failedFuture(
+                    invalidToken(
+                        err instanceof TokenVerifier.InvalidToken invalid
+                            ? invalid.getMessage()
+                            : "Invalid or expired token")))
+        .compose(
+            claims -> {
+              Caller caller = caller(claims);
+              if (caller == null) {
+                return Future.failedFuture(invalidToken("The token has no subject (sub claim)"));
+              }
+              // TokenVerifier requires a numeric exp (seconds)
+              verified.put(
+                  token, caller, (long) (((Number) claims.getValue("exp")).doubleValue() * 1000));
+              return Future.succeededFuture(caller);
+            });
   }
 
   private static RequestException invalidToken(String message) {
-    return refused(401, "UNAUTHORIZED", message, "Bearer realm=\"" + REALM + "\", error=\"invalid_token\"");
+    return refused(
+        401, "UNAUTHORIZED", message, "Bearer realm=\"" + REALM + "\", error=\"invalid_token\"");
   }
 
   /** The caller named by the token's claims, or null when it has no usable subject. */

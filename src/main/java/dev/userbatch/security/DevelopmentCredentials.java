@@ -1,7 +1,6 @@
 package dev.userbatch.security;
 
 import dev.userbatch.batch.Scopes;
-
 import dev.userbatch.config.SecurityConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -9,9 +8,6 @@ import io.vertx.ext.auth.JWTOptions;
 import io.vertx.ext.auth.PubSecKeyOptions;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +16,8 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The zero-configuration first run: with no JWT key configured and DEV_MODE on (the default of
@@ -33,8 +31,7 @@ public final class DevelopmentCredentials {
   public static final String TOKEN_FILE = "dev-token";
   private static final int TOKEN_DAYS = 30;
 
-  private DevelopmentCredentials() {
-  }
+  private DevelopmentCredentials() {}
 
   /** The effective security configuration: the given one, or one with the development secret. */
   public static SecurityConfig apply(SecurityConfig config, Path dataDir) {
@@ -42,9 +39,12 @@ public final class DevelopmentCredentials {
       return config;
     }
     if (!config.devMode()) {
-      throw new IllegalStateException("No JWT key is configured and DEV_MODE=false forbids the generated development "
-          + "secret: set JWT_SECRET (HS256, at least " + SecurityConfig.MIN_SECRET_BYTES + " bytes), "
-          + "JWT_PUBLIC_KEY_FILE or JWT_JWKS_FILE");
+      throw new IllegalStateException(
+          "No JWT key is configured and DEV_MODE=false forbids the generated development "
+              + "secret: set JWT_SECRET (HS256, at least "
+              + SecurityConfig.MIN_SECRET_BYTES
+              + " bytes), "
+              + "JWT_PUBLIC_KEY_FILE or JWT_JWKS_FILE");
     }
     Path secretFile = dataDir.resolve(SECRET_FILE).toAbsolutePath().normalize();
     try {
@@ -52,10 +52,13 @@ public final class DevelopmentCredentials {
       if (!Files.exists(secretFile)) {
         byte[] random = new byte[32];
         new SecureRandom().nextBytes(random);
-        PrivateFiles.createIfAbsent(secretFile, Base64.getUrlEncoder().withoutPadding().encodeToString(random));
+        PrivateFiles.createIfAbsent(
+            secretFile, Base64.getUrlEncoder().withoutPadding().encodeToString(random));
       } else if (PrivateFiles.restrict(secretFile)) {
-        LOG.warn("{} was readable by other users: restricted to its owner (0600). Delete it to generate a new "
-            + "secret if others may have read it.", secretFile);
+        LOG.warn(
+            "{} was readable by other users: restricted to its owner (0600). Delete it to generate a new "
+                + "secret if others may have read it.",
+            secretFile);
       }
       return config.withJwtSecret(Files.readString(secretFile, StandardCharsets.UTF_8).trim());
     } catch (IOException e) {
@@ -64,14 +67,21 @@ public final class DevelopmentCredentials {
   }
 
   /** Writes DATA_DIR/dev-token (both scopes) when the development secret is in use, and says so. */
-  public static void writeToken(Vertx vertx, SecurityConfig original, SecurityConfig effective, Path dataDir) {
+  public static void writeToken(
+      Vertx vertx, SecurityConfig original, SecurityConfig effective, Path dataDir) {
     if (original.hasConfiguredKeys()) {
       return;
     }
-    JWTAuth signer = JWTAuth.create(vertx, new JWTAuthOptions()
-        .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(effective.jwtSecret())));
-    JsonObject claims = new JsonObject().put("sub", "developer").put("scope", Scopes.READ + " " + Scopes.WRITE);
-    JWTOptions signing = new JWTOptions().setAlgorithm("HS256").setExpiresInMinutes(TOKEN_DAYS * 24 * 60);
+    JWTAuth signer =
+        JWTAuth.create(
+            vertx,
+            new JWTAuthOptions()
+                .addPubSecKey(
+                    new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(effective.jwtSecret())));
+    JsonObject claims =
+        new JsonObject().put("sub", "developer").put("scope", Scopes.READ + " " + Scopes.WRITE);
+    JWTOptions signing =
+        new JWTOptions().setAlgorithm("HS256").setExpiresInMinutes(TOKEN_DAYS * 24 * 60);
     if (effective.secretClaims().issuer() != null) {
       signing.setIssuer(effective.secretClaims().issuer());
     }
@@ -84,11 +94,15 @@ public final class DevelopmentCredentials {
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot write " + tokenFile, e);
     }
-    LOG.warn("*** DEVELOPMENT CREDENTIALS: NOT FOR PRODUCTION *** No JWT key is configured (JWT_SECRET, "
+    LOG.warn(
+        "*** DEVELOPMENT CREDENTIALS: NOT FOR PRODUCTION *** No JWT key is configured (JWT_SECRET, "
             + "JWT_PUBLIC_KEY_FILE or JWT_JWKS_FILE), so tokens are signed with a secret generated in {}, and a token "
             + "with scopes users:read and users:write, valid {} days, is in {} (curl -H \"Authorization: Bearer "
             + "$(cat {})\" …). Anyone who can read that directory can call the API. Configure a key and set "
-            + "DEV_MODE=false to forbid this fallback.", tokenFile.resolveSibling(SECRET_FILE), TOKEN_DAYS, tokenFile,
+            + "DEV_MODE=false to forbid this fallback.",
+        tokenFile.resolveSibling(SECRET_FILE),
+        TOKEN_DAYS,
+        tokenFile,
         tokenFile);
   }
 }

@@ -13,25 +13,32 @@ import java.util.Set;
 
 /**
  * Files only their owner can read, never readable by anyone else, not even for a moment: the
- * content is written to a temporary file created with mode 0600 (the mode is given at creation,
- * not set afterwards) in the same directory, then renamed into place, so a reader sees either
- * nothing or the complete file. On a file system without POSIX permissions the default
- * (per-user) permissions apply.
+ * content is written to a temporary file created with mode 0600 (the mode is given at creation, not
+ * set afterwards) in the same directory, then renamed into place, so a reader sees either nothing
+ * or the complete file. On a file system without POSIX permissions the default (per-user)
+ * permissions apply.
  */
 public final class PrivateFiles {
-  static final Set<PosixFilePermission> OWNER_READ_WRITE = PosixFilePermissions.fromString("rw-------");
-  static final Set<PosixFilePermission> OWNER_ONLY_DIRECTORY = PosixFilePermissions.fromString("rwx------");
-  private static final Set<PosixFilePermission> OTHERS = EnumSet.of(PosixFilePermission.GROUP_READ,
-      PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.OTHERS_READ,
-      PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
+  static final Set<PosixFilePermission> OWNER_READ_WRITE =
+      PosixFilePermissions.fromString("rw-------");
+  static final Set<PosixFilePermission> OWNER_ONLY_DIRECTORY =
+      PosixFilePermissions.fromString("rwx------");
+  private static final Set<PosixFilePermission> OTHERS =
+      EnumSet.of(
+          PosixFilePermission.GROUP_READ,
+          PosixFilePermission.GROUP_WRITE,
+          PosixFilePermission.GROUP_EXECUTE,
+          PosixFilePermission.OTHERS_READ,
+          PosixFilePermission.OTHERS_WRITE,
+          PosixFilePermission.OTHERS_EXECUTE);
 
-  private PrivateFiles() {
-  }
+  private PrivateFiles() {}
 
   /** Creates {@code dir} (and missing parents) with mode 0700 when it does not exist. */
   public static void createDirectory(Path dir) throws IOException {
     if (!Files.isDirectory(dir)) {
-      Files.createDirectories(dir, attributes(dir.toAbsolutePath().getRoot(), OWNER_ONLY_DIRECTORY));
+      Files.createDirectories(
+          dir, attributes(dir.toAbsolutePath().getRoot(), OWNER_ONLY_DIRECTORY));
     }
   }
 
@@ -39,7 +46,8 @@ public final class PrivateFiles {
   static void replace(Path file, String text) throws IOException {
     Path temporary = writeTemporary(file, text);
     try {
-      Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      Files.move(
+          temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } finally {
       Files.deleteIfExists(temporary);
     }
@@ -83,7 +91,9 @@ public final class PrivateFiles {
 
   private static Path writeTemporary(Path file, String text) throws IOException {
     Path dir = file.toAbsolutePath().getParent();
-    Path temporary = Files.createTempFile(dir, "." + file.getFileName(), ".tmp", attributes(dir, OWNER_READ_WRITE));
+    Path temporary =
+        Files.createTempFile(
+            dir, "." + file.getFileName(), ".tmp", attributes(dir, OWNER_READ_WRITE));
     try {
       Files.writeString(temporary, text);
       return temporary;
@@ -94,7 +104,8 @@ public final class PrivateFiles {
   }
 
   private static FileAttribute<?>[] attributes(Path where, Set<PosixFilePermission> permissions) {
-    return posix(where) ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(permissions)}
+    return posix(where)
+        ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(permissions)}
         : new FileAttribute<?>[0];
   }
 

@@ -11,7 +11,6 @@ import io.vertx.ext.auth.JWTOptions;
 import io.vertx.ext.auth.PubSecKeyOptions;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,16 +22,16 @@ import java.util.Set;
 
 /**
  * Loads the configured key sources and refuses every configuration that would leave one of them
- * unable to verify a signature: an empty or malformed key set, a single JWK instead of a set,
- * only {@code use: enc} or unsupported keys, a PEM without a public key of JWT_ALGORITHM, an HMAC
- * key shorter than its hash. The error names the variable and the file.
+ * unable to verify a signature: an empty or malformed key set, a single JWK instead of a set, only
+ * {@code use: enc} or unsupported keys, a PEM without a public key of JWT_ALGORITHM, an HMAC key
+ * shorter than its hash. The error names the variable and the file.
  */
 final class TrustedKeys {
   /** RFC 7518, section 3.2: an HMAC key at least as long as the hash output. */
-  private static final Map<String, Integer> MIN_HMAC_BYTES = Map.of("HS256", 32, "HS384", 48, "HS512", 64);
+  private static final Map<String, Integer> MIN_HMAC_BYTES =
+      Map.of("HS256", 32, "HS384", 48, "HS512", 64);
 
-  private TrustedKeys() {
-  }
+  private TrustedKeys() {}
 
   static List<KeySource> load(Vertx vertx, SecurityConfig config) {
     List<KeySource> sources = new ArrayList<>();
@@ -53,27 +52,47 @@ final class TrustedKeys {
   }
 
   private static KeySource secret(Vertx vertx, SecurityConfig config) {
-    JWTAuthOptions options = options(config, config.secretClaims())
-        .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(config.jwtSecret()));
-    return checked("JWT_SECRET", config.secretClaims(), JWTAuth.create(vertx, options), 1, List.of());
+    JWTAuthOptions options =
+        options(config, config.secretClaims())
+            .addPubSecKey(
+                new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(config.jwtSecret()));
+    return checked(
+        "JWT_SECRET", config.secretClaims(), JWTAuth.create(vertx, options), 1, List.of());
   }
 
   private static KeySource publicKey(Vertx vertx, SecurityConfig config) {
     String algorithm = config.jwtAlgorithm() == null ? "RS256" : config.jwtAlgorithm();
     String name = "JWT_PUBLIC_KEY_FILE " + config.jwtPublicKeyFile();
-    JWTAuthOptions options = options(config, config.publicKeyClaims()).addPubSecKey(new PubSecKeyOptions()
-        .setAlgorithm(algorithm).setBuffer(read(name, config.jwtPublicKeyFile())));
+    JWTAuthOptions options =
+        options(config, config.publicKeyClaims())
+            .addPubSecKey(
+                new PubSecKeyOptions()
+                    .setAlgorithm(algorithm)
+                    .setBuffer(read(name, config.jwtPublicKeyFile())));
     JWTAuth verifier;
     try {
       verifier = JWTAuth.create(vertx, options);
     } catch (RuntimeException e) {
-      throw new IllegalArgumentException(name + " is not a PEM " + algorithm + " public key (JWT_ALGORITHM="
-          + algorithm + "): " + rootMessage(e), e);
+      throw new IllegalArgumentException(
+          name
+              + " is not a PEM "
+              + algorithm
+              + " public key (JWT_ALGORITHM="
+              + algorithm
+              + "): "
+              + rootMessage(e),
+          e);
     }
     KeySource source = checked(name, config.publicKeyClaims(), verifier, 1, List.of());
     if (!source.algorithms().contains(algorithm)) {
-      throw new IllegalArgumentException(name + " holds no " + algorithm + " public key (JWT_ALGORITHM="
-          + algorithm + "): it can verify " + source.algorithms());
+      throw new IllegalArgumentException(
+          name
+              + " holds no "
+              + algorithm
+              + " public key (JWT_ALGORITHM="
+              + algorithm
+              + "): it can verify "
+              + source.algorithms());
     }
     return source;
   }
@@ -91,7 +110,8 @@ final class TrustedKeys {
         continue;
       }
       requireLongEnoughHmac(name, label, jwk);
-      // the library skips what it cannot load; asking a verifier that holds only this key tells us what it kept
+      // the library skips what it cannot load; asking a verifier that holds only this key tells us
+      // what it kept
       JWTAuth single = JWTAuth.create(vertx, new JWTAuthOptions().addJwk(jwk));
       if (VerifierProbe.verifiableAlgorithms(single, ExpectedClaims.NONE).isEmpty()) {
         skipped.add(label + ": " + whyUnusable(jwk));
@@ -100,24 +120,33 @@ final class TrustedKeys {
       }
     }
     if (usable.isEmpty()) {
-      throw new IllegalArgumentException(name + " has no key that can verify a signature (" + String.join("; ", skipped)
-          + "). Without one, tokens would not be verified at all: the service does not start.");
+      throw new IllegalArgumentException(
+          name
+              + " has no key that can verify a signature ("
+              + String.join("; ", skipped)
+              + "). Without one, tokens would not be verified at all: the service does not start.");
     }
     JWTAuthOptions options = options(config, config.jwksClaims());
     usable.forEach(options::addJwk);
-    return checked(name, config.jwksClaims(), JWTAuth.create(vertx, options), usable.size(), skipped);
+    return checked(
+        name, config.jwksClaims(), JWTAuth.create(vertx, options), usable.size(), skipped);
   }
 
-  /** The {@code keys} array of a JSON Web Key Set document, or an error saying what the file holds instead. */
+  /**
+   * The {@code keys} array of a JSON Web Key Set document, or an error saying what the file holds
+   * instead.
+   */
   private static JsonArray keysOf(String name, String text) {
     Object document;
     try {
       document = Json.decodeValue(text);
     } catch (DecodeException e) {
-      throw new IllegalArgumentException(name + " is not JSON: a JSON Web Key Set {\"keys\": [ … ]} is expected");
+      throw new IllegalArgumentException(
+          name + " is not JSON: a JSON Web Key Set {\"keys\": [ … ]} is expected");
     }
     if (!(document instanceof JsonObject set)) {
-      throw new IllegalArgumentException(name + " is not a JSON Web Key Set: an object {\"keys\": [ … ]} is expected");
+      throw new IllegalArgumentException(
+          name + " is not a JSON Web Key Set: an object {\"keys\": [ … ]} is expected");
     }
     if (!set.containsKey("keys") && set.containsKey("kty")) {
       throw new IllegalArgumentException(
@@ -128,7 +157,8 @@ final class TrustedKeys {
           name + " is not a JSON Web Key Set: its \"keys\" member must be an array of keys");
     }
     if (keys.isEmpty()) {
-      throw new IllegalArgumentException(name + " has an empty \"keys\" array: no key can verify a signature");
+      throw new IllegalArgumentException(
+          name + " has an empty \"keys\" array: no key can verify a signature");
     }
     return keys;
   }
@@ -143,11 +173,21 @@ final class TrustedKeys {
     try {
       length = Base64.getUrlDecoder().decode(k).length;
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(name + ": " + label + " has a \"k\" that is not base64url");
+      throw new IllegalArgumentException(
+          name + ": " + label + " has a \"k\" that is not base64url");
     }
     if (length < min) {
-      throw new IllegalArgumentException(name + ": " + label + " is a " + algorithm + " key of " + length
-          + " bytes; at least " + min + " are required");
+      throw new IllegalArgumentException(
+          name
+              + ": "
+              + label
+              + " is a "
+              + algorithm
+              + " key of "
+              + length
+              + " bytes; at least "
+              + min
+              + " are required");
     }
   }
 
@@ -156,8 +196,11 @@ final class TrustedKeys {
     if (use != null && !"sig".equals(use)) {
       return "\"use\" is " + Json.encode(use) + ", not \"sig\"";
     }
-    return "not a signature verification key vertx-auth-jwt can load (kty " + jwk.getValue("kty") + ", alg "
-        + jwk.getValue("alg") + ", or its key material)";
+    return "not a signature verification key vertx-auth-jwt can load (kty "
+        + jwk.getValue("kty")
+        + ", alg "
+        + jwk.getValue("alg")
+        + ", or its key material)";
   }
 
   private static String label(int index, Object key) {
@@ -168,12 +211,14 @@ final class TrustedKeys {
   }
 
   /** The source, once its verifier is known to hold at least one key able to verify a signature. */
-  private static KeySource checked(String name, ExpectedClaims claims, JWTAuth verifier, int keys,
-                                   List<String> skipped) {
+  private static KeySource checked(
+      String name, ExpectedClaims claims, JWTAuth verifier, int keys, List<String> skipped) {
     Set<String> algorithms = VerifierProbe.verifiableAlgorithms(verifier, claims);
     if (algorithms.isEmpty()) {
-      throw new IllegalArgumentException(name + " yields no key that can verify a signature: the service does not "
-          + "start without one, since tokens would not be verified at all");
+      throw new IllegalArgumentException(
+          name
+              + " yields no key that can verify a signature: the service does not "
+              + "start without one, since tokens would not be verified at all");
     }
     return new KeySource(name, claims, verifier, algorithms, keys, List.copyOf(skipped));
   }

@@ -7,7 +7,6 @@ import io.vertx.ext.auth.NoSuchKeyIdException;
 import io.vertx.ext.auth.User;
 import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
-
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
@@ -28,27 +27,38 @@ import java.util.TreeSet;
  */
 final class VerifierProbe {
   /** Every JWS algorithm vertx-auth-jwt 5 can verify; RS1 (COSE only) is left out on purpose. */
-  static final List<String> ALGORITHMS = List.of("HS256", "HS384", "HS512", "RS256", "RS384", "RS512",
-      "PS256", "PS384", "PS512", "ES256", "ES256K", "ES384", "ES512", "EdDSA");
+  static final List<String> ALGORITHMS =
+      List.of(
+          "HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256",
+          "ES256K", "ES384", "ES512", "EdDSA");
 
   private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
 
-  private VerifierProbe() {
-  }
+  private VerifierProbe() {}
 
-  /** The algorithms {@code verifier} can check a signature with; empty if it would accept unsigned tokens. */
+  /**
+   * The algorithms {@code verifier} can check a signature with; empty if it would accept unsigned
+   * tokens.
+   */
   static Set<String> verifiableAlgorithms(JWTAuth verifier, ExpectedClaims claims) {
     Set<String> algorithms = new TreeSet<>();
     String payload = part(payload(claims));
-    if (failure(verifier, part(new JsonObject().put("alg", "none").put("typ", "JWT")) + "." + payload) == null) {
+    if (failure(
+            verifier, part(new JsonObject().put("alg", "none").put("typ", "JWT")) + "." + payload)
+        == null) {
       return algorithms;
     }
     for (String algorithm : ALGORITHMS) {
-      String token = part(new JsonObject().put("alg", algorithm).put("typ", "JWT")) + "." + payload + "."
-          + B64.encodeToString("not a signature".getBytes(StandardCharsets.US_ASCII));
+      String token =
+          part(new JsonObject().put("alg", algorithm).put("typ", "JWT"))
+              + "."
+              + payload
+              + "."
+              + B64.encodeToString("not a signature".getBytes(StandardCharsets.US_ASCII));
       Throwable failure = failure(verifier, token);
       if (failure == null) {
-        throw new IllegalStateException("The JWT verifier accepted a bogus " + algorithm + " signature");
+        throw new IllegalStateException(
+            "The JWT verifier accepted a bogus " + algorithm + " signature");
       }
       if (!(failure instanceof NoSuchKeyIdException)) {
         algorithms.add(algorithm);
@@ -57,9 +67,14 @@ final class VerifierProbe {
     return algorithms;
   }
 
-  /** Claims that pass every other check (expiry, issuer, audience), so only the signature decides. */
+  /**
+   * Claims that pass every other check (expiry, issuer, audience), so only the signature decides.
+   */
   private static JsonObject payload(ExpectedClaims claims) {
-    JsonObject payload = new JsonObject().put("sub", "key-probe").put("exp", System.currentTimeMillis() / 1000 + 600);
+    JsonObject payload =
+        new JsonObject()
+            .put("sub", "key-probe")
+            .put("exp", System.currentTimeMillis() / 1000 + 600);
     if (claims.issuer() != null) {
       payload.put("iss", claims.issuer());
     }
@@ -78,8 +93,10 @@ final class VerifierProbe {
       return e;
     }
     if (!result.isComplete()) {
-      // JWTAuthProviderImpl answers before returning; a library that no longer does needs another probe
-      throw new IllegalStateException("The JWT verifier did not answer synchronously: cannot check its keys");
+      // JWTAuthProviderImpl answers before returning; a library that no longer does needs another
+      // probe
+      throw new IllegalStateException(
+          "The JWT verifier did not answer synchronously: cannot check its keys");
     }
     return result.succeeded() ? null : result.cause();
   }

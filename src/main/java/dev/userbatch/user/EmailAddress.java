@@ -9,23 +9,24 @@ import java.util.Locale;
  * IDNA form) and a syntax check: an ASCII local part (RFC 5322 atoms and dots) and a domain that
  * may be internationalised — it must convert to a valid ASCII (punycode) host name.
  *
- * <p>The canonical domain is the Unicode form of its punycode: {@code BÜCHER.example},
- * {@code xn--bcher-kva.example} and {@code bücher.example} are one domain, stored as the last, and
- * full-width {@code ｅｘａｍｐｌｅ.com} is {@code example.com}; so one mailbox is one email for
- * the uniqueness rule. Control characters are not trimmed away: they make the email invalid.
+ * <p>The canonical domain is the Unicode form of its punycode: {@code BÜCHER.example}, {@code
+ * xn--bcher-kva.example} and {@code bücher.example} are one domain, stored as the last, and
+ * full-width {@code ｅｘａｍｐｌｅ.com} is {@code example.com}; so one mailbox is one email for the
+ * uniqueness rule. Control characters are not trimmed away: they make the email invalid.
  */
 public final class EmailAddress {
   /** The characters of an atom in the local part (RFC 5322 atext). */
   private static final boolean[] ATEXT = new boolean[128];
 
   static {
-    for (char c : "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!#$%&'*+/=?^_`{|}~-".toCharArray()) {
+    for (char c :
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!#$%&'*+/=?^_`{|}~-"
+            .toCharArray()) {
       ATEXT[c] = true;
     }
   }
 
-  private EmailAddress() {
-  }
+  private EmailAddress() {}
 
   public static String normalize(String raw) {
     String stripped = raw.strip();
@@ -49,7 +50,8 @@ public final class EmailAddress {
     }
     try {
       String ascii = IDN.toASCII(email.substring(at + 1), IDN.USE_STD3_ASCII_RULES);
-      return email.substring(0, at + 1) + IDN.toUnicode(ascii, IDN.USE_STD3_ASCII_RULES).toLowerCase(Locale.ROOT);
+      return email.substring(0, at + 1)
+          + IDN.toUnicode(ascii, IDN.USE_STD3_ASCII_RULES).toLowerCase(Locale.ROOT);
     } catch (IllegalArgumentException e) {
       return email; // not a valid domain: isValid says so
     }
@@ -131,5 +133,4 @@ public final class EmailAddress {
     }
     return true;
   }
-
 }

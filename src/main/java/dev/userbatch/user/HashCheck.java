@@ -5,15 +5,15 @@ package dev.userbatch.user;
  * pbkdf2's iterations (-1 for other families).
  */
 record HashCheck(String algorithm, String problem, long work) {
-    static HashCheck ok(String algorithm) {
-        return new HashCheck(algorithm, null, -1);
-    }
+  static HashCheck ok(String algorithm) {
+    return new HashCheck(algorithm, null, -1);
+  }
 
-    static HashCheck bad(String problem) {
-        return new HashCheck(null, problem, -1);
-    }
+  static HashCheck bad(String problem) {
+    return new HashCheck(null, problem, -1);
+  }
 
-    HashCheck withWork(long value) {
-        return problem == null ? new HashCheck(algorithm, null, value) : this;
-    }
+  HashCheck withWork(long value) {
+    return problem == null ? new HashCheck(algorithm, null, value) : this;
+  }
 }

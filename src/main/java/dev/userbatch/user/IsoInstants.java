@@ -9,16 +9,17 @@ import java.time.Year;
  * Writes and reads timestamps exactly as {@link Instant#toString()} and {@link Instant#parse} do
  * ({@code 2026-01-02T03:04:05.123456Z}: 0, 3, 6 or 9 fraction digits), without the general ISO
  * formatter and parser for the years 0000 to 9999, which cost several times as much: a 300-user
- * lookup served from the cache reads and writes 900 timestamps. Anything else is left to
- * {@link Instant}, so the result is always the same.
+ * lookup served from the cache reads and writes 900 timestamps. Anything else is left to {@link
+ * Instant}, so the result is always the same.
  */
 final class IsoInstants {
-  private static final int[] SCALE = {1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000};
+  private static final int[] SCALE = {
+    1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000
+  };
   private static final long FIRST_DAY = LocalDate.of(0, 1, 1).toEpochDay();
   private static final long LAST_DAY = LocalDate.of(9999, 12, 31).toEpochDay();
 
-  private IsoInstants() {
-  }
+  private IsoInstants() {}
 
   static String format(Instant instant) {
     long epochDay = Math.floorDiv(instant.getEpochSecond(), 86_400);
@@ -67,9 +68,20 @@ final class IsoInstants {
     int hour = digits(text, 11, 2);
     int minute = digits(text, 14, 2);
     int second = digits(text, 17, 2);
-    int nanos = fractionDigits == 0 ? 0 : digits(text, 20, fractionDigits) * SCALE[9 - fractionDigits];
-    if (year < 0 || month < 1 || month > 12 || day < 1 || day > Month.of(month).length(Year.isLeap(year))
-        || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59 || nanos < 0) {
+    int nanos =
+        fractionDigits == 0 ? 0 : digits(text, 20, fractionDigits) * SCALE[9 - fractionDigits];
+    if (year < 0
+        || month < 1
+        || month > 12
+        || day < 1
+        || day > Month.of(month).length(Year.isLeap(year))
+        || hour < 0
+        || hour > 23
+        || minute < 0
+        || minute > 59
+        || second < 0
+        || second > 59
+        || nanos < 0) {
       return Instant.parse(text);
     }
     long epochDay = LocalDate.of(year, month, day).toEpochDay();
@@ -78,9 +90,16 @@ final class IsoInstants {
 
   /** Dashes, colons, the T, the point and the final Z where Instant.toString puts them. */
   private static boolean hasShape(String text, int fractionDigits) {
-    return (fractionDigits == 0 || fractionDigits == 3 || fractionDigits == 6 || fractionDigits == 9)
-        && text.charAt(4) == '-' && text.charAt(7) == '-' && text.charAt(10) == 'T' && text.charAt(13) == ':'
-        && text.charAt(16) == ':' && (fractionDigits == 0 || text.charAt(19) == '.')
+    return (fractionDigits == 0
+            || fractionDigits == 3
+            || fractionDigits == 6
+            || fractionDigits == 9)
+        && text.charAt(4) == '-'
+        && text.charAt(7) == '-'
+        && text.charAt(10) == 'T'
+        && text.charAt(13) == ':'
+        && text.charAt(16) == ':'
+        && (fractionDigits == 0 || text.charAt(19) == '.')
         && text.charAt(text.length() - 1) == 'Z';
   }
 

@@ -4,14 +4,13 @@ import java.security.SecureRandom;
 import java.util.UUID;
 
 /**
- * Time-ordered UUIDs (RFC 9562 version 7): new rows land at the right edge of the primary-key
- * index instead of at random pages, which keeps bulk inserts fast and the index compact.
+ * Time-ordered UUIDs (RFC 9562 version 7): new rows land at the right edge of the primary-key index
+ * instead of at random pages, which keeps bulk inserts fast and the index compact.
  */
 public final class UuidV7 {
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  private UuidV7() {
-  }
+  private UuidV7() {}
 
   public static UUID next() {
     long millis = System.currentTimeMillis();

@@ -1,27 +1,31 @@
 package dev.userbatch.validation;
 
 import dev.userbatch.batch.FieldError;
-
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Turns one schema library error (instance pointer, keyword, text) into a sentence that names
- * the field, e.g. "chunkSize must be at most 1000".
+ * Turns one schema library error (instance pointer, keyword, text) into a sentence that names the
+ * field, e.g. "chunkSize must be at most 1000".
  */
 final class ErrorMessages {
   private static final Pattern QUOTED = Pattern.compile("\"([^\"]*)\"");
-  private static final Pattern TWO_NUMBERS = Pattern.compile("(-?[0-9.eE+]+)\\D+?(-?[0-9.eE+]+)\\)?$");
+  private static final Pattern TWO_NUMBERS =
+      Pattern.compile("(-?[0-9.eE+]+)\\D+?(-?[0-9.eE+]+)\\)?$");
   private static final Pattern EXPECTED_TYPE = Pattern.compile("Expected (\\w+)");
 
-  private ErrorMessages() {
-  }
+  private ErrorMessages() {}
 
-  /** Wrapper errors ("Property x does not match schema", "A subschema had errors") say nothing new. */
+  /**
+   * Wrapper errors ("Property x does not match schema", "A subschema had errors") say nothing new.
+   */
   static boolean isWrapper(String keywordLocation) {
     String keyword = lastSegment(keywordLocation);
-    return keyword.equals("properties") || keyword.equals("$ref") || keyword.equals("items")
-        || keyword.equals("prefixItems") || keyword.equals("allOf");
+    return keyword.equals("properties")
+        || keyword.equals("$ref")
+        || keyword.equals("items")
+        || keyword.equals("prefixItems")
+        || keyword.equals("allOf");
   }
 
   static boolean isUnknownProperty(String keywordLocation) {
@@ -29,7 +33,8 @@ final class ErrorMessages {
     return keyword.equals("additionalProperties") || keyword.equals("unevaluatedProperties");
   }
 
-  static FieldError describe(String instanceLocation, String keywordLocation, String libraryMessage) {
+  static FieldError describe(
+      String instanceLocation, String keywordLocation, String libraryMessage) {
     String pointer = stripHash(instanceLocation);
     String path = toJsonPath(pointer);
     String field = lastName(pointer);
@@ -56,21 +61,24 @@ final class ErrorMessages {
         Matcher numbers = TWO_NUMBERS.matcher(text);
         if (numbers.find()) {
           String limit = numbers.group(2);
-          return new FieldError(path, field, subject + switch (keyword) {
-            case "minimum" -> " must be at least " + limit;
-            case "maximum" -> " must be at most " + limit;
-            case "minLength" -> " must be at least " + limit + " characters long";
-            case "maxLength" -> " must be at most " + limit + " characters long";
-            case "minItems" -> " must have at least " + limit + " items";
-            default -> " must have at most " + limit + " items";
-          });
+          return new FieldError(
+              path,
+              field,
+              subject
+                  + switch (keyword) {
+                    case "minimum" -> " must be at least " + limit;
+                    case "maximum" -> " must be at most " + limit;
+                    case "minLength" -> " must be at least " + limit + " characters long";
+                    case "maxLength" -> " must be at most " + limit + " characters long";
+                    case "minItems" -> " must have at least " + limit + " items";
+                    default -> " must have at most " + limit + " items";
+                  });
         }
       }
       case "pattern", "format" -> {
         return new FieldError(path, field, subject + " has an invalid format");
       }
-      default -> {
-      }
+      default -> {}
     }
     return new FieldError(path, field, subject + ": " + text);
   }

@@ -2,7 +2,6 @@ package dev.userbatch.validation;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -16,28 +15,52 @@ import java.util.regex.Pattern;
 
 /**
  * A quick "certainly valid" test compiled from a schema document, for the flat schemas of this
- * service. The general validator costs about 10 µs per item, which is most of the time spent on
- * a 10,000-user request; this test costs a fraction of a microsecond. It only ever accepts: an
- * instance it does not accept goes to the general validator, which decides and explains. So it
- * must never accept what the general validator refuses, and it is built to be narrower:
+ * service. The general validator costs about 10 µs per item, which is most of the time spent on a
+ * 10,000-user request; this test costs a fraction of a microsecond. It only ever accepts: an
+ * instance it does not accept goes to the general validator, which decides and explains. So it must
+ * never accept what the general validator refuses, and it is built to be narrower:
+ *
  * <ul>
- *   <li>a schema using any keyword outside a small known set compiles to nothing (no fast path);</li>
- *   <li>string lengths must hold both as code points and as UTF-16 units;</li>
+ *   <li>a schema using any keyword outside a small known set compiles to nothing (no fast path);
+ *   <li>string lengths must hold both as code points and as UTF-16 units;
  *   <li>patterns are used only when made of plain characters, classes and counted repetition, and
- *       only on strings without line terminators, where Java and ECMA-262 regexes agree;</li>
- *   <li>integers must be {@code Integer} or {@code Long}, enums are compared as strings.</li>
+ *       only on strings without line terminators, where Java and ECMA-262 regexes agree;
+ *   <li>integers must be {@code Integer} or {@code Long}, enums are compared as strings.
  * </ul>
  */
 final class FastAcceptance {
   /** Keywords that only annotate; they never make an instance invalid. */
-  private static final Set<String> ANNOTATIONS = Set.of("$schema", "$id", "$comment", "title", "description",
-      "default", "examples", "deprecated", "readOnly", "writeOnly");
-  private static final Set<String> UNDERSTOOD = Set.of("type", "properties", "required", "additionalProperties",
-      "minLength", "maxLength", "pattern", "minimum", "maximum", "minItems", "minProperties", "enum", "$ref");
+  private static final Set<String> ANNOTATIONS =
+      Set.of(
+          "$schema",
+          "$id",
+          "$comment",
+          "title",
+          "description",
+          "default",
+          "examples",
+          "deprecated",
+          "readOnly",
+          "writeOnly");
+
+  private static final Set<String> UNDERSTOOD =
+      Set.of(
+          "type",
+          "properties",
+          "required",
+          "additionalProperties",
+          "minLength",
+          "maxLength",
+          "pattern",
+          "minimum",
+          "maximum",
+          "minItems",
+          "minProperties",
+          "enum",
+          "$ref");
   private static final Pattern SIMPLE_PATTERN = Pattern.compile("[\\^$A-Za-z0-9\\[\\]{},@_-]*");
 
-  private FastAcceptance() {
-  }
+  private FastAcceptance() {}
 
   /**
    * The test for {@code schema}, or null when the schema uses something this class does not
@@ -57,7 +80,8 @@ final class FastAcceptance {
     }
   }
 
-  private static Predicate<Object> node(JsonObject schema, Function<String, JsonObject> refs, int depth) {
+  private static Predicate<Object> node(
+      JsonObject schema, Function<String, JsonObject> refs, int depth) {
     if (depth > 16) {
       throw new Unsupported("depth");
     }
@@ -125,7 +149,10 @@ final class FastAcceptance {
   private static void addStringChecks(JsonObject schema, List<Predicate<Object>> checks) {
     if (schema.containsKey("minLength")) {
       int min = schema.getInteger("minLength");
-      checks.add(v -> !(v instanceof String s) || s.length() >= min && s.codePointCount(0, s.length()) >= min);
+      checks.add(
+          v ->
+              !(v instanceof String s)
+                  || s.length() >= min && s.codePointCount(0, s.length()) >= min);
     }
     if (schema.containsKey("maxLength")) {
       int max = schema.getInteger("maxLength");
@@ -168,14 +195,19 @@ final class FastAcceptance {
       long value = ((Number) limit).longValue();
       boolean lower = bound.equals("minimum");
       // Numbers other than Integer and Long are not accepted here: the general validator decides.
-      checks.add(v -> v instanceof Integer || v instanceof Long
-          ? lower ? ((Number) v).longValue() >= value : ((Number) v).longValue() <= value
-          : !(v instanceof Number));
+      checks.add(
+          v ->
+              v instanceof Integer || v instanceof Long
+                  ? lower ? ((Number) v).longValue() >= value : ((Number) v).longValue() <= value
+                  : !(v instanceof Number));
     }
   }
 
-  private static void addObjectChecks(JsonObject schema, Function<String, JsonObject> refs, int depth,
-                                      List<Predicate<Object>> checks) {
+  private static void addObjectChecks(
+      JsonObject schema,
+      Function<String, JsonObject> refs,
+      int depth,
+      List<Predicate<Object>> checks) {
     Map<String, Predicate<Object>> properties = new HashMap<>();
     JsonObject declared = schema.getJsonObject("properties", new JsonObject());
     for (String name : declared.fieldNames()) {
@@ -189,26 +221,27 @@ final class FastAcceptance {
     List<String> required = new ArrayList<>();
     schema.getJsonArray("required", new JsonArray()).forEach(name -> required.add((String) name));
     int minProperties = schema.getInteger("minProperties", 0);
-    checks.add(v -> {
-      if (!(v instanceof JsonObject object)) {
-        return true;
-      }
-      if (object.size() < minProperties) {
-        return false;
-      }
-      for (String name : required) {
-        if (!object.containsKey(name)) {
-          return false;
-        }
-      }
-      for (Map.Entry<String, Object> field : object) {
-        Predicate<Object> check = properties.get(field.getKey());
-        if (check == null ? closed : !check.test(field.getValue())) {
-          return false;
-        }
-      }
-      return true;
-    });
+    checks.add(
+        v -> {
+          if (!(v instanceof JsonObject object)) {
+            return true;
+          }
+          if (object.size() < minProperties) {
+            return false;
+          }
+          for (String name : required) {
+            if (!object.containsKey(name)) {
+              return false;
+            }
+          }
+          for (Map.Entry<String, Object> field : object) {
+            Predicate<Object> check = properties.get(field.getKey());
+            if (check == null ? closed : !check.test(field.getValue())) {
+              return false;
+            }
+          }
+          return true;
+        });
   }
 
   /**
@@ -217,10 +250,11 @@ final class FastAcceptance {
    * character: the same answer as the regex, without its cost (a third of a lookup's validation).
    */
   static final class FixedShape {
-    private static final Pattern PART = Pattern.compile("\\[((?:[A-Za-z0-9]-[A-Za-z0-9]|[A-Za-z0-9])+)]\\{([0-9]{1,3})}|([A-Za-z0-9@_,-])");
+    private static final Pattern PART =
+        Pattern.compile(
+            "\\[((?:[A-Za-z0-9]-[A-Za-z0-9]|[A-Za-z0-9])+)]\\{([0-9]{1,3})}|([A-Za-z0-9@_,-])");
 
-    private FixedShape() {
-    }
+    private FixedShape() {}
 
     /** The test for {@code regex}, or null if it does not have that form. */
     static Predicate<String> of(String regex) {

@@ -1,7 +1,6 @@
 package dev.userbatch.validation;
 
 import dev.userbatch.batch.FieldError;
-
 import dev.userbatch.batch.Operation;
 import io.vertx.core.json.JsonObject;
 import io.vertx.json.schema.Draft;
@@ -11,44 +10,46 @@ import io.vertx.json.schema.OutputFormat;
 import io.vertx.json.schema.OutputUnit;
 import io.vertx.json.schema.SchemaRepository;
 import io.vertx.json.schema.Validator;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.HashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
 /**
- * Validates JSON against the draft 2020-12 schemas in {@code src/main/resources/schemas}. The
- * Basic output format is used so that every invalid field is reported, not only the first.
- * Instances that a quick test compiled from the same schema ({@link FastAcceptance}) proves valid
- * skip the general validator, which then runs only for instances that may be invalid.
- * Validation is CPU work: call it from a worker thread, not from an event loop.
+ * Validates JSON against the draft 2020-12 schemas in {@code src/main/resources/schemas}. The Basic
+ * output format is used so that every invalid field is reported, not only the first. Instances that
+ * a quick test compiled from the same schema ({@link FastAcceptance}) proves valid skip the general
+ * validator, which then runs only for instances that may be invalid. Validation is CPU work: call
+ * it from a worker thread, not from an event loop.
  */
 public final class SchemaValidator {
   public static final String BASE_URI = "https://userbatch.dev/schemas/";
+
   /**
-   * Every schema file: those the operation table names, and those they refer to. The order does
-   * not matter, references are resolved lazily.
+   * Every schema file: those the operation table names, and those they refer to. The order does not
+   * matter, references are resolved lazily.
    */
   public static final List<String> SCHEMAS = Operation.schemaFiles();
 
   private final SchemaRepository repository;
   private final Map<String, Validator> validators = new ConcurrentHashMap<>();
+
   /** Per schema: its quick acceptance test ({@link FastAcceptance}), or none. */
   private final Map<String, Predicate<Object>> fastPaths = new HashMap<>();
 
   public SchemaValidator() {
-    JsonSchemaOptions options = new JsonSchemaOptions()
-        .setDraft(Draft.DRAFT202012)
-        .setBaseUri(BASE_URI)
-        .setOutputFormat(OutputFormat.Basic);
+    JsonSchemaOptions options =
+        new JsonSchemaOptions()
+            .setDraft(Draft.DRAFT202012)
+            .setBaseUri(BASE_URI)
+            .setOutputFormat(OutputFormat.Basic);
     repository = SchemaRepository.create(options);
     Map<String, JsonObject> documents = new HashMap<>();
     for (String name : SCHEMAS) {
@@ -58,9 +59,12 @@ public final class SchemaValidator {
       repository.dereference(BASE_URI + name, JsonSchema.of(document.copy()));
     }
     for (String name : SCHEMAS) {
-      // The files refer to each other by relative URL (so that they resolve where they are served, too).
-      Predicate<Object> fast = FastAcceptance.compile(documents.get(BASE_URI + name),
-          ref -> documents.get(URI.create(BASE_URI + name).resolve(ref).toString()));
+      // The files refer to each other by relative URL (so that they resolve where they are served,
+      // too).
+      Predicate<Object> fast =
+          FastAcceptance.compile(
+              documents.get(BASE_URI + name),
+              ref -> documents.get(URI.create(BASE_URI + name).resolve(ref).toString()));
       if (fast != null) {
         fastPaths.put(name, fast);
       }
@@ -69,7 +73,8 @@ public final class SchemaValidator {
 
   /** The schema document itself, as served under /schemas/ and for tests. */
   public static JsonObject load(String name) {
-    try (InputStream in = SchemaValidator.class.getClassLoader().getResourceAsStream("schemas/" + name)) {
+    try (InputStream in =
+        SchemaValidator.class.getClassLoader().getResourceAsStream("schemas/" + name)) {
       if (in == null) {
         throw new IllegalStateException("schema " + name + " is missing from the classpath");
       }
@@ -95,7 +100,8 @@ public final class SchemaValidator {
 
   /** {@link #validate} without the quick acceptance test: the general validator alone. */
   List<FieldError> validateFully(String schemaName, Object instance) {
-    Validator validator = validators.computeIfAbsent(schemaName, name -> repository.validator(BASE_URI + name));
+    Validator validator =
+        validators.computeIfAbsent(schemaName, name -> repository.validator(BASE_URI + name));
     OutputUnit result = validator.validate(instance);
     if (Boolean.TRUE.equals(result.getValid())) {
       return List.of();
@@ -103,7 +109,8 @@ public final class SchemaValidator {
     List<FieldError> errors = new ArrayList<>();
     collect(result, errors);
     if (errors.isEmpty()) {
-      errors.add(new FieldError("$", "", result.getError() != null ? result.getError() : "is invalid"));
+      errors.add(
+          new FieldError("$", "", result.getError() != null ? result.getError() : "is invalid"));
     }
     return errors;
   }
@@ -111,8 +118,8 @@ public final class SchemaValidator {
   /**
    * The Basic output is flat and noisy: it holds wrapper errors for every enclosing property, and
    * reports a declared property that failed its own schema as "additional" too. Keep the leaves,
-   * and an unknown-property error only where nothing else is wrong at or under that place
-   * ({"data": {"role": 1}} is one unknown field, data.role, not two).
+   * and an unknown-property error only where nothing else is wrong at or under that place ({"data":
+   * {"role": 1}} is one unknown field, data.role, not two).
    */
   private static void collect(OutputUnit result, List<FieldError> into) {
     List<OutputUnit> units = result.getErrors() == null ? List.of() : result.getErrors();
@@ -129,12 +136,13 @@ public final class SchemaValidator {
     }
     for (OutputUnit unit : unknown) {
       String location = ErrorMessages.stripHash(unit.getInstanceLocation());
-      boolean explained = specific.stream()
-          .map(other -> ErrorMessages.stripHash(other.getInstanceLocation()))
-          .anyMatch(other -> other.equals(location) || other.startsWith(location + "/"))
-          || unknown.stream()
-          .map(other -> ErrorMessages.stripHash(other.getInstanceLocation()))
-          .anyMatch(other -> other.startsWith(location + "/"));
+      boolean explained =
+          specific.stream()
+                  .map(other -> ErrorMessages.stripHash(other.getInstanceLocation()))
+                  .anyMatch(other -> other.equals(location) || other.startsWith(location + "/"))
+              || unknown.stream()
+                  .map(other -> ErrorMessages.stripHash(other.getInstanceLocation()))
+                  .anyMatch(other -> other.startsWith(location + "/"));
       if (!explained) {
         add(into, unit);
       }
@@ -142,7 +150,9 @@ public final class SchemaValidator {
   }
 
   private static void add(List<FieldError> into, OutputUnit unit) {
-    FieldError error = ErrorMessages.describe(unit.getInstanceLocation(), unit.getKeywordLocation(), unit.getError());
+    FieldError error =
+        ErrorMessages.describe(
+            unit.getInstanceLocation(), unit.getKeywordLocation(), unit.getError());
     if (!into.contains(error)) {
       into.add(error);
     }

@@ -4,15 +4,14 @@ import java.util.UUID;
 
 /**
  * The exact test of a user id: 36 characters, hex digits with dashes at 8, 13, 18 and 23, and
- * nothing else. Written out rather than as a regex because a regex anchored with {@code $}
- * accepts a trailing line terminator in Java (and not in ECMA-262): "uuid\n" must fail alone as
- * an invalid id, not later in a worker as a chunk that cannot be read.
+ * nothing else. Written out rather than as a regex because a regex anchored with {@code $} accepts
+ * a trailing line terminator in Java (and not in ECMA-262): "uuid\n" must fail alone as an invalid
+ * id, not later in a worker as a chunk that cannot be read.
  */
 public final class UserIds {
   public static final int LENGTH = 36;
 
-  private UserIds() {
-  }
+  private UserIds() {}
 
   /** The id as a UUID, or null when {@code value} is not exactly a UUID string. */
   public static UUID parse(Object value) {

@@ -1,17 +1,17 @@
 package dev.userbatch.worker;
 
 import dev.userbatch.batch.ChunkFailure;
+import dev.userbatch.batch.ChunkHeaders;
 import dev.userbatch.batch.ChunkItem;
 import dev.userbatch.batch.ChunkRequest;
 import dev.userbatch.batch.ChunkResult;
 import dev.userbatch.batch.ErrorCode;
+import dev.userbatch.batch.Operation;
 import dev.userbatch.cache.CacheGeneration;
 import dev.userbatch.cache.UserCache;
 import dev.userbatch.config.ServiceConfig;
-import dev.userbatch.batch.ChunkHeaders;
 import dev.userbatch.db.Clients;
 import dev.userbatch.metrics.BatchMetrics;
-import dev.userbatch.batch.Operation;
 import dev.userbatch.user.PasswordHasher;
 import dev.userbatch.user.UserRepository;
 import io.vertx.core.Future;
@@ -20,11 +20,10 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.redis.client.Redis;
 import io.vertx.sqlclient.Pool;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs chunks for every operation of the table, each at its worker address with its handler.
@@ -34,6 +33,7 @@ import java.util.List;
  */
 public final class ChunkWorkerVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(ChunkWorkerVerticle.class);
+
   /** Readiness probes ask a worker to answer here. */
   public static final String PING_ADDRESS = "users.worker.ping";
 
@@ -45,8 +45,11 @@ public final class ChunkWorkerVerticle extends VerticleBase {
   private Redis redis;
   private PasswordHashing hashing;
 
-  public ChunkWorkerVerticle(ServiceConfig config, PasswordHasher hasher, BatchMetrics metrics,
-                             CacheGeneration cacheGeneration) {
+  public ChunkWorkerVerticle(
+      ServiceConfig config,
+      PasswordHasher hasher,
+      BatchMetrics metrics,
+      CacheGeneration cacheGeneration) {
     this.config = config;
     this.hasher = hasher;
     this.metrics = metrics;
@@ -59,17 +62,27 @@ public final class ChunkWorkerVerticle extends VerticleBase {
     redis = Clients.redis(vertx, config);
     UserRepository repository = new UserRepository(pool);
     hashing = new PasswordHashing(vertx, hasher, config.passwordWork().passwordHashQueueMax());
-    UserCache cache = new UserCache(redis, config.cacheTtlSeconds(), config.cacheTimeoutMs(), metrics, cacheGeneration);
+    UserCache cache =
+        new UserCache(
+            redis, config.cacheTtlSeconds(), config.cacheTimeoutMs(), metrics, cacheGeneration);
     List<Future<Void>> registrations = new ArrayList<>();
-    registrations.add(vertx.eventBus().consumer(PING_ADDRESS, message -> message.reply("pong")).completion());
+    registrations.add(
+        vertx.eventBus().consumer(PING_ADDRESS, message -> message.reply("pong")).completion());
     for (Operation operation : Operation.values()) {
       ChunkHandler<?> handler = handler(operation, repository, cache);
       if (handler.itemType() != operation.payload().type()) {
-        throw new IllegalStateException("The chunk handler of " + operation + " takes " + handler.itemType()
-            .getSimpleName() + " items, but the operation table says " + operation.payload().type().getSimpleName());
+        throw new IllegalStateException(
+            "The chunk handler of "
+                + operation
+                + " takes "
+                + handler.itemType().getSimpleName()
+                + " items, but the operation table says "
+                + operation.payload().type().getSimpleName());
       }
-      MessageConsumer<Object> consumer = vertx.eventBus()
-          .consumer(operation.workerAddress(), message -> handle(operation, handler, message));
+      MessageConsumer<Object> consumer =
+          vertx
+              .eventBus()
+              .consumer(operation.workerAddress(), message -> handle(operation, handler, message));
       registrations.add(consumer.completion());
     }
     return Future.all(registrations);
@@ -91,9 +104,12 @@ public final class ChunkWorkerVerticle extends VerticleBase {
     String correlationId = message.headers().get(ChunkHeaders.CORRELATION_ID);
     ChunkRequest<?> chunk = chunkOf(operation, message);
     if (chunk == null) {
-      LOG.atError().addKeyValue("correlationId", correlationId).addKeyValue("operation", operation.wireName())
+      LOG.atError()
+          .addKeyValue("correlationId", correlationId)
+          .addKeyValue("operation", operation.wireName())
           .log("message to a chunk worker that is not a chunk of its operation");
-      message.reply(new ChunkFailure(ErrorCode.INTERNAL, "Internal error: the chunk could not be read"));
+      message.reply(
+          new ChunkFailure(ErrorCode.INTERNAL, "Internal error: the chunk could not be read"));
       return;
     }
     long started = System.nanoTime();
@@ -103,43 +119,53 @@ public final class ChunkWorkerVerticle extends VerticleBase {
     } catch (RuntimeException e) {
       result = Future.failedFuture(e);
     }
-    result.onSuccess(reply -> {
-      LOG.atDebug()
-          .addKeyValue("correlationId", correlationId)
-          .addKeyValue("operation", operation.wireName())
-          .addKeyValue("chunk", chunk.chunkNumber())
-          .addKeyValue("items", chunk.items().size())
-          .addKeyValue("successful", reply.data().size())
-          .addKeyValue("failed", reply.failures().size())
-          .addKeyValue("durationMs", (System.nanoTime() - started) / 1_000_000)
-          .log("chunk processed");
-      message.reply(reply);
-    }).onFailure(err -> {
-      ErrorCode code = SystemErrors.codeOf(err);
-      LOG.atError()
-          .addKeyValue("correlationId", correlationId)
-          .addKeyValue("operation", operation.wireName())
-          .addKeyValue("chunk", chunk.chunkNumber())
-          .addKeyValue("items", chunk.items().size())
-          .addKeyValue("code", code.name())
-          .addKeyValue("error", SystemErrors.describe(err))
-          .setCause(SystemErrors.safeCause(err))
-          .log("chunk failed as a whole");
-      message.reply(new ChunkFailure(code, SystemErrors.messageOf(code, err)));
-    });
+    result
+        .onSuccess(
+            reply -> {
+              LOG.atDebug()
+                  .addKeyValue("correlationId", correlationId)
+                  .addKeyValue("operation", operation.wireName())
+                  .addKeyValue("chunk", chunk.chunkNumber())
+                  .addKeyValue("items", chunk.items().size())
+                  .addKeyValue("successful", reply.data().size())
+                  .addKeyValue("failed", reply.failures().size())
+                  .addKeyValue("durationMs", (System.nanoTime() - started) / 1_000_000)
+                  .log("chunk processed");
+              message.reply(reply);
+            })
+        .onFailure(
+            err -> {
+              ErrorCode code = SystemErrors.codeOf(err);
+              LOG.atError()
+                  .addKeyValue("correlationId", correlationId)
+                  .addKeyValue("operation", operation.wireName())
+                  .addKeyValue("chunk", chunk.chunkNumber())
+                  .addKeyValue("items", chunk.items().size())
+                  .addKeyValue("code", code.name())
+                  .addKeyValue("error", SystemErrors.describe(err))
+                  .setCause(SystemErrors.safeCause(err))
+                  .log("chunk failed as a whole");
+              message.reply(new ChunkFailure(code, SystemErrors.messageOf(code, err)));
+            });
   }
 
-  /** The message's chunk, or null when it is not a chunk of {@code operation} (or cannot be decoded). */
+  /**
+   * The message's chunk, or null when it is not a chunk of {@code operation} (or cannot be
+   * decoded).
+   */
   private static ChunkRequest<?> chunkOf(Operation operation, Message<Object> message) {
     try {
       // A body from another node is decoded here: a failure must be answered, not left to time out.
-      return message.body() instanceof ChunkRequest<?> chunk && chunk.operation() == operation ? chunk : null;
+      return message.body() instanceof ChunkRequest<?> chunk && chunk.operation() == operation
+          ? chunk
+          : null;
     } catch (RuntimeException undecodable) {
       return null;
     }
   }
 
-  private static <T extends ChunkItem> Future<ChunkResult> process(ChunkHandler<T> handler, ChunkRequest<?> chunk) {
+  private static <T extends ChunkItem> Future<ChunkResult> process(
+      ChunkHandler<T> handler, ChunkRequest<?> chunk) {
     return handler.process(chunk.carrying(handler.itemType()), Deadline.in(chunk.timeBudgetMs()));
   }
 

@@ -12,13 +12,12 @@ import dev.userbatch.config.StorageConfig;
 import dev.userbatch.metrics.BatchMetrics;
 import dev.userbatch.operation.CreateUsers;
 import dev.userbatch.user.PasswordHashFormat;
-import dev.userbatch.user.UserRepository;
 import dev.userbatch.user.User;
+import dev.userbatch.user.UserRepository;
 import dev.userbatch.user.UserRepository.HashedUser;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
-
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -30,17 +29,19 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Creates one chunk of users: hashes plaintext passwords (on the shared hashing pool, before the
- * transaction opens), inserts the chunk with one statement, and writes the new users through to
- * the cache.
+ * transaction opens), inserts the chunk with one statement, and writes the new users through to the
+ * cache.
  *
- * <p>An imported hash weaker than the floor (see {@link StorageConfig}) is stored with
- * {@code needs_rehash} set, in the chunk's transaction, or refused as that item's VALIDATION_ERROR
- * when WEAK_HASH_POLICY=refuse; either way it is counted.
+ * <p>An imported hash weaker than the floor (see {@link StorageConfig}) is stored with {@code
+ * needs_rehash} set, in the chunk's transaction, or refused as that item's VALIDATION_ERROR when
+ * WEAK_HASH_POLICY=refuse; either way it is counted.
  */
 final class CreateChunkHandler implements ChunkHandler<NewUser> {
   /** Stored by nobody: a dry run rolls back, so plaintext passwords need no real hashing. */
   private static final String DRY_RUN_HASH = "$dry-run$";
-  static final String FLAG_NEEDS_REHASH = "UPDATE users SET needs_rehash = true WHERE id = ANY($1::uuid[])";
+
+  static final String FLAG_NEEDS_REHASH =
+      "UPDATE users SET needs_rehash = true WHERE id = ANY($1::uuid[])";
 
   private final UserRepository repository;
   private final UserCache cache;
@@ -48,8 +49,12 @@ final class CreateChunkHandler implements ChunkHandler<NewUser> {
   private final StorageConfig floor;
   private final BatchMetrics metrics;
 
-  CreateChunkHandler(UserRepository repository, UserCache cache, PasswordHashing hashing, StorageConfig floor,
-                     BatchMetrics metrics) {
+  CreateChunkHandler(
+      UserRepository repository,
+      UserCache cache,
+      PasswordHashing hashing,
+      StorageConfig floor,
+      BatchMetrics metrics) {
     this.repository = repository;
     this.cache = cache;
     this.hashing = hashing;
@@ -70,19 +75,25 @@ final class CreateChunkHandler implements ChunkHandler<NewUser> {
         plaintexts.add(item.value().password());
       }
     }
-    Future<List<String>> hashes = chunk.options().dryRun()
-        ? Future.succeededFuture(Collections.nCopies(plaintexts.size(), DRY_RUN_HASH))
-        : hashing.hashAll(plaintexts, deadline);
-    return hashes.compose(hashed -> {
-      List<HashedUser> users = users(chunk, hashed);
-      Map<UUID, String> weak = weakHashes(chunk);
-      boolean refuse = floor.weakHashPolicy() == StorageConfig.WeakHashPolicy.REFUSE;
-      return insert(chunk, deadline, users, weak, refuse).onSuccess(result -> {
-        if (!weak.isEmpty() && !chunk.options().dryRun()) {
-          metrics.weakPasswordHashes(refuse ? "refused" : "flagged", refuse ? weak.size() : countCreated(result, weak));
-        }
-      });
-    });
+    Future<List<String>> hashes =
+        chunk.options().dryRun()
+            ? Future.succeededFuture(Collections.nCopies(plaintexts.size(), DRY_RUN_HASH))
+            : hashing.hashAll(plaintexts, deadline);
+    return hashes.compose(
+        hashed -> {
+          List<HashedUser> users = users(chunk, hashed);
+          Map<UUID, String> weak = weakHashes(chunk);
+          boolean refuse = floor.weakHashPolicy() == StorageConfig.WeakHashPolicy.REFUSE;
+          return insert(chunk, deadline, users, weak, refuse)
+              .onSuccess(
+                  result -> {
+                    if (!weak.isEmpty() && !chunk.options().dryRun()) {
+                      metrics.weakPasswordHashes(
+                          refuse ? "refused" : "flagged",
+                          refuse ? weak.size() : countCreated(result, weak));
+                    }
+                  });
+        });
   }
 
   /** The chunk's imported hashes below the floor: their item's message, by user id. */
@@ -91,8 +102,11 @@ final class CreateChunkHandler implements ChunkHandler<NewUser> {
     for (PreparedItem<NewUser> item : chunk.items()) {
       NewUser u = item.value();
       if (u.passwordHash() != null) {
-        PasswordHashFormat.weakness(u.passwordHash(), floor.weakHashMinBcryptCost(),
-            floor.weakHashMinPbkdf2Iterations()).ifPresent(why -> weak.put(u.id(), why));
+        PasswordHashFormat.weakness(
+                u.passwordHash(),
+                floor.weakHashMinBcryptCost(),
+                floor.weakHashMinPbkdf2Iterations())
+            .ifPresent(why -> weak.put(u.id(), why));
       }
     }
     return weak;
@@ -124,27 +138,42 @@ final class CreateChunkHandler implements ChunkHandler<NewUser> {
    * {@code users} is in the order of the chunk's items; the ones in {@code weak} are refused when
    * {@code refuse}, else inserted and flagged.
    */
-  private Future<ChunkResult> insert(ChunkRequest<NewUser> chunk, Deadline deadline, List<HashedUser> users,
-                                     Map<UUID, String> weak, boolean refuse) {
-    List<HashedUser> toInsert = refuse ? users.stream().filter(u -> !weak.containsKey(u.id())).toList() : users;
+  private Future<ChunkResult> insert(
+      ChunkRequest<NewUser> chunk,
+      Deadline deadline,
+      List<HashedUser> users,
+      Map<UUID, String> weak,
+      boolean refuse) {
+    List<HashedUser> toInsert =
+        refuse ? users.stream().filter(u -> !weak.containsKey(u.id())).toList() : users;
     // Inserted in email order: concurrent batches with overlapping emails then wait for each other
-    // on the unique email index in one order, and cannot deadlock (each waits for one that is ahead).
-    List<HashedUser> inEmailOrder = toInsert.stream().sorted(Comparator.comparing(HashedUser::email)).toList();
+    // on the unique email index in one order, and cannot deadlock (each waits for one that is
+    // ahead).
+    List<HashedUser> inEmailOrder =
+        toInsert.stream().sorted(Comparator.comparing(HashedUser::email)).toList();
     UUID[] flagged = refuse ? new UUID[0] : weak.keySet().toArray(UUID[]::new);
     // The plain insert first; once it has met a conflict (23505, which rolls the transaction back
     // and runs it again) the insert that skips conflicting rows.
     AtomicBoolean conflictSeen = new AtomicBoolean();
-    return WriteChunks.run(repository.pool(), cache, chunk, deadline, conn -> (inEmailOrder.isEmpty()
-            ? Future.succeededFuture(List.<User>of())
-            : repository.insertAll(conn, inEmailOrder, conflictSeen.get()))
-        .onFailure(err -> conflictSeen.compareAndSet(false, SystemErrors.isUniqueViolation(err)))
-        .compose(inserted -> settleConflicts(conn, toInsert, inserted))
-        .compose(created -> flagNeedsRehash(conn, flagged).map(created))
-        .map(created -> write(chunk, users, created, refuse ? weak : Map.of())));
+    return WriteChunks.run(
+        repository.pool(),
+        cache,
+        chunk,
+        deadline,
+        conn ->
+            (inEmailOrder.isEmpty()
+                    ? Future.succeededFuture(List.<User>of())
+                    : repository.insertAll(conn, inEmailOrder, conflictSeen.get()))
+                .onFailure(
+                    err -> conflictSeen.compareAndSet(false, SystemErrors.isUniqueViolation(err)))
+                .compose(inserted -> settleConflicts(conn, toInsert, inserted))
+                .compose(created -> flagNeedsRehash(conn, flagged).map(created))
+                .map(created -> write(chunk, users, created, refuse ? weak : Map.of())));
   }
 
   private static Future<Void> flagNeedsRehash(SqlConnection conn, UUID[] ids) {
-    return ids.length == 0 ? Future.succeededFuture()
+    return ids.length == 0
+        ? Future.succeededFuture()
         : conn.preparedQuery(FLAG_NEEDS_REHASH).execute(Tuple.of((Object) ids)).mapEmpty();
   }
 
@@ -152,27 +181,38 @@ final class CreateChunkHandler implements ChunkHandler<NewUser> {
    * Rows left out by ON CONFLICT are either this chunk arriving a second time (the id exists with
    * the same email: it was created, report it so) or an email that another user holds.
    */
-  private Future<Map<UUID, User>> settleConflicts(SqlConnection conn, List<HashedUser> users, List<User> inserted) {
+  private Future<Map<UUID, User>> settleConflicts(
+      SqlConnection conn, List<HashedUser> users, List<User> inserted) {
     Map<UUID, User> created = new HashMap<>();
     inserted.forEach(user -> created.put(user.id(), user));
     if (created.size() == users.size()) {
       return Future.succeededFuture(created);
     }
-    UUID[] conflicting = users.stream().map(HashedUser::id).filter(id -> !created.containsKey(id)).toArray(UUID[]::new);
-    return repository.findAnyByIds(conn, conflicting).map(existing -> {
-      Map<UUID, String> emailById = new HashMap<>();
-      users.forEach(u -> emailById.put(u.id(), u.email()));
-      for (User user : existing) {
-        if (user.email().equals(emailById.get(user.id())) && user.deletedAt() == null) {
-          created.put(user.id(), user);
-        }
-      }
-      return created;
-    });
+    UUID[] conflicting =
+        users.stream()
+            .map(HashedUser::id)
+            .filter(id -> !created.containsKey(id))
+            .toArray(UUID[]::new);
+    return repository
+        .findAnyByIds(conn, conflicting)
+        .map(
+            existing -> {
+              Map<UUID, String> emailById = new HashMap<>();
+              users.forEach(u -> emailById.put(u.id(), u.email()));
+              for (User user : existing) {
+                if (user.email().equals(emailById.get(user.id())) && user.deletedAt() == null) {
+                  created.put(user.id(), user);
+                }
+              }
+              return created;
+            });
   }
 
-  private static ChunkWrite write(ChunkRequest<NewUser> chunk, List<HashedUser> users, Map<UUID, User> created,
-                                  Map<UUID, String> refused) {
+  private static ChunkWrite write(
+      ChunkRequest<NewUser> chunk,
+      List<HashedUser> users,
+      Map<UUID, User> created,
+      Map<UUID, String> refused) {
     ChunkOutcome<NewUser> outcome = new ChunkOutcome<>(chunk);
     boolean skipConflicts = chunk.options().onConflict() == BatchOptions.OnConflict.SKIP;
     List<User> changed = new ArrayList<>();
@@ -182,7 +222,10 @@ final class CreateChunkHandler implements ChunkHandler<NewUser> {
       String path = chunk.operation().itemPath(item.index(), "email");
       String weakness = refused.get(users.get(i).id());
       if (weakness != null) {
-        outcome.fail(item, ErrorCode.VALIDATION_ERROR, weakness + " (WEAK_HASH_POLICY=refuse)",
+        outcome.fail(
+            item,
+            ErrorCode.VALIDATION_ERROR,
+            weakness + " (WEAK_HASH_POLICY=refuse)",
             chunk.operation().itemPath(item.index(), "passwordHash"));
       } else if (user != null) {
         outcome.succeed(item, user);

@@ -6,7 +6,6 @@ import dev.userbatch.batch.ErrorCode;
 import dev.userbatch.batch.PreparedItem;
 import dev.userbatch.batch.UserId;
 import dev.userbatch.user.User;
-
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,8 +13,7 @@ import java.util.UUID;
 
 /** Helpers for chunks whose items are user ids. */
 final class IdChunks {
-  private IdChunks() {
-  }
+  private IdChunks() {}
 
   static UUID[] ids(ChunkRequest<UserId> chunk) {
     return chunk.items().stream().map(item -> item.value().id()).toArray(UUID[]::new);
@@ -28,13 +26,15 @@ final class IdChunks {
   }
 
   /** Each returned user decides its item (found by the user's id) as a success. */
-  static void succeedAll(ChunkOutcome<UserId> outcome, Map<UUID, PreparedItem<UserId>> byId, List<User> users) {
+  static void succeedAll(
+      ChunkOutcome<UserId> outcome, Map<UUID, PreparedItem<UserId>> byId, List<User> users) {
     for (User user : users) {
       outcome.succeed(byId.get(user.id()), user);
     }
   }
 
-  static void failUndecided(ChunkRequest<UserId> chunk, ChunkOutcome<UserId> outcome, ErrorCode code, String error) {
+  static void failUndecided(
+      ChunkRequest<UserId> chunk, ChunkOutcome<UserId> outcome, ErrorCode code, String error) {
     for (PreparedItem<UserId> item : chunk.items()) {
       if (!outcome.isDecided(item)) {
         outcome.fail(item, code, error);

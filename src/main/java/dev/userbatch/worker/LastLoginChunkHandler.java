@@ -9,7 +9,6 @@ import dev.userbatch.batch.UserId;
 import dev.userbatch.cache.UserCache;
 import dev.userbatch.user.UserRepository;
 import io.vertx.core.Future;
-
 import java.util.Map;
 import java.util.UUID;
 
@@ -31,12 +30,21 @@ final class LastLoginChunkHandler implements ChunkHandler<UserId> {
   @Override
   public Future<ChunkResult> process(ChunkRequest<UserId> chunk, Deadline deadline) {
     Map<UUID, PreparedItem<UserId>> byId = IdChunks.byId(chunk);
-    return WriteChunks.run(repository.pool(), cache, chunk, deadline, conn ->
-        repository.recordLastLogin(conn, IdChunks.ids(chunk)).map(updated -> {
-          ChunkOutcome<UserId> outcome = new ChunkOutcome<>(chunk);
-          IdChunks.succeedAll(outcome, byId, updated);
-          IdChunks.failUndecided(chunk, outcome, ErrorCode.USER_NOT_FOUND, "User not found");
-          return ChunkWrite.of(outcome, updated);
-        }));
+    return WriteChunks.run(
+        repository.pool(),
+        cache,
+        chunk,
+        deadline,
+        conn ->
+            repository
+                .recordLastLogin(conn, IdChunks.ids(chunk))
+                .map(
+                    updated -> {
+                      ChunkOutcome<UserId> outcome = new ChunkOutcome<>(chunk);
+                      IdChunks.succeedAll(outcome, byId, updated);
+                      IdChunks.failUndecided(
+                          chunk, outcome, ErrorCode.USER_NOT_FOUND, "User not found");
+                      return ChunkWrite.of(outcome, updated);
+                    }));
   }
 }

@@ -7,7 +7,6 @@ import dev.userbatch.cache.UserCache;
 import dev.userbatch.user.User;
 import dev.userbatch.user.UserRepository;
 import io.vertx.core.Future;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -15,8 +14,8 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * Cache-aside lookup of one chunk: one MGET, one SELECT for the misses, one scripted write-back
- * of what the SELECT found (a cached tombstone answers "not found" without asking PostgreSQL).
+ * Cache-aside lookup of one chunk: one MGET, one SELECT for the misses, one scripted write-back of
+ * what the SELECT found (a cached tombstone answers "not found" without asking PostgreSQL).
  */
 final class LookupChunkHandler implements ChunkHandler<UserId> {
   private final UserRepository repository;
@@ -35,22 +34,30 @@ final class LookupChunkHandler implements ChunkHandler<UserId> {
   @Override
   public Future<ChunkResult> process(ChunkRequest<UserId> chunk, Deadline deadline) {
     List<UUID> ids = chunk.items().stream().map(item -> item.value().id()).toList();
-    return cache.getAll(ids).compose(entries -> {
-      Map<UUID, User> found = new HashMap<>();
-      entries.forEach((id, entry) -> {
-        if (!entry.deleted()) {
-          found.put(id, entry.user());
-        }
-      });
-      UUID[] misses = ids.stream().filter(id -> !entries.containsKey(id)).toArray(UUID[]::new);
-      if (misses.length == 0) {
-        return Future.succeededFuture(result(ids, found));
-      }
-      return repository.findActiveByIds(misses).compose(loaded -> {
-        loaded.forEach(user -> found.put(user.id(), user));
-        return cache.fill(loaded).map(ignored -> result(ids, found));
-      });
-    });
+    return cache
+        .getAll(ids)
+        .compose(
+            entries -> {
+              Map<UUID, User> found = new HashMap<>();
+              entries.forEach(
+                  (id, entry) -> {
+                    if (!entry.deleted()) {
+                      found.put(id, entry.user());
+                    }
+                  });
+              UUID[] misses =
+                  ids.stream().filter(id -> !entries.containsKey(id)).toArray(UUID[]::new);
+              if (misses.length == 0) {
+                return Future.succeededFuture(result(ids, found));
+              }
+              return repository
+                  .findActiveByIds(misses)
+                  .compose(
+                      loaded -> {
+                        loaded.forEach(user -> found.put(user.id(), user));
+                        return cache.fill(loaded).map(ignored -> result(ids, found));
+                      });
+            });
   }
 
   private static ChunkResult result(List<UUID> ids, Map<UUID, User> found) {

@@ -5,7 +5,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.shareddata.Shareable;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -25,12 +24,14 @@ import java.util.function.UnaryOperator;
  */
 final class PasswordHashing {
   static final String POOL_NAME = "password-hashing";
+
   /** About a third of a second of work per task: fine-grained enough to share the cores evenly. */
   private static final int SLICE = 8;
 
   private final WorkerExecutor executor;
   private final UnaryOperator<String> hash;
   private final int queueMax;
+
   /** Shared by the worker instances of one Vert.x, as the pool is: the bound is for the process. */
   private final AtomicInteger queued;
 
@@ -40,14 +41,22 @@ final class PasswordHashing {
 
   /** With any hash function: tests count the hashes that ran. */
   PasswordHashing(Vertx vertx, UnaryOperator<String> hash, int queueMax) {
-    this.executor = vertx.createSharedWorkerExecutor(POOL_NAME, Runtime.getRuntime().availableProcessors());
+    this.executor =
+        vertx.createSharedWorkerExecutor(POOL_NAME, Runtime.getRuntime().availableProcessors());
     this.hash = hash;
     this.queueMax = queueMax;
-    this.queued = vertx.sharedData().<String, Pending>getLocalMap(POOL_NAME)
-        .computeIfAbsent("queued", name -> new Pending()).count;
+    this.queued =
+        vertx
+            .sharedData()
+            .<String, Pending>getLocalMap(POOL_NAME)
+            .computeIfAbsent("queued", name -> new Pending())
+            .count;
   }
 
-  /** The queue length, in the Vert.x instance's local map so that every worker instance sees one counter. */
+  /**
+   * The queue length, in the Vert.x instance's local map so that every worker instance sees one
+   * counter.
+   */
   private static final class Pending implements Shareable {
     final AtomicInteger count = new AtomicInteger();
   }
@@ -69,11 +78,13 @@ final class PasswordHashing {
       List<String> slice = passwords.subList(from, Math.min(passwords.size(), from + SLICE));
       slices.add(executor.executeBlocking(() -> hashSlice(slice, deadline), false));
     }
-    return Future.all(slices).map(done -> {
-      List<String> hashes = new ArrayList<>(passwords.size());
-      slices.forEach(slice -> hashes.addAll(slice.result()));
-      return hashes;
-    });
+    return Future.all(slices)
+        .map(
+            done -> {
+              List<String> hashes = new ArrayList<>(passwords.size());
+              slices.forEach(slice -> hashes.addAll(slice.result()));
+              return hashes;
+            });
   }
 
   private List<String> hashSlice(List<String> slice, Deadline deadline) {
@@ -106,7 +117,11 @@ final class PasswordHashing {
   /** More passwords than PASSWORD_HASH_QUEUE_MAX would be waiting: the chunk is refused at once. */
   static final class QueueFull extends RuntimeException {
     QueueFull(int queueMax) {
-      super("Password hashing is saturated (" + queueMax + " passwords queued); retry later", null, false, false);
+      super(
+          "Password hashing is saturated (" + queueMax + " passwords queued); retry later",
+          null,
+          false,
+          false);
     }
   }
 }

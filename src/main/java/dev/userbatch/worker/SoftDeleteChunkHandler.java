@@ -9,7 +9,6 @@ import dev.userbatch.batch.UserId;
 import dev.userbatch.cache.UserCache;
 import dev.userbatch.user.UserRepository;
 import io.vertx.core.Future;
-
 import java.util.Map;
 import java.util.UUID;
 
@@ -31,15 +30,25 @@ final class SoftDeleteChunkHandler implements ChunkHandler<UserId> {
   @Override
   public Future<ChunkResult> process(ChunkRequest<UserId> chunk, Deadline deadline) {
     Map<UUID, PreparedItem<UserId>> byId = IdChunks.byId(chunk);
-    return WriteChunks.run(repository.pool(), cache, chunk, deadline, conn ->
-        repository.softDelete(conn, IdChunks.ids(chunk)).map(result -> {
-          ChunkOutcome<UserId> outcome = new ChunkOutcome<>(chunk);
-          IdChunks.succeedAll(outcome, byId, result.deleted());
-          for (UUID id : result.alreadyDeleted()) {
-            outcome.fail(byId.get(id), ErrorCode.ALREADY_DELETED, "User is already deleted");
-          }
-          IdChunks.failUndecided(chunk, outcome, ErrorCode.USER_NOT_FOUND, "User not found");
-          return new ChunkWrite(outcome, result.deleted(), true);
-        }));
+    return WriteChunks.run(
+        repository.pool(),
+        cache,
+        chunk,
+        deadline,
+        conn ->
+            repository
+                .softDelete(conn, IdChunks.ids(chunk))
+                .map(
+                    result -> {
+                      ChunkOutcome<UserId> outcome = new ChunkOutcome<>(chunk);
+                      IdChunks.succeedAll(outcome, byId, result.deleted());
+                      for (UUID id : result.alreadyDeleted()) {
+                        outcome.fail(
+                            byId.get(id), ErrorCode.ALREADY_DELETED, "User is already deleted");
+                      }
+                      IdChunks.failUndecided(
+                          chunk, outcome, ErrorCode.USER_NOT_FOUND, "User not found");
+                      return new ChunkWrite(outcome, result.deleted(), true);
+                    }));
   }
 }

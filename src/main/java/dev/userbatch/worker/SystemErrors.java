@@ -3,14 +3,12 @@ package dev.userbatch.worker;
 import dev.userbatch.batch.ErrorCode;
 import dev.userbatch.db.Transactions;
 import io.vertx.pgclient.PgException;
-
 import java.io.IOException;
 import java.util.concurrent.TimeoutException;
 
 /** Decides which system error code a chunk failure is, and how it is told to the caller. */
 final class SystemErrors {
-  private SystemErrors() {
-  }
+  private SystemErrors() {}
 
   /** A unique index refused a row (23505). */
   static boolean isUniqueViolation(Throwable err) {
@@ -39,7 +37,8 @@ final class SystemErrors {
         }
         return ErrorCode.INTERNAL;
       }
-      if (t instanceof IOException || t instanceof TimeoutException
+      if (t instanceof IOException
+          || t instanceof TimeoutException
           || t.getClass().getName().startsWith("io.netty.channel")
           || t.getClass().getSimpleName().equals("ClosedConnectionException")
           || String.valueOf(t.getMessage()).contains("Timeout")) {
@@ -50,8 +49,8 @@ final class SystemErrors {
   }
 
   /**
-   * The error for logs and callers without values from the data: PostgreSQL's detail and hint
-   * can quote a row ("Key (lower(email))=(…) already exists"), so only state and message are kept.
+   * The error for logs and callers without values from the data: PostgreSQL's detail and hint can
+   * quote a row ("Key (lower(email))=(…) already exists"), so only state and message are kept.
    */
   static String describe(Throwable err) {
     for (Throwable t = err; t != null; t = t.getCause()) {
@@ -77,11 +76,13 @@ final class SystemErrors {
   static String messageOf(ErrorCode code, Throwable err) {
     return switch (code) {
       case DATABASE_UNAVAILABLE -> "Database unavailable: " + describe(err);
-      case COMMIT_UNKNOWN -> "Commit outcome unknown: the database connection broke during COMMIT, so the "
-          + "chunk's changes may or may not have been stored; look the items up before retrying them";
-      case TIMEOUT -> err instanceof Deadline.Exceeded
-          ? "Processing timeout: the chunk did not finish in time and was rolled back"
-          : "Processing timeout: the database cancelled the statement";
+      case COMMIT_UNKNOWN ->
+          "Commit outcome unknown: the database connection broke during COMMIT, so the "
+              + "chunk's changes may or may not have been stored; look the items up before retrying them";
+      case TIMEOUT ->
+          err instanceof Deadline.Exceeded
+              ? "Processing timeout: the chunk did not finish in time and was rolled back"
+              : "Processing timeout: the database cancelled the statement";
       case OVERLOADED -> err.getMessage();
       default -> "Internal error while processing the chunk";
     };

@@ -1,20 +1,21 @@
 package dev.userbatch.cluster;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.userbatch.config.ClusterConfig;
 import dev.userbatch.config.ServiceConfig;
 import dev.userbatch.support.ClusterKeys;
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.http.ClientAuth;
+import java.util.HashMap;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.util.HashMap;
-import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
-/** Issue 15, item 6: the event bus of a cluster is TLS both ways, from stores checked at start-up. */
+/**
+ * Issue 15, item 6: the event bus of a cluster is TLS both ways, from stores checked at start-up.
+ */
 class EventBusTlsTest {
   private static ClusterKeys keys;
 
@@ -24,11 +25,23 @@ class EventBusTlsTest {
   }
 
   private static ClusterConfig cluster(String... more) {
-    Map<String, String> env = new HashMap<>(Map.of("CLUSTER", "true",
-        "CLUSTER_SECRET", "cluster-secret-of-the-tls-test-0123456789",
-        "CLUSTER_KEY_STORE", keys.keyStore("node-1").toString(), "CLUSTER_KEY_STORE_PASSWORD", keys.password(),
-        "CLUSTER_TRUST_STORE", keys.trustStore().toString(), "CLUSTER_TRUST_STORE_PASSWORD", keys.password(),
-        "EVENT_BUS_PORT", "5899"));
+    Map<String, String> env =
+        new HashMap<>(
+            Map.of(
+                "CLUSTER",
+                "true",
+                "CLUSTER_SECRET",
+                "cluster-secret-of-the-tls-test-0123456789",
+                "CLUSTER_KEY_STORE",
+                keys.keyStore("node-1").toString(),
+                "CLUSTER_KEY_STORE_PASSWORD",
+                keys.password(),
+                "CLUSTER_TRUST_STORE",
+                keys.trustStore().toString(),
+                "CLUSTER_TRUST_STORE_PASSWORD",
+                keys.password(),
+                "EVENT_BUS_PORT",
+                "5899"));
     for (int i = 0; i < more.length; i += 2) {
       env.put(more[i], more[i + 1]);
     }
@@ -48,16 +61,27 @@ class EventBusTlsTest {
 
   @Test
   void aStoreThatCannotBeUsedStopsStartUpNamingItsVariable() {
-    assertThatThrownBy(() -> EventBusTls.options(cluster("CLUSTER_KEY_STORE", "target/no-such.p12")))
-        .hasMessageContaining("CLUSTER_KEY_STORE").hasMessageContaining("does not exist");
-    assertThatThrownBy(() -> EventBusTls.options(cluster("CLUSTER_KEY_STORE_PASSWORD", "wrong-password")))
-        .hasMessageContaining("CLUSTER_KEY_STORE").hasMessageContaining("CLUSTER_KEY_STORE_PASSWORD");
-    assertThatThrownBy(() -> EventBusTls.options(cluster("CLUSTER_TRUST_STORE_PASSWORD", "wrong-password")))
+    assertThatThrownBy(
+            () -> EventBusTls.options(cluster("CLUSTER_KEY_STORE", "target/no-such.p12")))
+        .hasMessageContaining("CLUSTER_KEY_STORE")
+        .hasMessageContaining("does not exist");
+    assertThatThrownBy(
+            () -> EventBusTls.options(cluster("CLUSTER_KEY_STORE_PASSWORD", "wrong-password")))
+        .hasMessageContaining("CLUSTER_KEY_STORE")
+        .hasMessageContaining("CLUSTER_KEY_STORE_PASSWORD");
+    assertThatThrownBy(
+            () -> EventBusTls.options(cluster("CLUSTER_TRUST_STORE_PASSWORD", "wrong-password")))
         .hasMessageContaining("CLUSTER_TRUST_STORE");
     // a trust store holds certificates to trust, a key store a key: swapped, both are refused
-    assertThatThrownBy(() -> EventBusTls.options(cluster("CLUSTER_TRUST_STORE", keys.keyStore("node-1").toString())))
-        .hasMessageContaining("CLUSTER_TRUST_STORE").hasMessageContaining("no trusted certificate");
-    assertThatThrownBy(() -> EventBusTls.options(cluster("CLUSTER_KEY_STORE", keys.trustStore().toString())))
-        .hasMessageContaining("CLUSTER_KEY_STORE").hasMessageContaining("no private key");
+    assertThatThrownBy(
+            () ->
+                EventBusTls.options(
+                    cluster("CLUSTER_TRUST_STORE", keys.keyStore("node-1").toString())))
+        .hasMessageContaining("CLUSTER_TRUST_STORE")
+        .hasMessageContaining("no trusted certificate");
+    assertThatThrownBy(
+            () -> EventBusTls.options(cluster("CLUSTER_KEY_STORE", keys.trustStore().toString())))
+        .hasMessageContaining("CLUSTER_KEY_STORE")
+        .hasMessageContaining("no private key");
   }
 }

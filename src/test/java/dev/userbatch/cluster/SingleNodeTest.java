@@ -1,13 +1,13 @@
 package dev.userbatch.cluster;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.hazelcast.core.Hazelcast;
 import dev.userbatch.support.ApiTest;
 import dev.userbatch.support.FaultSupport;
 import dev.userbatch.support.PrometheusText;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Issue 15, item 1: without CLUSTER the service runs as it always did: no Hazelcast instance or
@@ -20,13 +20,18 @@ class SingleNodeTest extends ApiTest {
     assertThat(service.app.vertx().isClustered()).isFalse();
     assertThat(ClusterView.of(service.app.vertx())).isNull();
     assertThat(Hazelcast.getAllHazelcastInstances()).isEmpty();
-    assertThat(Thread.getAllStackTraces().keySet()).noneMatch(thread -> thread.getName().startsWith("hz."));
+    assertThat(Thread.getAllStackTraces().keySet())
+        .noneMatch(thread -> thread.getName().startsWith("hz."));
 
-    JsonObject ready = FaultSupport.await(service.http.get("/health/ready").send(), 10).bodyAsJsonObject();
-    assertThat(ready.getJsonArray("checks").stream().map(check -> ((JsonObject) check).getString("id")))
+    JsonObject ready =
+        FaultSupport.await(service.http.get("/health/ready").send(), 10).bodyAsJsonObject();
+    assertThat(
+            ready.getJsonArray("checks").stream()
+                .map(check -> ((JsonObject) check).getString("id")))
         .doesNotContain("cluster");
     String metrics = FaultSupport.await(service.http.get("/metrics").send(), 10).bodyAsString();
-    assertThat(PrometheusText.parse(metrics).samples()).isNotEmpty()
+    assertThat(PrometheusText.parse(metrics).samples())
+        .isNotEmpty()
         .noneMatch(sample -> sample.labels().containsKey("node"));
   }
 }

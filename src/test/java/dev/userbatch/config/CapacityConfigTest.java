@@ -1,19 +1,26 @@
 package dev.userbatch.config;
 
-import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The capacity settings: 0 derives a value from cores and workers; a negative one names its env var. */
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The capacity settings: 0 derives a value from cores and workers; a negative one names its env
+ * var.
+ */
 class CapacityConfigTest {
 
   private static JsonObject settings(long batches, long queue, long decodes, long requestPool) {
-    return new JsonObject().put("maxBatchesInFlight", batches).put("maxBodyBytesInFlight", batches == 3 ? 1000 : 0)
+    return new JsonObject()
+        .put("maxBatchesInFlight", batches)
+        .put("maxBodyBytesInFlight", batches == 3 ? 1000 : 0)
         .put("admissionQueueSize", queue)
-        .put("admissionQueueTimeoutMs", 10_000).put("bodyReadTimeoutMs", 30_000)
-        .put("maxDecodesInFlight", decodes).put("requestPoolSize", requestPool);
+        .put("admissionQueueTimeoutMs", 10_000)
+        .put("bodyReadTimeoutMs", 30_000)
+        .put("maxDecodesInFlight", decodes)
+        .put("requestPoolSize", requestPool);
   }
 
   private static final long GB = 1L << 30;
@@ -30,15 +37,21 @@ class CapacityConfigTest {
   /** Few batches in flight need few request connections, but never fewer than 2. */
   @Test
   void theRequestPoolFollowsTheBatchesInFlight() {
-    assertThat(CapacityConfig.fromJson(settings(2, 0, 0, 0), 4, 2, 4 * GB, BODY).requestPoolSize()).isEqualTo(2);
-    assertThat(CapacityConfig.fromJson(settings(9, 0, 0, 0), 4, 2, 4 * GB, BODY).requestPoolSize()).isEqualTo(5);
-    assertThat(CapacityConfig.fromJson(settings(100, 0, 0, 0), 4, 2, 4 * GB, BODY).requestPoolSize()).isEqualTo(8);
+    assertThat(CapacityConfig.fromJson(settings(2, 0, 0, 0), 4, 2, 4 * GB, BODY).requestPoolSize())
+        .isEqualTo(2);
+    assertThat(CapacityConfig.fromJson(settings(9, 0, 0, 0), 4, 2, 4 * GB, BODY).requestPoolSize())
+        .isEqualTo(5);
+    assertThat(
+            CapacityConfig.fromJson(settings(100, 0, 0, 0), 4, 2, 4 * GB, BODY).requestPoolSize())
+        .isEqualTo(8);
   }
 
   @Test
   void bodiesInFlightFitInAQuarterOfTheHeap() {
     // -Xmx256m: 64 MiB of bodies in flight, counted by their announced size.
-    assertThat(CapacityConfig.fromJson(settings(0, 0, 0, 0), 4, 2, 256L << 20, BODY).maxBodyBytesInFlight())
+    assertThat(
+            CapacityConfig.fromJson(settings(0, 0, 0, 0), 4, 2, 256L << 20, BODY)
+                .maxBodyBytesInFlight())
         .isEqualTo(64L << 20);
   }
 
@@ -52,7 +65,8 @@ class CapacityConfigTest {
   void theDoorLetsSixtyFourClientsWaitWhateverTheHeap() {
     for (long heap : new long[] {64L << 20, 256L << 20, 4 * GB}) {
       CapacityConfig derived = CapacityConfig.fromJson(settings(0, 0, 0, 0), 4, 2, heap, BODY);
-      assertThat(derived.maxBatchesInFlight() + derived.admissionQueueSize()).as("heap %d", heap)
+      assertThat(derived.maxBatchesInFlight() + derived.admissionQueueSize())
+          .as("heap %d", heap)
           .isGreaterThanOrEqualTo(64);
     }
   }
@@ -67,9 +81,14 @@ class CapacityConfigTest {
   void aNegativeValueNamesItsEnvironmentVariable() {
     assertThatThrownBy(() -> CapacityConfig.fromJson(settings(-1, 0, 0, 0), 4, 2, 4 * GB, BODY))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("Configuration maxBatchesInFlight (env MAX_BATCHES_IN_FLIGHT) must be 0 (derive it) or positive, got -1");
-    assertThatThrownBy(() -> CapacityConfig.fromJson(settings(0, 0, 0, 0).put("bodyReadTimeoutMs", 0), 4, 2, 4 * GB, BODY))
+        .hasMessage(
+            "Configuration maxBatchesInFlight (env MAX_BATCHES_IN_FLIGHT) must be 0 (derive it) or positive, got -1");
+    assertThatThrownBy(
+            () ->
+                CapacityConfig.fromJson(
+                    settings(0, 0, 0, 0).put("bodyReadTimeoutMs", 0), 4, 2, 4 * GB, BODY))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("Configuration bodyReadTimeoutMs (env BODY_READ_TIMEOUT_MS) must be positive, got 0");
+        .hasMessage(
+            "Configuration bodyReadTimeoutMs (env BODY_READ_TIMEOUT_MS) must be positive, got 0");
   }
 }

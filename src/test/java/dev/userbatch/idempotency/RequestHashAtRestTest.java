@@ -1,13 +1,15 @@
 package dev.userbatch.idempotency;
 
+import static dev.userbatch.support.FaultSupport.REPLAYED_HEADER;
+import static dev.userbatch.support.TestData.email;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.userbatch.support.ApiTest;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.sqlclient.Row;
-import org.junit.jupiter.api.Test;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,22 +20,34 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
+import org.junit.jupiter.api.Test;
 
-import static dev.userbatch.support.FaultSupport.REPLAYED_HEADER;
-import static dev.userbatch.support.TestData.email;
-import static org.assertj.core.api.Assertions.assertThat;
-
-/** Issue 12, item 7: nothing stored lets a reader test password guesses at the speed of a plain hash. */
+/**
+ * Issue 12, item 7: nothing stored lets a reader test password guesses at the speed of a plain
+ * hash.
+ */
 class RequestHashAtRestTest extends ApiTest {
 
   private HttpResponse<Buffer> create(String key, String correlationId, JsonObject body) {
-    return sync(service.http.post("/batch/users/create").putHeader("Idempotency-Key", key)
-        .putHeader("X-Correlation-Id", correlationId).sendJsonObject(body));
+    return sync(
+        service
+            .http
+            .post("/batch/users/create")
+            .putHeader("Idempotency-Key", key)
+            .putHeader("X-Correlation-Id", correlationId)
+            .sendJsonObject(body));
   }
 
   private static JsonObject body(String email, String password) {
-    return new JsonObject().put("users", new JsonArray().add(new JsonObject()
-        .put("email", email).put("name", "Hash At Rest").put("password", password)));
+    return new JsonObject()
+        .put(
+            "users",
+            new JsonArray()
+                .add(
+                    new JsonObject()
+                        .put("email", email)
+                        .put("name", "Hash At Rest")
+                        .put("password", password)));
   }
 
   @Test
@@ -52,13 +66,21 @@ class RequestHashAtRestTest extends ApiTest {
     }
     assertThat(rows).as("the idempotency row").hasSize(1);
     UUID batchId = null;
-    for (Row row : sync(sql("SELECT id, t::text AS r FROM audit_log t WHERE correlation_id = $1", correlationId))) {
+    for (Row row :
+        sync(
+            sql(
+                "SELECT id, t::text AS r FROM audit_log t WHERE correlation_id = $1",
+                correlationId))) {
       batchId = row.getUUID("id");
       rows.add(row.getString("r"));
     }
     assertThat(batchId).as("the audit row").isNotNull();
     for (String table : List.of("batch_changes WHERE batch_id", "outbox_events WHERE event_id")) {
-      for (Row row : sync(sql("SELECT t::text AS r FROM " + table.replace(" WHERE", " t WHERE") + " = $1", batchId))) {
+      for (Row row :
+          sync(
+              sql(
+                  "SELECT t::text AS r FROM " + table.replace(" WHERE", " t WHERE") + " = $1",
+                  batchId))) {
         rows.add(row.getString("r"));
       }
     }
@@ -66,7 +88,8 @@ class RequestHashAtRestTest extends ApiTest {
     byte[] pw = password.getBytes(StandardCharsets.UTF_8);
     byte[] encoded = body.encode().getBytes(StandardCharsets.UTF_8);
     byte[] canonical = IdempotencyStore.canonical(body).getBytes(StandardCharsets.UTF_8);
-    byte[] withOperation = concat("create".getBytes(StandardCharsets.UTF_8), new byte[] {0}, canonical);
+    byte[] withOperation =
+        concat("create".getBytes(StandardCharsets.UTF_8), new byte[] {0}, canonical);
     List<String> forbidden = new ArrayList<>(List.of(password));
     for (byte[] input : List.of(pw, encoded, canonical, withOperation)) {
       byte[] digest = MessageDigest.getInstance("SHA-256").digest(input);
@@ -76,7 +99,8 @@ class RequestHashAtRestTest extends ApiTest {
     }
     for (String row : rows) {
       for (String value : forbidden) {
-        assertThat(row.toLowerCase()).as("stored row must not contain the password or a SHA-256 of it or of the body")
+        assertThat(row.toLowerCase())
+            .as("stored row must not contain the password or a SHA-256 of it or of the body")
             .doesNotContain(value.toLowerCase());
       }
     }
@@ -95,8 +119,10 @@ class RequestHashAtRestTest extends ApiTest {
   void theGeneratedKeyFileIsReadableByItsOwnerOnly() throws Exception {
     Path file = service.app.config().dataDir().resolve(RequestHashKey.FILE);
     assertThat(file).exists();
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
-    assertThat(Files.readString(file).trim()).isEqualTo(service.app.config().storage().idempotencyHmacKey());
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+        .isEqualTo("rw-------");
+    assertThat(Files.readString(file).trim())
+        .isEqualTo(service.app.config().storage().idempotencyHmacKey());
   }
 
   private static byte[] concat(byte[]... parts) {

@@ -1,11 +1,10 @@
 package dev.userbatch.operation;
 
-import dev.userbatch.batch.Operation;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.userbatch.batch.Operation;
 import dev.userbatch.validation.SchemaValidator;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.ParameterizedType;
@@ -15,8 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * The operation table against the contract files: each entry's routes are exactly the batch paths
@@ -46,9 +44,16 @@ class OperationTableTest {
         }
       }
     }
-    List<String> table = Stream.of(Operation.values()).flatMap(operation -> operation.httpRoutes().stream()).toList();
+    List<String> table =
+        Stream.of(Operation.values())
+            .flatMap(operation -> operation.httpRoutes().stream())
+            .toList();
     assertThat(table).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(documented);
-    assertThat(table).contains("GET /batch/users/lookup", "POST /batch/users/lookup", "DELETE /batch/users/soft-delete");
+    assertThat(table)
+        .contains(
+            "GET /batch/users/lookup",
+            "POST /batch/users/lookup",
+            "DELETE /batch/users/soft-delete");
   }
 
   @Test
@@ -56,29 +61,38 @@ class OperationTableTest {
     for (Operation operation : Operation.values()) {
       JsonObject envelope = SchemaValidator.load(operation.envelopeSchema());
       assertThat(envelope.getJsonObject("properties").containsKey(operation.itemsField()))
-          .as(operation + ": " + operation.envelopeSchema()).isTrue();
-      assertThat(envelope.getJsonArray("required").getList()).as(operation.wireName())
+          .as(operation + ": " + operation.envelopeSchema())
+          .isTrue();
+      assertThat(envelope.getJsonArray("required").getList())
+          .as(operation.wireName())
           .contains(operation.itemsField());
-      assertThat(SchemaValidator.load(operation.itemSchema())).as(operation.itemSchema()).isNotNull();
+      assertThat(SchemaValidator.load(operation.itemSchema()))
+          .as(operation.itemSchema())
+          .isNotNull();
     }
-    assertThat(SchemaValidator.SCHEMAS).doesNotHaveDuplicates().containsAll(Operation.SHARED_SCHEMAS)
+    assertThat(SchemaValidator.SCHEMAS)
+        .doesNotHaveDuplicates()
+        .containsAll(Operation.SHARED_SCHEMAS)
         .allSatisfy(file -> assertThat(SchemaValidator.load(file)).as(file).isNotNull());
   }
 
   @Test
   void namesAreDistinctAndFoundBack() {
-    assertThat(Stream.of(Operation.values()).map(Operation::wireName)).doesNotHaveDuplicates()
+    assertThat(Stream.of(Operation.values()).map(Operation::wireName))
+        .doesNotHaveDuplicates()
         .allMatch(name -> name.matches("[a-z]+(-[a-z]+)*"));
     assertThat(Stream.of(Operation.values()).map(Operation::path)).doesNotHaveDuplicates();
     assertThat(Stream.of(Operation.values()).flatMap(operation -> operation.eventType().stream()))
-        .doesNotHaveDuplicates().allMatch(type -> type.startsWith("USERS_BATCH_"));
+        .doesNotHaveDuplicates()
+        .allMatch(type -> type.startsWith("USERS_BATCH_"));
     for (Operation operation : Operation.values()) {
       assertThat(Operation.fromWireName(operation.wireName())).contains(operation);
       assertThat(Operation.fromApiAddress(operation.apiAddress())).contains(operation);
       assertThat(operation.apiAddress()).isEqualTo("users.batch." + operation.wireName());
       assertThat(operation.workerAddress()).isEqualTo("users.chunk." + operation.wireName());
       assertThat(operation.toString()).isEqualTo(operation.wireName());
-      assertThat(operation.eventType().isPresent()).as(operation.wireName())
+      assertThat(operation.eventType().isPresent())
+          .as(operation.wireName())
           .isEqualTo(operation.kind() == Operation.Kind.WRITE);
     }
     assertThat(Operation.fromWireName("purge")).isEmpty();
@@ -92,10 +106,17 @@ class OperationTableTest {
     Operations operations = Operations.create(new SchemaValidator(), 8);
     for (Operation operation : Operation.values()) {
       ItemPreparer<?> preparer = operations.preparer(operation);
-      ParameterizedType declared = Stream.of(preparer.getClass().getGenericInterfaces())
-          .filter(type -> type instanceof ParameterizedType p && p.getRawType() == ItemPreparer.class)
-          .map(ParameterizedType.class::cast).findFirst().orElseThrow();
-      assertThat(declared.getActualTypeArguments()[0]).as(operation.wireName()).isEqualTo(operation.payload().type());
+      ParameterizedType declared =
+          Stream.of(preparer.getClass().getGenericInterfaces())
+              .filter(
+                  type ->
+                      type instanceof ParameterizedType p && p.getRawType() == ItemPreparer.class)
+              .map(ParameterizedType.class::cast)
+              .findFirst()
+              .orElseThrow();
+      assertThat(declared.getActualTypeArguments()[0])
+          .as(operation.wireName())
+          .isEqualTo(operation.payload().type());
     }
   }
 }

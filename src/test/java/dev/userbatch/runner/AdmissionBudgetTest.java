@@ -1,15 +1,13 @@
 package dev.userbatch.runner;
 
-import dev.userbatch.batch.RequestException;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.userbatch.batch.RequestException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-
-import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The door counts bodies by their announced size: many small requests are let in together, a large
@@ -71,10 +69,13 @@ class AdmissionBudgetTest {
     door.enter(1);
     Future<Admission.Ticket> refused = door.enter(1);
     assertThat(refused.failed()).isTrue();
-    assertThat(refused.cause()).isInstanceOfSatisfying(RequestException.class, overloaded -> {
-      assertThat(overloaded.status()).isEqualTo(503);
-      assertThat(overloaded.code()).isEqualTo("OVERLOADED");
-      assertThat(overloaded.headers()).containsEntry("Retry-After", "1");
-    });
+    assertThat(refused.cause())
+        .isInstanceOfSatisfying(
+            RequestException.class,
+            overloaded -> {
+              assertThat(overloaded.status()).isEqualTo(503);
+              assertThat(overloaded.code()).isEqualTo("OVERLOADED");
+              assertThat(overloaded.headers()).containsEntry("Retry-After", "1");
+            });
   }
 }

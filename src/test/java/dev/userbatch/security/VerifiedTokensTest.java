@@ -1,5 +1,7 @@
 package dev.userbatch.security;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.userbatch.batch.RequestException;
 import dev.userbatch.batch.Scopes;
 import dev.userbatch.config.ServiceConfig;
@@ -11,19 +13,19 @@ import io.vertx.ext.auth.JWTOptions;
 import io.vertx.ext.auth.PubSecKeyOptions;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.TimeUnit;
-
-import static org.assertj.core.api.Assertions.assertThat;
-
-/** Verified tokens are remembered until their exp, never longer, and the scope is checked every time. */
+/**
+ * Verified tokens are remembered until their exp, never longer, and the scope is checked every
+ * time.
+ */
 class VerifiedTokensTest {
   private Vertx vertx;
   private TokenVerifier verifier;
@@ -31,8 +33,15 @@ class VerifiedTokensTest {
   @BeforeEach
   void setUp(@TempDir Path dataDir) {
     vertx = Vertx.vertx();
-    ServiceConfig config = ServiceConfig.load(Map.of("JWT_SECRET", TestService.JWT_SECRET, "JWT_LEEWAY_SECONDS", "0",
-        "DATA_DIR", dataDir.toString()));
+    ServiceConfig config =
+        ServiceConfig.load(
+            Map.of(
+                "JWT_SECRET",
+                TestService.JWT_SECRET,
+                "JWT_LEEWAY_SECONDS",
+                "0",
+                "DATA_DIR",
+                dataDir.toString()));
     verifier = JwtSetup.create(vertx, config.security());
   }
 
@@ -42,14 +51,25 @@ class VerifiedTokensTest {
   }
 
   private String token(String subject, int expiresInSeconds, String scope) {
-    JWTAuth jwt = JWTAuth.create(vertx, new JWTAuthOptions()
-        .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(TestService.JWT_SECRET)));
-    return jwt.generateToken(new JsonObject().put("sub", subject).put("scope", scope),
+    JWTAuth jwt =
+        JWTAuth.create(
+            vertx,
+            new JWTAuthOptions()
+                .addPubSecKey(
+                    new PubSecKeyOptions()
+                        .setAlgorithm("HS256")
+                        .setBuffer(TestService.JWT_SECRET)));
+    return jwt.generateToken(
+        new JsonObject().put("sub", subject).put("scope", scope),
         new JWTOptions().setAlgorithm("HS256").setExpiresInSeconds(expiresInSeconds));
   }
 
   private static <T> Future<T> settled(Future<T> future) throws Exception {
-    future.toCompletionStage().toCompletableFuture().handle((v, e) -> null).get(10, TimeUnit.SECONDS);
+    future
+        .toCompletionStage()
+        .toCompletableFuture()
+        .handle((v, e) -> null)
+        .get(10, TimeUnit.SECONDS);
     return future;
   }
 
@@ -79,7 +99,8 @@ class VerifiedTokensTest {
     String token = token("expiring", 2, Scopes.READ);
     Future<BearerAuth.Caller> first = settled(auth.authorize("Bearer " + token, Scopes.READ));
     assertThat(first.succeeded()).as(String.valueOf(first.cause())).isTrue();
-    assertThat(settled(auth.authorize("Bearer " + token, Scopes.READ)).result()).isSameAs(first.result());
+    assertThat(settled(auth.authorize("Bearer " + token, Scopes.READ)).result())
+        .isSameAs(first.result());
     Thread.sleep(2_100);
     Future<BearerAuth.Caller> late = settled(auth.authorize("Bearer " + token, Scopes.READ));
     assertThat(late.failed()).isTrue();
@@ -96,19 +117,26 @@ class VerifiedTokensTest {
     assertThat(((RequestException) write.cause()).status()).isEqualTo(403);
   }
 
-  /** Only what verified is remembered: a clock far in the future makes every entry a miss, not a pass. */
+  /**
+   * Only what verified is remembered: a clock far in the future makes every entry a miss, not a
+   * pass.
+   */
   @Test
   void onlyVerifiedTokensAreRememberedAndOnlyUntilExp() throws Exception {
     long[] now = {System.currentTimeMillis()};
     BearerAuth auth = new BearerAuth(verifier, 10, () -> now[0]);
     String bad = token("forged", 600, Scopes.READ) + "x";
     assertThat(settled(auth.verify(bad)).failed()).isTrue();
-    assertThat(settled(auth.verify(bad)).failed()).as("a failure is not remembered as a pass").isTrue();
+    assertThat(settled(auth.verify(bad)).failed())
+        .as("a failure is not remembered as a pass")
+        .isTrue();
     String good = token("caller", 600, Scopes.READ);
     BearerAuth.Caller caller = settled(auth.verify(good)).result();
     assertThat(auth.verify(good).result()).as("answered from memory, at once").isSameAs(caller);
     now[0] += 601_000;
-    assertThat(settled(auth.verify(good)).result()).as("past exp: verified again").isNotSameAs(caller)
+    assertThat(settled(auth.verify(good)).result())
+        .as("past exp: verified again")
+        .isNotSameAs(caller)
         .isEqualTo(caller);
   }
 }

@@ -12,12 +12,11 @@ import io.vertx.redis.client.Response;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.extension.ExtendWith;
-
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Base of the HTTP tests: the shared running service and small helpers to call and inspect it. */
 @ExtendWith(VertxExtension.class)
@@ -33,7 +32,8 @@ public abstract class ApiTest {
     return service.http.post(path).sendJsonObject(body);
   }
 
-  protected Future<HttpResponse<Buffer>> send(io.vertx.core.http.HttpMethod method, String path, JsonObject body) {
+  protected Future<HttpResponse<Buffer>> send(
+      io.vertx.core.http.HttpMethod method, String path, JsonObject body) {
     return service.http.request(method, path).sendJsonObject(body);
   }
 
@@ -55,15 +55,20 @@ public abstract class ApiTest {
 
   /** Creates users through the API (with imported hashes) and returns the created user views. */
   protected Future<JsonArray> createUsers(JsonArray users) {
-    return post("/batch/users/create", TestData.createRequest(users, null)).map(response -> {
-      if (response.statusCode() != 200) {
-        throw new IllegalStateException("setup create failed: " + response.bodyAsString());
-      }
-      return response.bodyAsJsonObject().getJsonArray("data");
-    });
+    return post("/batch/users/create", TestData.createRequest(users, null))
+        .map(
+            response -> {
+              if (response.statusCode() != 200) {
+                throw new IllegalStateException("setup create failed: " + response.bodyAsString());
+              }
+              return response.bodyAsJsonObject().getJsonArray("data");
+            });
   }
 
-  /** Blocks the test thread (never an event loop) until the future completes; for try/finally-style tests. */
+  /**
+   * Blocks the test thread (never an event loop) until the future completes; for try/finally-style
+   * tests.
+   */
   protected static <T> T sync(Future<T> future) {
     try {
       return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -75,7 +80,8 @@ public abstract class ApiTest {
   }
 
   /** Sends a JSON body with any method and waits for the response. */
-  protected HttpResponse<Buffer> call(io.vertx.core.http.HttpMethod method, String path, JsonObject body) {
+  protected HttpResponse<Buffer> call(
+      io.vertx.core.http.HttpMethod method, String path, JsonObject body) {
     return sync(send(method, path, body));
   }
 
@@ -86,13 +92,19 @@ public abstract class ApiTest {
 
   /** The stored row of one user (public columns), or null when there is none. */
   protected Row userRow(String id) {
-    RowSet<Row> rows = sync(sql("SELECT id, email, name, version, created_at, updated_at, last_login_at, deleted_at "
-        + "FROM users WHERE id = $1", UUID.fromString(id)));
+    RowSet<Row> rows =
+        sync(
+            sql(
+                "SELECT id, email, name, version, created_at, updated_at, last_login_at, deleted_at "
+                    + "FROM users WHERE id = $1",
+                UUID.fromString(id)));
     return rows.size() == 0 ? null : rows.iterator().next();
   }
 
   /** The raw Redis value of a user's cache entry ({@code <version>|<json>}), or null. */
-  /** The cache entry of a user as {@code <version>|<json>}, without its generation; null if absent. */
+  /**
+   * The cache entry of a user as {@code <version>|<json>}, without its generation; null if absent.
+   */
   protected String cached(String id) {
     Response value = sync(redis(Command.GET, "user:" + id));
     return value == null ? null : withoutGeneration(value.toString());

@@ -1,7 +1,6 @@
 package dev.userbatch.support;
 
 import io.vertx.core.json.JsonObject;
-
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -35,7 +34,8 @@ public final class BridgeSocket implements AutoCloseable {
   }
 
   /** A connection from {@code localAddress} (e.g. 127.1.2.3), or from any address when null. */
-  public static BridgeSocket connect(String host, int port, String localAddress) throws IOException {
+  public static BridgeSocket connect(String host, int port, String localAddress)
+      throws IOException {
     Socket socket = new Socket();
     if (localAddress != null) {
       socket.bind(new InetSocketAddress(localAddress, 0));
@@ -54,7 +54,9 @@ public final class BridgeSocket implements AutoCloseable {
     out.flush();
   }
 
-  /** The next frame, or null when none arrives within {@code timeoutMs}; EOFException when closed. */
+  /**
+   * The next frame, or null when none arrives within {@code timeoutMs}; EOFException when closed.
+   */
   public JsonObject read(long timeoutMs) throws IOException {
     socket.setSoTimeout((int) timeoutMs);
     int length;
@@ -81,7 +83,10 @@ public final class BridgeSocket implements AutoCloseable {
     throw new AssertionError("no matching frame within " + timeoutMs + " ms");
   }
 
-  /** True when the server closes the connection within {@code timeoutMs} (frames before are skipped). */
+  /**
+   * True when the server closes the connection within {@code timeoutMs} (frames before are
+   * skipped).
+   */
   public boolean closedWithin(long timeoutMs) throws IOException {
     long deadline = System.currentTimeMillis() + timeoutMs;
     while (System.currentTimeMillis() < deadline) {
@@ -106,15 +111,23 @@ public final class BridgeSocket implements AutoCloseable {
   }
 
   public void register(String address, String token) throws IOException {
-    send(new JsonObject().put("type", "register").put("address", address)
-        .put("headers", new JsonObject().put("authorization", "Bearer " + token)));
+    send(
+        new JsonObject()
+            .put("type", "register")
+            .put("address", address)
+            .put("headers", new JsonObject().put("authorization", "Bearer " + token)));
   }
 
   /** Sends a request; returns its reply address (the reply or err frame carries it as address). */
   public String request(String address, JsonObject body, JsonObject headers) throws IOException {
     String replyAddress = UUID.randomUUID().toString();
-    send(new JsonObject().put("type", "send").put("address", address).put("replyAddress", replyAddress)
-        .put("headers", headers).put("body", body));
+    send(
+        new JsonObject()
+            .put("type", "send")
+            .put("address", address)
+            .put("replyAddress", replyAddress)
+            .put("headers", headers)
+            .put("body", body));
     return replyAddress;
   }
 

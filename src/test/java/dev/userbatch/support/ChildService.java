@@ -37,24 +37,35 @@ public final class ChildService implements AutoCloseable {
     return Path.of("target", "child-" + name + "-gc.log").toAbsolutePath();
   }
 
-  /** Starts {@code dev.userbatch.Main} with {@code -Xmx<heap>} and the extra settings; waits until it listens. */
+  /**
+   * Starts {@code dev.userbatch.Main} with {@code -Xmx<heap>} and the extra settings; waits until
+   * it listens.
+   */
   public static ChildService start(String name, String heap, Map<String, String> settings) {
     return start(name, heap, settings, List.of());
   }
 
-  /** As {@link #start(String, String, Map)}, with extra JVM options (e.g. {@code -Dlogback.configurationFile=...}). */
-  public static ChildService start(String name, String heap, Map<String, String> settings, List<String> jvmOptions) {
+  /**
+   * As {@link #start(String, String, Map)}, with extra JVM options (e.g. {@code
+   * -Dlogback.configurationFile=...}).
+   */
+  public static ChildService start(
+      String name, String heap, Map<String, String> settings, List<String> jvmOptions) {
     var shared = TestService.shared().app.config();
     int port = TestService.freePort();
     Path log = Path.of("target", "child-" + name + ".log").toAbsolutePath();
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx" + heap, "-XX:+ExitOnOutOfMemoryError", "-Xlog:gc:file=" + gcLog(name)));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx" + heap,
+                "-XX:+ExitOnOutOfMemoryError",
+                "-Xlog:gc:file=" + gcLog(name)));
     command.addAll(jvmOptions);
     // Surefire's class path is a manifest-only jar that names every dependency and target/classes.
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.userbatch.Main"));
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(log.toFile());
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     Map<String, String> env = builder.environment();
     env.put("HTTP_PORT", String.valueOf(port));
     env.put("PG_URL", shared.pgUrl());
@@ -79,7 +90,8 @@ public final class ChildService implements AutoCloseable {
     long deadline = System.currentTimeMillis() + timeoutMs;
     while (System.currentTimeMillis() < deadline) {
       if (!process.isAlive()) {
-        throw new IllegalStateException("child service exited with " + process.exitValue() + "; log: " + logTail());
+        throw new IllegalStateException(
+            "child service exited with " + process.exitValue() + "; log: " + logTail());
       }
       try (Socket socket = new Socket()) {
         socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
@@ -94,7 +106,8 @@ public final class ChildService implements AutoCloseable {
       }
     }
     close();
-    throw new IllegalStateException("child service did not listen within " + timeoutMs + " ms; log: " + logTail());
+    throw new IllegalStateException(
+        "child service did not listen within " + timeoutMs + " ms; log: " + logTail());
   }
 
   public int port() {
@@ -114,12 +127,18 @@ public final class ChildService implements AutoCloseable {
     return gcLines().stream().mapToLong(line -> heapFigures(line)[0]).max().orElse(0);
   }
 
-  /** Runs a full collection in the child (jcmd GC.run) and returns the heap still in use after it (MB). */
+  /**
+   * Runs a full collection in the child (jcmd GC.run) and returns the heap still in use after it
+   * (MB).
+   */
   public long heapAfterFullGcMb() {
     long before = gcLines().stream().filter(line -> line.contains("Pause Full")).count();
     String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
     try {
-      Process gc = new ProcessBuilder(jcmd, String.valueOf(pid()), "GC.run").redirectErrorStream(true).start();
+      Process gc =
+          new ProcessBuilder(jcmd, String.valueOf(pid()), "GC.run")
+              .redirectErrorStream(true)
+              .start();
       gc.getInputStream().readAllBytes();
       gc.waitFor(30, TimeUnit.SECONDS);
       long deadline = System.currentTimeMillis() + 30_000;

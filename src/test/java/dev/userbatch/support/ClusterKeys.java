@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Event-bus TLS material made by {@code conf/cluster-keys.sh}, as an operator makes it: a CA of
- * its own per {@code name}, its trust store, and a key store per node. Made once per directory.
+ * Event-bus TLS material made by {@code conf/cluster-keys.sh}, as an operator makes it: a CA of its
+ * own per {@code name}, its trust store, and a key store per node. Made once per directory.
  */
 public final class ClusterKeys {
   private final Path dir;
@@ -21,8 +21,9 @@ public final class ClusterKeys {
 
   public static synchronized ClusterKeys make(String name, String... nodes) {
     Path dir = Path.of("target", "cluster-keys", name).toAbsolutePath();
-    List<String> command = new ArrayList<>(List.of("bash", Path.of("conf", "cluster-keys.sh").toString(),
-        dir.toString()));
+    List<String> command =
+        new ArrayList<>(
+            List.of("bash", Path.of("conf", "cluster-keys.sh").toString(), dir.toString()));
     command.addAll(List.of(nodes));
     try {
       ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);

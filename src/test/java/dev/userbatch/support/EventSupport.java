@@ -14,7 +14,6 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
-
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,8 +25,7 @@ public final class EventSupport {
   public static final String ADDRESS = "users.events";
   public static final String STREAM = "users:events";
 
-  private EventSupport() {
-  }
+  private EventSupport() {}
 
   /** Every event published on {@value #ADDRESS} of one Vert.x, from registration on. */
   public static final class Recorder implements AutoCloseable {
@@ -35,7 +33,8 @@ public final class EventSupport {
     private final MessageConsumer<Object> consumer;
 
     public Recorder(Vertx vertx) {
-      consumer = vertx.eventBus().consumer(ADDRESS, message -> events.add((JsonObject) message.body()));
+      consumer =
+          vertx.eventBus().consumer(ADDRESS, message -> events.add((JsonObject) message.body()));
       FaultSupport.await(consumer.completion(), 10);
     }
 
@@ -45,8 +44,10 @@ public final class EventSupport {
 
     /** Events naming any of the given user ids. */
     public List<JsonObject> naming(List<String> userIds) {
-      return events.stream().filter(e -> e.getJsonArray("userIds", new JsonArray()).stream()
-          .anyMatch(userIds::contains)).toList();
+      return events.stream()
+          .filter(
+              e -> e.getJsonArray("userIds", new JsonArray()).stream().anyMatch(userIds::contains))
+          .toList();
     }
 
     @Override
@@ -56,12 +57,18 @@ public final class EventSupport {
   }
 
   /**
-   * The entries of the stream from {@code fromMillis} (Redis server time) on, each as
-   * {@code {"streamId", "eventId", "type", "event": {...}}}.
+   * The entries of the stream from {@code fromMillis} (Redis server time) on, each as {@code
+   * {"streamId", "eventId", "type", "event": {...}}}.
    */
   public static List<JsonObject> streamEntries(Redis redis, long fromMillis) {
-    Response range = FaultSupport.await(redis.send(Request.cmd(Command.XRANGE).arg(STREAM)
-        .arg(Math.max(0, fromMillis) + "-0").arg("+")), 10);
+    Response range =
+        FaultSupport.await(
+            redis.send(
+                Request.cmd(Command.XRANGE)
+                    .arg(STREAM)
+                    .arg(Math.max(0, fromMillis) + "-0")
+                    .arg("+")),
+            10);
     List<JsonObject> entries = new ArrayList<>();
     if (range == null) {
       return entries;
@@ -80,7 +87,9 @@ public final class EventSupport {
   }
 
   public static List<JsonObject> streamEntriesOf(Redis redis, long fromMillis, String eventId) {
-    return streamEntries(redis, fromMillis).stream().filter(e -> eventId.equals(e.getString("eventId"))).toList();
+    return streamEntries(redis, fromMillis).stream()
+        .filter(e -> eventId.equals(e.getString("eventId")))
+        .toList();
   }
 
   public static long streamLength(Redis redis) {
@@ -89,8 +98,11 @@ public final class EventSupport {
 
   /** The id of the one audit row (= batch id = event id) with this correlation id. */
   public static String auditId(Pool pg, String correlationId) {
-    RowSet<Row> rows = FaultSupport.await(pg.preparedQuery("SELECT id FROM audit_log WHERE correlation_id = $1")
-        .execute(Tuple.of(correlationId)), 10);
+    RowSet<Row> rows =
+        FaultSupport.await(
+            pg.preparedQuery("SELECT id FROM audit_log WHERE correlation_id = $1")
+                .execute(Tuple.of(correlationId)),
+            10);
     if (rows.size() != 1) {
       throw new AssertionError(rows.size() + " audit rows with correlation id " + correlationId);
     }
@@ -99,10 +111,15 @@ public final class EventSupport {
 
   /** The outbox row of an event, or null. */
   public static Row outboxRow(Pool pg, String eventId) {
-    RowSet<Row> rows = FaultSupport.await(pg.preparedQuery(
-            "SELECT event_id, type, " + BatchChanges.USER_IDS_OF_BATCH.formatted("event_id") + " AS user_ids, "
-                + "bus_published_at, stream_published_at FROM outbox_events WHERE event_id = $1")
-        .execute(Tuple.of(UUID.fromString(eventId))), 10);
+    RowSet<Row> rows =
+        FaultSupport.await(
+            pg.preparedQuery(
+                    "SELECT event_id, type, "
+                        + BatchChanges.USER_IDS_OF_BATCH.formatted("event_id")
+                        + " AS user_ids, "
+                        + "bus_published_at, stream_published_at FROM outbox_events WHERE event_id = $1")
+                .execute(Tuple.of(UUID.fromString(eventId))),
+            10);
     return rows.size() == 0 ? null : rows.iterator().next();
   }
 
@@ -111,15 +128,23 @@ public final class EventSupport {
     String name = prefix + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     FaultSupport.await(pg.query("CREATE DATABASE " + name).execute(), 30);
     URI uri = URI.create(pgUrl);
-    return uri.getScheme() + "://" + (uri.getRawUserInfo() != null ? uri.getRawUserInfo() + "@" : "")
-        + uri.getHost() + (uri.getPort() > 0 ? ":" + uri.getPort() : "") + "/" + name
+    return uri.getScheme()
+        + "://"
+        + (uri.getRawUserInfo() != null ? uri.getRawUserInfo() + "@" : "")
+        + uri.getHost()
+        + (uri.getPort() > 0 ? ":" + uri.getPort() : "")
+        + "/"
+        + name
         + (uri.getRawQuery() != null ? "?" + uri.getRawQuery() : "");
   }
 
   public static void dropDatabase(Pool pg, String pgUrl) {
     String name = URI.create(pgUrl).getPath().substring(1);
-    FaultSupport.await(pg.query("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)").execute()
-        .recover(err -> Future.succeededFuture()), 30);
+    FaultSupport.await(
+        pg.query("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")
+            .execute()
+            .recover(err -> Future.succeededFuture()),
+        30);
   }
 
   public static List<String> idsOf(JsonArray users) {

@@ -7,7 +7,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
-
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -19,25 +18,29 @@ public final class FaultSupport {
   public static final String KEY_HEADER = "Idempotency-Key";
   public static final String REPLAYED_HEADER = "Idempotent-Replayed";
 
-  private FaultSupport() {
-  }
+  private FaultSupport() {}
 
   /**
    * A separate service with configuration overridden the way an operator would (environment
    * variable names, e.g. {@code CHUNK_TIMEOUT_MS}), on the given endpoints (null: the defaults).
    */
   public static TestService startService(Map<String, String> env, String pgUrl, String redisUrl) {
-    return TestService.start(base -> {
-      Map<String, String> all = new HashMap<>(env);
-      all.put("DATA_DIR", base.dataDir().toString());
-      return ServiceConfig.load(all).withSecurity(base.security()).withHttpPort(base.httpPort())
-          .withEndpoints(pgUrl != null ? pgUrl : base.pgUrl(), redisUrl != null ? redisUrl : base.redisUrl());
-    });
+    return TestService.start(
+        base -> {
+          Map<String, String> all = new HashMap<>(env);
+          all.put("DATA_DIR", base.dataDir().toString());
+          return ServiceConfig.load(all)
+              .withSecurity(base.security())
+              .withHttpPort(base.httpPort())
+              .withEndpoints(
+                  pgUrl != null ? pgUrl : base.pgUrl(),
+                  redisUrl != null ? redisUrl : base.redisUrl());
+        });
   }
 
   /** Sends a JSON body, with an Idempotency-Key when {@code key} is not null. */
-  public static Future<HttpResponse<Buffer>> send(TestService service, HttpMethod method, String path,
-                                                  String key, JsonObject body) {
+  public static Future<HttpResponse<Buffer>> send(
+      TestService service, HttpMethod method, String path, String key, JsonObject body) {
     HttpRequest<Buffer> request = service.http.request(method, path);
     if (key != null) {
       request.putHeader(KEY_HEADER, key);

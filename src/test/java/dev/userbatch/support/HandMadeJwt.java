@@ -1,23 +1,21 @@
 package dev.userbatch.support;
 
 import io.vertx.core.json.JsonObject;
-
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.Base64;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * JSON Web Tokens built byte by byte, so that tests of authentication can make the tokens a
- * well-behaved library refuses to make: {@code alg: none}, a header that lies about its
- * algorithm, claims in the past or the future.
+ * well-behaved library refuses to make: {@code alg: none}, a header that lies about its algorithm,
+ * claims in the past or the future.
  */
 public final class HandMadeJwt {
   private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
 
-  private HandMadeJwt() {
-  }
+  private HandMadeJwt() {}
 
   public static long now() {
     return System.currentTimeMillis() / 1000;
@@ -41,15 +39,18 @@ public final class HandMadeJwt {
   }
 
   /**
-   * A token whose header says {@code headerAlg} and whose signature is an HMAC ({@code macAlg}, e.g.
-   * HmacSHA256) of the signing input under {@code secret}.
+   * A token whose header says {@code headerAlg} and whose signature is an HMAC ({@code macAlg},
+   * e.g. HmacSHA256) of the signing input under {@code secret}.
    */
   public static String hmac(String headerAlg, String macAlg, String secret, JsonObject claims) {
-    String input = part(new JsonObject().put("alg", headerAlg).put("typ", "JWT")) + "." + part(claims);
+    String input =
+        part(new JsonObject().put("alg", headerAlg).put("typ", "JWT")) + "." + part(claims);
     try {
       Mac mac = Mac.getInstance(macAlg);
       mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), macAlg));
-      return input + "." + B64.encodeToString(mac.doFinal(input.getBytes(StandardCharsets.US_ASCII)));
+      return input
+          + "."
+          + B64.encodeToString(mac.doFinal(input.getBytes(StandardCharsets.US_ASCII)));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }

@@ -1,7 +1,6 @@
 package dev.userbatch.support;
 
 import io.vertx.core.json.JsonObject;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -16,14 +15,17 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The service as an operator runs it: {@code java -jar} of the fat jar (system property
- * {@code fatJar}, set by the {@code cluster} profile) in a JVM of its own, configured by environment
- * variables, on the shared test service's PostgreSQL and Redis. Its output goes to
- * {@code target/cluster-it/<name>.log}.
+ * The service as an operator runs it: {@code java -jar} of the fat jar (system property {@code
+ * fatJar}, set by the {@code cluster} profile) in a JVM of its own, configured by environment
+ * variables, on the shared test service's PostgreSQL and Redis. Its output goes to {@code
+ * target/cluster-it/<name>.log}.
  */
 public final class JarNode implements AutoCloseable {
-  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(10)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(10))
+          .build();
 
   private final String name;
   private final Process process;
@@ -40,18 +42,27 @@ public final class JarNode implements AutoCloseable {
     this.startedAtNanos = startedAtNanos;
   }
 
-  /** Starts the jar with the shared settings plus {@code settings}; {@link #awaitLive} waits for it. */
+  /**
+   * Starts the jar with the shared settings plus {@code settings}; {@link #awaitLive} waits for it.
+   */
   public static JarNode launch(String name, int httpPort, Map<String, String> settings) {
     String jar = System.getProperty("fatJar");
     if (jar == null || !Files.isRegularFile(Path.of(jar))) {
-      throw new IllegalStateException("no fat jar at -DfatJar=" + jar + ": run with mvn -Pcluster verify");
+      throw new IllegalStateException(
+          "no fat jar at -DfatJar=" + jar + ": run with mvn -Pcluster verify");
     }
     var shared = TestService.shared().app.config();
     Path dir = Path.of("target", "cluster-it").toAbsolutePath();
     Path log = dir.resolve(name + ".log");
-    ProcessBuilder builder = new ProcessBuilder(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m", "-jar", jar))
-        .redirectErrorStream(true).redirectOutput(log.toFile());
+    ProcessBuilder builder =
+        new ProcessBuilder(
+                List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Xmx512m",
+                    "-jar",
+                    jar))
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
     Map<String, String> env = builder.environment();
     env.put("HTTP_PORT", String.valueOf(httpPort));
     env.put("PG_URL", shared.pgUrl());
@@ -78,7 +89,8 @@ public final class JarNode implements AutoCloseable {
     long deadline = System.currentTimeMillis() + timeoutMs;
     while (System.currentTimeMillis() < deadline) {
       if (!process.isAlive()) {
-        throw new IllegalStateException(name + " exited with " + process.exitValue() + "; log:\n" + logTail());
+        throw new IllegalStateException(
+            name + " exited with " + process.exitValue() + "; log:\n" + logTail());
       }
       try {
         if (get("/health/live").statusCode() == 200) {
@@ -91,7 +103,8 @@ public final class JarNode implements AutoCloseable {
       sleep(200);
     }
     close();
-    throw new IllegalStateException(name + " did not listen within " + timeoutMs + " ms; log:\n" + logTail());
+    throw new IllegalStateException(
+        name + " did not listen within " + timeoutMs + " ms; log:\n" + logTail());
   }
 
   public static JarNode start(String name, int httpPort, Map<String, String> settings) {
@@ -116,8 +129,11 @@ public final class JarNode implements AutoCloseable {
   }
 
   public HttpResponse<String> post(String path, String token, JsonObject body) {
-    return send(HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + token)
-        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body.encode())));
+    return send(
+        HttpRequest.newBuilder(uri(path))
+            .header("Authorization", "Bearer " + token)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body.encode())));
   }
 
   public JsonObject ready() {
@@ -126,8 +142,11 @@ public final class JarNode implements AutoCloseable {
 
   /** The data of one readiness check, or null when there is no such check. */
   public JsonObject readyCheck(String id) {
-    return ready().getJsonArray("checks").stream().map(JsonObject.class::cast)
-        .filter(check -> id.equals(check.getString("id"))).findFirst().orElse(null);
+    return ready().getJsonArray("checks").stream()
+        .map(JsonObject.class::cast)
+        .filter(check -> id.equals(check.getString("id")))
+        .findFirst()
+        .orElse(null);
   }
 
   public PrometheusText metrics() {
@@ -137,9 +156,12 @@ public final class JarNode implements AutoCloseable {
   /** Chunks of {@code operation} this node's workers ran, whoever sent them. */
   public double chunksProcessed(String operation) {
     return metrics().samples().stream()
-        .filter(s -> s.name().equals("vertx_eventbus_processed_total")
-            && ("users.chunk." + operation).equals(s.labels().get("address")))
-        .mapToDouble(PrometheusText.Sample::value).sum();
+        .filter(
+            s ->
+                s.name().equals("vertx_eventbus_processed_total")
+                    && ("users.chunk." + operation).equals(s.labels().get("address")))
+        .mapToDouble(PrometheusText.Sample::value)
+        .sum();
   }
 
   public String log() {
@@ -161,7 +183,8 @@ public final class JarNode implements AutoCloseable {
 
   private HttpResponse<String> send(HttpRequest.Builder request) {
     try {
-      return HTTP.send(request.timeout(Duration.ofMinutes(5)).build(), HttpResponse.BodyHandlers.ofString());
+      return HTTP.send(
+          request.timeout(Duration.ofMinutes(5)).build(), HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {

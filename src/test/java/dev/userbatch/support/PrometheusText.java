@@ -73,7 +73,8 @@ public final class PrometheusText {
 
   /** The value of the one series with that name and (at least) these labels; 0 when absent. */
   public double value(String name, Map<String, String> labels) {
-    List<Sample> found = samples.stream().filter(s -> s.name().equals(name) && s.has(labels)).toList();
+    List<Sample> found =
+        samples.stream().filter(s -> s.name().equals(name) && s.has(labels)).toList();
     if (found.size() > 1) {
       throw new AssertionError("more than one series " + name + labels + ": " + found);
     }

@@ -1,17 +1,20 @@
 package dev.userbatch.support;
 
 import dev.userbatch.config.ServiceConfig;
-
 import java.util.HashMap;
 import java.util.Map;
 
-/** Configurations of separate service instances beside the shared one, on its PostgreSQL and Redis. */
+/**
+ * Configurations of separate service instances beside the shared one, on its PostgreSQL and Redis.
+ */
 public final class SeparateService {
-  /** Separate instances of these tests hold no long requests: a short grace period keeps closing quick. */
+  /**
+   * Separate instances of these tests hold no long requests: a short grace period keeps closing
+   * quick.
+   */
   public static final String SHUTDOWN_TIMEOUT_MS = "3000";
 
-  private SeparateService() {
-  }
+  private SeparateService() {}
 
   /**
    * The configuration an operator would get from these environment variables, on {@code base}'s
@@ -24,8 +27,10 @@ public final class SeparateService {
     all.put("DATA_DIR", base.dataDir().toString());
     all.put("SHUTDOWN_TIMEOUT_MS", SHUTDOWN_TIMEOUT_MS);
     all.putAll(env);
-    ServiceConfig loaded = ServiceConfig.load(all).withHttpPort(base.httpPort())
-        .withEndpoints(shared.pgUrl(), redisUrl != null ? redisUrl : shared.redisUrl());
+    ServiceConfig loaded =
+        ServiceConfig.load(all)
+            .withHttpPort(base.httpPort())
+            .withEndpoints(shared.pgUrl(), redisUrl != null ? redisUrl : shared.redisUrl());
     return loaded.withSecurity(loaded.security().withJwtSecret(base.security().jwtSecret()));
   }
 }

@@ -2,16 +2,15 @@ package dev.userbatch.support;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-
 import java.util.UUID;
 
 /** Builders of request items whose emails are unique to the test run, so tests never collide. */
 public final class TestData {
   /** A well-formed bcrypt hash (cost 12) for imports. */
-  public static final String BCRYPT = "$2b$12$R9h/cIPz0gi.URNNX3kh2OPST9/PgBkqquzi.Ss7KIUgO2t0jWMUW";
+  public static final String BCRYPT =
+      "$2b$12$R9h/cIPz0gi.URNNX3kh2OPST9/PgBkqquzi.Ss7KIUgO2t0jWMUW";
 
-  private TestData() {
-  }
+  private TestData() {}
 
   public static String email(String tag) {
     return tag + "-" + UUID.randomUUID().toString().substring(0, 12) + "@example.com";

@@ -1,13 +1,12 @@
 package dev.userbatch.support;
 
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.JWTOptions;
 import io.vertx.ext.auth.PubSecKeyOptions;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
-import io.vertx.core.Vertx;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
@@ -30,8 +29,7 @@ import java.util.Base64;
 public final class TestKeys {
   private static final Base64.Encoder B64URL = Base64.getUrlEncoder().withoutPadding();
 
-  private TestKeys() {
-  }
+  private TestKeys() {}
 
   /** One key pair and its algorithm (RS256 or ES256). */
   public record Pair(String algorithm, KeyPair keys) {
@@ -50,18 +48,33 @@ public final class TestKeys {
         jwk.put("use", use);
       }
       if (keys.getPublic() instanceof RSAPublicKey rsa) {
-        return jwk.put("kty", "RSA").put("n", unsigned(rsa.getModulus())).put("e", unsigned(rsa.getPublicExponent()));
+        return jwk.put("kty", "RSA")
+            .put("n", unsigned(rsa.getModulus()))
+            .put("e", unsigned(rsa.getPublicExponent()));
       }
       ECPublicKey ec = (ECPublicKey) keys.getPublic();
-      return jwk.put("kty", "EC").put("crv", "P-256")
-          .put("x", fixed(ec.getW().getAffineX(), 32)).put("y", fixed(ec.getW().getAffineY(), 32));
+      return jwk.put("kty", "EC")
+          .put("crv", "P-256")
+          .put("x", fixed(ec.getW().getAffineX(), 32))
+          .put("y", fixed(ec.getW().getAffineY(), 32));
     }
 
-    /** Signs {@code claims} as they are (no exp added unless present), with {@code kid} in the header when not null. */
+    /**
+     * Signs {@code claims} as they are (no exp added unless present), with {@code kid} in the
+     * header when not null.
+     */
     public String sign(Vertx vertx, String kid, JsonObject claims) {
-      JWTAuth signer = JWTAuth.create(vertx, new JWTAuthOptions().addPubSecKey(new PubSecKeyOptions()
-          .setAlgorithm(algorithm).setBuffer(privatePem()).setId(kid)));
-      return signer.generateToken(claims.copy(), new JWTOptions().setAlgorithm(algorithm).setNoTimestamp(true));
+      JWTAuth signer =
+          JWTAuth.create(
+              vertx,
+              new JWTAuthOptions()
+                  .addPubSecKey(
+                      new PubSecKeyOptions()
+                          .setAlgorithm(algorithm)
+                          .setBuffer(privatePem())
+                          .setId(kid)));
+      return signer.generateToken(
+          claims.copy(), new JWTOptions().setAlgorithm(algorithm).setNoTimestamp(true));
     }
   }
 
@@ -102,9 +115,13 @@ public final class TestKeys {
   }
 
   public static String pem(String type, byte[] der) {
-    return "-----BEGIN " + type + "-----\n"
+    return "-----BEGIN "
+        + type
+        + "-----\n"
         + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
-        + "\n-----END " + type + "-----\n";
+        + "\n-----END "
+        + type
+        + "-----\n";
   }
 
   /** Base64url of {@code bytes}: the form of an {@code oct} key's {@code k}. */

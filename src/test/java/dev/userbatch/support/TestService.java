@@ -1,23 +1,22 @@
 package dev.userbatch.support;
 
 import dev.userbatch.UserBatchApp;
+import dev.userbatch.batch.Scopes;
 import dev.userbatch.config.ServiceConfig;
 import io.vertx.core.Vertx;
-import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
-import io.vertx.ext.web.client.WebClientSession;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.JWTOptions;
 import io.vertx.ext.auth.PubSecKeyOptions;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
-import dev.userbatch.batch.Scopes;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.ext.web.client.WebClientSession;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.redis.client.Redis;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
-
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -26,8 +25,8 @@ import java.util.Map;
 import java.util.function.UnaryOperator;
 
 /**
- * One running service for the whole test JVM, on the real PostgreSQL and Redis (the local ones,
- * or embedded ones when none run), plus clients that tests use to check what really happened.
+ * One running service for the whole test JVM, on the real PostgreSQL and Redis (the local ones, or
+ * embedded ones when none run), plus clients that tests use to check what really happened.
  */
 public final class TestService {
   private static TestService shared;
@@ -47,14 +46,24 @@ public final class TestService {
   private TestService(UserBatchApp app) {
     this.app = app;
     this.clientVertx = Vertx.vertx();
-    this.anonymousHttp = WebClient.create(clientVertx, new WebClientOptions()
-        .setDefaultHost("127.0.0.1")
-        .setDefaultPort(app.config().httpPort())
-        .setMaxInitialLineLength(128 * 1024));
-    this.http = WebClientSession.create(anonymousHttp)
-        .addHeader("Authorization", "Bearer " + token(clientVertx, "test-suite", Scopes.READ, Scopes.WRITE));
-    this.pg = PgBuilder.pool().with(new PoolOptions().setMaxSize(2))
-        .connectingTo(PgConnectOptions.fromUri(app.config().pgUrl())).using(clientVertx).build();
+    this.anonymousHttp =
+        WebClient.create(
+            clientVertx,
+            new WebClientOptions()
+                .setDefaultHost("127.0.0.1")
+                .setDefaultPort(app.config().httpPort())
+                .setMaxInitialLineLength(128 * 1024));
+    this.http =
+        WebClientSession.create(anonymousHttp)
+            .addHeader(
+                "Authorization",
+                "Bearer " + token(clientVertx, "test-suite", Scopes.READ, Scopes.WRITE));
+    this.pg =
+        PgBuilder.pool()
+            .with(new PoolOptions().setMaxSize(2))
+            .connectingTo(PgConnectOptions.fromUri(app.config().pgUrl()))
+            .using(clientVertx)
+            .build();
     this.redis = Redis.createClient(clientVertx, app.config().redisUrl());
   }
 
@@ -67,13 +76,14 @@ public final class TestService {
   }
 
   /**
-   * A separate service instance (for tests that break its Redis or PostgreSQL); close it after.
-   * It starts on the shared service's PostgreSQL and Redis unless {@code customise} says otherwise,
-   * so that embedded servers are started once per test JVM.
+   * A separate service instance (for tests that break its Redis or PostgreSQL); close it after. It
+   * starts on the shared service's PostgreSQL and Redis unless {@code customise} says otherwise, so
+   * that embedded servers are started once per test JVM.
    */
   public static TestService start(UnaryOperator<ServiceConfig> customise) {
     ServiceConfig sharedConfig = shared().app.config();
-    return launch(customise.apply(baseConfig().withEndpoints(sharedConfig.pgUrl(), sharedConfig.redisUrl())));
+    return launch(
+        customise.apply(baseConfig().withEndpoints(sharedConfig.pgUrl(), sharedConfig.redisUrl())));
   }
 
   /**
@@ -95,11 +105,17 @@ public final class TestService {
     }
   }
 
-  /** A token for {@code subject} with the given scopes, signed with {@link #JWT_SECRET}, valid 1 h. */
+  /**
+   * A token for {@code subject} with the given scopes, signed with {@link #JWT_SECRET}, valid 1 h.
+   */
   public static String token(Vertx vertx, String subject, String... scopes) {
-    JWTAuth jwt = JWTAuth.create(vertx, new JWTAuthOptions()
-        .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(JWT_SECRET)));
-    return jwt.generateToken(new JsonObject().put("sub", subject).put("scope", String.join(" ", scopes)),
+    JWTAuth jwt =
+        JWTAuth.create(
+            vertx,
+            new JWTAuthOptions()
+                .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(JWT_SECRET)));
+    return jwt.generateToken(
+        new JsonObject().put("sub", subject).put("scope", String.join(" ", scopes)),
         new JWTOptions().setAlgorithm("HS256").setExpiresInMinutes(60));
   }
 
@@ -111,12 +127,19 @@ public final class TestService {
     return app.config().httpPort();
   }
 
-  /** Closes the clients first: open keep-alive connections would hold the server's graceful shutdown. */
+  /**
+   * Closes the clients first: open keep-alive connections would hold the server's graceful
+   * shutdown.
+   */
   public void close() {
     redis.close();
     pg.close();
     try {
-      clientVertx.close().toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+      clientVertx
+          .close()
+          .toCompletionStage()
+          .toCompletableFuture()
+          .get(10, java.util.concurrent.TimeUnit.SECONDS);
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }

@@ -1,20 +1,21 @@
 package dev.userbatch.validation;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import java.util.Random;
 import java.util.UUID;
 import java.util.regex.Pattern;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** The exact user-id test against a full-match regex, on the edge cases and on random mutations. */
 class UserIdsTest {
   private static final String ID = "01a227e3-4507-71b8-a788-1ddef659035e";
+
   /** {@code matches()} is a whole-string match: no {@code $} and its line-terminator exception. */
   private static final Pattern EXACT =
-      Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+      Pattern.compile(
+          "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
   @Test
   void acceptsUuidsInEitherCaseAsTheirValue() {
@@ -24,9 +25,20 @@ class UserIdsTest {
 
   @Test
   void refusesWhatUuidFromStringWouldReadOrChokeOn() {
-    for (String bad : List.of(ID + "\n", ID + "\r\n", ID + "\u2028", " " + ID, ID.substring(1), ID + "0",
-        "1-1-1-1-1", "+1a227e3-4507-71b8-a788-1ddef659035e", "01a227e3-4507-71b8-a788+1ddef659035e",
-        "01a227e3-4507-71b8-a788-1ddef65903\u0663e", "01a227e3-4507-71b8-a788-1ddef659035\uFF41", "")) {
+    for (String bad :
+        List.of(
+            ID + "\n",
+            ID + "\r\n",
+            ID + "\u2028",
+            " " + ID,
+            ID.substring(1),
+            ID + "0",
+            "1-1-1-1-1",
+            "+1a227e3-4507-71b8-a788-1ddef659035e",
+            "01a227e3-4507-71b8-a788+1ddef659035e",
+            "01a227e3-4507-71b8-a788-1ddef65903\u0663e",
+            "01a227e3-4507-71b8-a788-1ddef659035\uFF41",
+            "")) {
       assertThat(UserIds.parse(bad)).as(bad).isNull();
     }
     assertThat(UserIds.parse(null)).isNull();
@@ -51,8 +63,11 @@ class UserIdsTest {
       }
       String candidate = s.toString();
       boolean expected = EXACT.matcher(candidate).matches();
-      assertThat(UserIds.parse(candidate) != null).as("seed %d (-Dfuzz.seed), %s", seed, candidate.codePoints()
-          .mapToObj(Integer::toHexString).toList()).isEqualTo(expected);
+      assertThat(UserIds.parse(candidate) != null)
+          .as(
+              "seed %d (-Dfuzz.seed), %s",
+              seed, candidate.codePoints().mapToObj(Integer::toHexString).toList())
+          .isEqualTo(expected);
     }
   }
 }

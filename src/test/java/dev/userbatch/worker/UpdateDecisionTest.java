@@ -1,24 +1,23 @@
 package dev.userbatch.worker;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.userbatch.batch.BatchOptions;
 import dev.userbatch.batch.ChunkOutcome;
 import dev.userbatch.batch.ChunkRequest;
 import dev.userbatch.batch.ErrorCode;
 import dev.userbatch.batch.ItemFailure;
+import dev.userbatch.batch.Operation;
 import dev.userbatch.batch.PreparedItem;
 import dev.userbatch.batch.UserUpdate;
-import dev.userbatch.batch.Operation;
 import dev.userbatch.user.UserRepository.LockedUser;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * The update decision without a database: the locked rows as PostgreSQL would return them, the
@@ -56,14 +55,15 @@ class UpdateDecisionTest {
     for (int i = 0; i < updates.length; i++) {
       items.add(new PreparedItem<>(i, updates[i]));
     }
-    ChunkRequest<UserUpdate> chunk = new ChunkRequest<>(Operation.UPDATE, null, 0, BatchOptions.defaults(), 1_000,
-        items);
+    ChunkRequest<UserUpdate> chunk =
+        new ChunkRequest<>(Operation.UPDATE, null, 0, BatchOptions.defaults(), 1_000, items);
     ChunkOutcome<UserUpdate> outcome = new ChunkOutcome<>(chunk);
     UpdateDecision decision = UpdateDecision.decide(chunk.items(), locked, outcome);
     // Undecided (accepted) items read as INTERNAL in an unfinished outcome: leave them out.
     List<Integer> accepted = decision.accepted().stream().map(PreparedItem::index).toList();
     Map<Integer, ItemFailure> failures = new TreeMap<>();
-    outcome.build().failures().stream().filter(f -> !accepted.contains(f.index()))
+    outcome.build().failures().stream()
+        .filter(f -> !accepted.contains(f.index()))
         .forEach(f -> failures.put(f.index(), f));
     return new Decided(decision, failures);
   }
@@ -81,8 +81,11 @@ class UpdateDecisionTest {
 
   @Test
   void aMissingOrDeletedUserIsNotFound() {
-    Decided d = decide(List.of(new LockedUser(B, "b@x.io", 1, true)),
-        new UserUpdate(A, "Ann", null, null), new UserUpdate(B, "Bob", null, null));
+    Decided d =
+        decide(
+            List.of(new LockedUser(B, "b@x.io", 1, true)),
+            new UserUpdate(A, "Ann", null, null),
+            new UserUpdate(B, "Bob", null, null));
     assertThat(d.accepted()).isEmpty();
     assertThat(d.codeOf(0)).isEqualTo(ErrorCode.USER_NOT_FOUND);
     assertThat(d.codeOf(1)).isEqualTo(ErrorCode.USER_NOT_FOUND);
@@ -90,17 +93,23 @@ class UpdateDecisionTest {
 
   @Test
   void aStaleExpectedVersionIsAConflictAndTheCurrentOneIsNot() {
-    Decided d = decide(List.of(new LockedUser(A, "a@x.io", 3, false), new LockedUser(B, "b@x.io", 3, false)),
-        new UserUpdate(A, "Ann", null, 2), new UserUpdate(B, "Bob", null, 3));
+    Decided d =
+        decide(
+            List.of(new LockedUser(A, "a@x.io", 3, false), new LockedUser(B, "b@x.io", 3, false)),
+            new UserUpdate(A, "Ann", null, 2),
+            new UserUpdate(B, "Bob", null, 3));
     assertThat(d.accepted()).containsExactly(1);
     assertThat(d.codeOf(0)).isEqualTo(ErrorCode.VERSION_CONFLICT);
-    assertThat(d.failures().get(0).error()).isEqualTo("Version conflict: expected version 2 but the current version is 3");
+    assertThat(d.failures().get(0).error())
+        .isEqualTo("Version conflict: expected version 2 but the current version is 3");
   }
 
   @Test
   void anEmailHeldOutsideTheChunkIsInUse() {
-    Decided d = decide(List.of(user(A, "a@x.io"), user(OUTSIDER, "taken@x.io")),
-        new UserUpdate(A, null, "taken@x.io", null));
+    Decided d =
+        decide(
+            List.of(user(A, "a@x.io"), user(OUTSIDER, "taken@x.io")),
+            new UserUpdate(A, null, "taken@x.io", null));
     assertThat(d.accepted()).isEmpty();
     assertThat(d.codeOf(0)).isEqualTo(ErrorCode.EMAIL_IN_USE);
     assertThat(d.failures().get(0).path()).isEqualTo("$.updates[0].data.email");
@@ -108,8 +117,10 @@ class UpdateDecisionTest {
 
   @Test
   void anEmailHeldByADeletedUserIsFree() {
-    Decided d = decide(List.of(user(A, "a@x.io"), new LockedUser(OUTSIDER, "old@x.io", 1, true)),
-        new UserUpdate(A, null, "old@x.io", null));
+    Decided d =
+        decide(
+            List.of(user(A, "a@x.io"), new LockedUser(OUTSIDER, "old@x.io", 1, true)),
+            new UserUpdate(A, null, "old@x.io", null));
     assertThat(d.accepted()).containsExactly(0);
     assertThat(d.emails()).containsExactly("old@x.io");
     assertThat(d.decision().parked()).isEmpty();
@@ -125,8 +136,11 @@ class UpdateDecisionTest {
 
   @Test
   void twoUsersSwapEmailsAndBothOldEmailsAreParkedFirst() {
-    Decided d = decide(List.of(user(A, "a@x.io"), user(B, "b@x.io")),
-        new UserUpdate(A, null, "b@x.io", null), new UserUpdate(B, null, "a@x.io", null));
+    Decided d =
+        decide(
+            List.of(user(A, "a@x.io"), user(B, "b@x.io")),
+            new UserUpdate(A, null, "b@x.io", null),
+            new UserUpdate(B, null, "a@x.io", null));
     assertThat(d.failures()).isEmpty();
     assertThat(d.accepted()).containsExactly(0, 1);
     assertThat(d.emails()).containsExactly("b@x.io", "a@x.io");
@@ -135,9 +149,12 @@ class UpdateDecisionTest {
 
   @Test
   void threeUsersRotateEmails() {
-    Decided d = decide(List.of(user(A, "a@x.io"), user(B, "b@x.io"), user(C, "c@x.io")),
-        new UserUpdate(A, null, "b@x.io", null), new UserUpdate(B, null, "c@x.io", null),
-        new UserUpdate(C, null, "a@x.io", null));
+    Decided d =
+        decide(
+            List.of(user(A, "a@x.io"), user(B, "b@x.io"), user(C, "c@x.io")),
+            new UserUpdate(A, null, "b@x.io", null),
+            new UserUpdate(B, null, "c@x.io", null),
+            new UserUpdate(C, null, "a@x.io", null));
     assertThat(d.failures()).isEmpty();
     assertThat(d.emails()).containsExactly("b@x.io", "c@x.io", "a@x.io");
     assertThat(d.decision().parked()).containsExactlyInAnyOrder(A, B, C);
@@ -145,28 +162,41 @@ class UpdateDecisionTest {
 
   @Test
   void takingTheEmailOfAUserWhoMovesToAFreeOneParksOnlyThatUser() {
-    Decided d = decide(List.of(user(A, "a@x.io"), user(B, "b@x.io")),
-        new UserUpdate(A, null, "b@x.io", null), new UserUpdate(B, null, "free@x.io", null));
+    Decided d =
+        decide(
+            List.of(user(A, "a@x.io"), user(B, "b@x.io")),
+            new UserUpdate(A, null, "b@x.io", null),
+            new UserUpdate(B, null, "free@x.io", null));
     assertThat(d.accepted()).containsExactly(0, 1);
     assertThat(d.decision().parked()).containsExactly(B);
   }
 
   @Test
   void aFailedMoverKeepsItsEmailSoTheChainBehindItFailsToo() {
-    // C wants an outsider's email and fails; so C keeps c@, so B cannot have it; so A cannot have b@.
-    Decided d = decide(List.of(user(A, "a@x.io"), user(B, "b@x.io"), user(C, "c@x.io"), user(OUTSIDER, "o@x.io")),
-        new UserUpdate(A, null, "b@x.io", null), new UserUpdate(B, null, "c@x.io", null),
-        new UserUpdate(C, null, "o@x.io", null));
+    // C wants an outsider's email and fails; so C keeps c@, so B cannot have it; so A cannot have
+    // b@.
+    Decided d =
+        decide(
+            List.of(
+                user(A, "a@x.io"), user(B, "b@x.io"), user(C, "c@x.io"), user(OUTSIDER, "o@x.io")),
+            new UserUpdate(A, null, "b@x.io", null),
+            new UserUpdate(B, null, "c@x.io", null),
+            new UserUpdate(C, null, "o@x.io", null));
     assertThat(d.accepted()).isEmpty();
     assertThat(d.failures().keySet()).containsExactly(0, 1, 2);
-    assertThat(d.failures().values()).extracting(ItemFailure::code).containsOnly(ErrorCode.EMAIL_IN_USE);
+    assertThat(d.failures().values())
+        .extracting(ItemFailure::code)
+        .containsOnly(ErrorCode.EMAIL_IN_USE);
     assertThat(d.decision().parked()).isEmpty();
   }
 
   @Test
   void aUserWhoseOwnChangeFailsDoesNotGiveUpTheEmail() {
-    Decided d = decide(List.of(new LockedUser(A, "a@x.io", 1, false), new LockedUser(B, "b@x.io", 5, false)),
-        new UserUpdate(A, "Ann", "b@x.io", null), new UserUpdate(B, null, "new@x.io", 4));
+    Decided d =
+        decide(
+            List.of(new LockedUser(A, "a@x.io", 1, false), new LockedUser(B, "b@x.io", 5, false)),
+            new UserUpdate(A, "Ann", "b@x.io", null),
+            new UserUpdate(B, null, "new@x.io", 4));
     assertThat(d.codeOf(1)).isEqualTo(ErrorCode.VERSION_CONFLICT);
     assertThat(d.codeOf(0)).isEqualTo(ErrorCode.EMAIL_IN_USE);
     assertThat(d.accepted()).isEmpty();
@@ -174,8 +204,11 @@ class UpdateDecisionTest {
 
   @Test
   void theNameOfAMoverIsAppliedWithItsEmail() {
-    Decided d = decide(List.of(user(A, "a@x.io"), user(B, "b@x.io")),
-        new UserUpdate(A, "Ann", "new@x.io", 1), new UserUpdate(B, "Bob", null, null));
+    Decided d =
+        decide(
+            List.of(user(A, "a@x.io"), user(B, "b@x.io")),
+            new UserUpdate(A, "Ann", "new@x.io", 1),
+            new UserUpdate(B, "Bob", null, null));
     assertThat(d.accepted()).containsExactly(0, 1);
     assertThat(d.decision().names()).containsExactly("Ann", "Bob");
     assertThat(d.emails()).containsExactly("new@x.io", null);
