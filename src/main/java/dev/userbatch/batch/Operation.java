@@ -25,9 +25,8 @@ import java.util.stream.Stream;
  * operation.Operations}, its chunk handler in {@code worker.ChunkWorkerVerticle}.
  */
 public enum Operation {
-  //          wire name      method             GET ?ids=  kind       envelope schema          item
-  // schema
-  //          items field  payload            event type                 past tense (message)
+  // Arguments: wire name, method, also GET ?ids=, kind, envelope schema, item schema, items
+  // field, payload, event type, past tense (for messages).
   CREATE(
       "create",
       HttpMethod.POST,

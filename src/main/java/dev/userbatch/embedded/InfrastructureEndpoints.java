@@ -147,45 +147,6 @@ public final class InfrastructureEndpoints implements AutoCloseable {
         + ")}";
   }
 
-  /**
-   * Where one server is, how it was chosen, and the embedded server to stop (null when it is not
-   * ours).
-   */
-  private static final class Endpoint {
-    final String url;
-    final String mode;
-    final String logText;
-    final AutoCloseable server;
-    private boolean stopped;
-
-    Endpoint(String url, String mode, String logText, AutoCloseable server) {
-      this.url = url;
-      this.mode = mode;
-      this.logText = logText;
-      this.server = server;
-    }
-
-    static Endpoint of(EmbeddedPostgresServer server) {
-      return new Endpoint(server.url(), server.description(), server.description(), server);
-    }
-
-    static Endpoint of(EmbeddedRedisServer server) {
-      return new Endpoint(server.url(), server.description(), server.description(), server);
-    }
-
-    synchronized void stop() {
-      if (server == null || stopped) {
-        return;
-      }
-      stopped = true;
-      try {
-        server.close();
-      } catch (Exception e) {
-        LOG.warn("Error while stopping {}: {}", mode, e.toString(), e);
-      }
-    }
-  }
-
   private static Endpoint configuredPostgres(String url) {
     String shown = PgUrls.redact(url);
     try {

@@ -3,11 +3,9 @@ package dev.userbatch.outbox;
 import dev.userbatch.audit.AuditTrail;
 import dev.userbatch.batch.Operation;
 import dev.userbatch.config.ServiceConfig;
-import dev.userbatch.db.BatchChanges;
 import dev.userbatch.db.Clients;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
@@ -59,32 +57,6 @@ public final class OutboxRelayVerticle extends VerticleBase {
 
   /** The longest wait between two attempts to reach a Redis that is down. */
   private static final long MAX_BACKOFF_MS = 30_000;
-
-  /** Events ready to relay, with the users their batch changed (from batch_changes). */
-  static final String PENDING =
-      "SELECT o.event_id, o.type, "
-          + BatchChanges.USER_IDS_OF_BATCH.formatted("o.event_id")
-          + " AS user_ids, "
-          + "o.created_at, a.finished_at, "
-          + "o.bus_published_at IS NOT NULL AS bus_done, o.stream_published_at IS NOT NULL AS stream_done, "
-          + "a.actor, a.correlation_id, a.total, a.failed "
-          + "FROM outbox_events o LEFT JOIN audit_log a ON a.id = o.event_id "
-          + "WHERE (o.bus_published_at IS NULL OR o.stream_published_at IS NULL) "
-          + "AND ((a.finished_at IS NOT NULL AND o.event_id = ANY($1::uuid[])) "
-          + "OR a.finished_at < now() - make_interval(secs => $2) "
-          + "OR (a.finished_at IS NULL AND coalesce((SELECT max(c.created_at) FROM batch_changes c "
-          + "WHERE c.batch_id = o.event_id), o.created_at) < now() - make_interval(secs => $3))) "
-          + "ORDER BY o.created_at LIMIT $4 FOR UPDATE OF o SKIP LOCKED";
-
-  /** A batch that changed nobody has no event: its row is closed without publishing. */
-  static final String CLOSE_EMPTY =
-      "UPDATE outbox_events SET bus_published_at = now(), stream_published_at = now() "
-          + "WHERE event_id = ANY($1::uuid[])";
-
-  static final String MARK_BUS =
-      "UPDATE outbox_events SET bus_published_at = now() WHERE event_id = ANY($1::uuid[])";
-  static final String MARK_STREAM =
-      "UPDATE outbox_events SET stream_published_at = now() WHERE event_id = ANY($1::uuid[])";
 
   private final ServiceConfig config;
 
@@ -181,7 +153,7 @@ public final class OutboxRelayVerticle extends VerticleBase {
             .addInteger(TAKEOVER_SECONDS)
             .addInteger(STALE_BATCH_SECONDS)
             .addInteger(BATCH_LIMIT);
-    return conn.preparedQuery(PENDING)
+    return conn.preparedQuery(OutboxRows.PENDING)
         .execute(params)
         .compose(
             rows -> {
@@ -197,7 +169,7 @@ public final class OutboxRelayVerticle extends VerticleBase {
                   streamDone.add(id);
                   continue;
                 }
-                JsonObject event = event(row);
+                JsonObject event = OutboxRows.event(row);
                 if (!row.getBoolean("bus_done")) {
                   vertx.eventBus().publish(ADDRESS, event);
                   toBus.add(id);
@@ -222,7 +194,8 @@ public final class OutboxRelayVerticle extends VerticleBase {
                 }
               }
               Future<Void> bus =
-                  mark(conn, CLOSE_EMPTY, empty).compose(ignored -> mark(conn, MARK_BUS, toBus));
+                  OutboxRows.mark(conn, OutboxRows.CLOSE_EMPTY, empty)
+                      .compose(ignored -> OutboxRows.mark(conn, OutboxRows.MARK_BUS, toBus));
               boolean backingOff = System.currentTimeMillis() < streamRetryAt;
               return bus.compose(
                   ignored ->
@@ -241,7 +214,7 @@ public final class OutboxRelayVerticle extends VerticleBase {
                                     }
                                     streamFailures = 0;
                                     streamRetryAt = 0;
-                                    return mark(conn, MARK_STREAM, toStream)
+                                    return OutboxRows.mark(conn, OutboxRows.MARK_STREAM, toStream)
                                         .map(
                                             marked -> {
                                               List<UUID> done = new ArrayList<>(streamDone);
@@ -281,44 +254,6 @@ public final class OutboxRelayVerticle extends VerticleBase {
   long maxBackoffMs() {
     long interval = config.eventRelayIntervalMs();
     return Math.max(interval, Math.min(MAX_BACKOFF_MS, interval * 64));
-  }
-
-  private static Future<Void> mark(SqlConnection conn, String sql, List<UUID> ids) {
-    if (ids.isEmpty()) {
-      return Future.succeededFuture();
-    }
-    return conn.preparedQuery(sql)
-        .execute(Tuple.tuple().addArrayOfUUID(ids.toArray(UUID[]::new)))
-        .mapEmpty();
-  }
-
-  static JsonObject event(Row row) {
-    JsonArray userIds = new JsonArray();
-    UUID[] ids = row.getArrayOfUUIDs("user_ids");
-    for (UUID id : ids) {
-      userIds.add(id.toString());
-    }
-    Integer total = row.getInteger("total");
-    Integer failed = row.getInteger("failed");
-    return new JsonObject()
-        .put("eventId", row.getUUID("event_id").toString())
-        .put("type", row.getString("type"))
-        .put("userIds", userIds)
-        .put(
-            "timestamp",
-            (row.getOffsetDateTime("finished_at") != null
-                    ? row.getOffsetDateTime("finished_at")
-                    : row.getOffsetDateTime("created_at"))
-                .toInstant()
-                .toString())
-        .put("correlationId", row.getString("correlation_id"))
-        .put("actor", row.getString("actor"))
-        .put(
-            "counts",
-            new JsonObject()
-                .put("total", total)
-                .put("successful", ids.length)
-                .put("failed", failed));
   }
 
   /** A last pass for the batches that finished just before, then the clients are closed. */

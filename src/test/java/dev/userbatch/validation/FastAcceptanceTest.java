@@ -114,7 +114,7 @@ class FastAcceptanceTest {
     long seed = new Random().nextLong();
     Random random = new Random(seed);
     for (String regex : List.of(uuid, "^[a-c]{2}x[0-9]{1}$", "^ab$", "^[Z]{3}$")) {
-      java.util.function.Predicate<String> shape = FastAcceptance.FixedShape.of(regex);
+      java.util.function.Predicate<String> shape = FixedShape.of(regex);
       assertThat(shape).as(regex).isNotNull();
       java.util.regex.Pattern pattern = java.util.regex.Pattern.compile(regex);
       List<String> samples =
@@ -140,9 +140,9 @@ class FastAcceptanceTest {
             .isEqualTo(expected);
       }
     }
-    assertThat(FastAcceptance.FixedShape.of("^[a-]{2}$")).isNull();
-    assertThat(FastAcceptance.FixedShape.of("[a-z]{2}")).isNull();
-    assertThat(FastAcceptance.FixedShape.of("^[a-z]+$")).isNull();
+    assertThat(FixedShape.of("^[a-]{2}$")).isNull();
+    assertThat(FixedShape.of("[a-z]{2}")).isNull();
+    assertThat(FixedShape.of("^[a-z]+$")).isNull();
   }
 
   /**
