@@ -127,50 +127,23 @@ public record ServiceConfig(
   }
 
   public ServiceConfig withEndpoints(String newPgUrl, String newRedisUrl) {
-    return with(httpPort, bridgePort, newPgUrl, newRedisUrl, security);
+    return with(httpPort, bridgePort, newPgUrl, newRedisUrl, security, storage);
   }
 
   public ServiceConfig withSecurity(SecurityConfig newSecurity) {
-    return with(httpPort, bridgePort, pgUrl, redisUrl, newSecurity);
+    return with(httpPort, bridgePort, pgUrl, redisUrl, newSecurity, storage);
   }
 
   public ServiceConfig withStorage(StorageConfig newStorage) {
-    return new ServiceConfig(
-        httpPort,
-        bridgePort,
-        pgUrl,
-        redisUrl,
-        dataDir,
-        embedded,
-        maxItemsPerRequest,
-        atomicMaxItems,
-        maxBodyBytes,
-        cacheTtlSeconds,
-        restoreWindowDays,
-        idempotencyRetentionHours,
-        workerInstances,
-        pgPoolSize,
-        chunkTimeoutMs,
-        dbTimeoutMs,
-        cacheTimeoutMs,
-        shutdownTimeoutMs,
-        eventRelayIntervalMs,
-        eventStreamMaxLength,
-        trustedProxies,
-        security,
-        newStorage,
-        bridge,
-        passwordWork,
-        capacity,
-        cluster);
+    return with(httpPort, bridgePort, pgUrl, redisUrl, security, newStorage);
   }
 
   public ServiceConfig withBridgePort(int port) {
-    return with(httpPort, port, pgUrl, redisUrl, security);
+    return with(httpPort, port, pgUrl, redisUrl, security, storage);
   }
 
   public ServiceConfig withHttpPort(int port) {
-    return with(port, bridgePort, pgUrl, redisUrl, security);
+    return with(port, bridgePort, pgUrl, redisUrl, security, storage);
   }
 
   /** A copy with the components that start-up and tests change; the others stay. */
@@ -179,7 +152,8 @@ public record ServiceConfig(
       int newBridgePort,
       String newPgUrl,
       String newRedisUrl,
-      SecurityConfig newSecurity) {
+      SecurityConfig newSecurity,
+      StorageConfig newStorage) {
     return new ServiceConfig(
         newHttpPort,
         newBridgePort,
@@ -203,7 +177,7 @@ public record ServiceConfig(
         eventStreamMaxLength,
         trustedProxies,
         newSecurity,
-        storage,
+        newStorage,
         bridge,
         passwordWork,
         capacity,
