@@ -44,7 +44,8 @@ public record ServiceConfig(
     BridgeConfig bridge,
     PasswordWorkConfig passwordWork,
     CapacityConfig capacity,
-    ClusterConfig cluster) {
+    ClusterConfig cluster,
+    JobsConfig jobs) {
 
   static final String CONFIG_RESOURCE = "conf/application.json";
 
@@ -56,6 +57,7 @@ public record ServiceConfig(
     Objects.requireNonNull(passwordWork, "passwordWork");
     Objects.requireNonNull(capacity, "capacity");
     Objects.requireNonNull(cluster, "cluster");
+    Objects.requireNonNull(jobs, "jobs");
     requirePositive("httpPort", httpPort, true);
     requirePositive("bridgePort", bridgePort, true);
     requirePositive("maxItemsPerRequest", maxItemsPerRequest, false);
@@ -123,7 +125,8 @@ public record ServiceConfig(
             Runtime.getRuntime().availableProcessors(),
             Runtime.getRuntime().maxMemory(),
             longField(json, "maxBodyBytes")),
-        ClusterConfig.fromJson(json));
+        ClusterConfig.fromJson(json),
+        JobsConfig.fromJson(json));
   }
 
   public ServiceConfig withEndpoints(String newPgUrl, String newRedisUrl) {
@@ -181,7 +184,8 @@ public record ServiceConfig(
         bridge,
         passwordWork,
         capacity,
-        cluster);
+        cluster,
+        jobs);
   }
 
   /** camelCase field name to the environment variable that overrides it: pgUrl → PG_URL. */
