@@ -130,23 +130,27 @@ public record ServiceConfig(
   }
 
   public ServiceConfig withEndpoints(String newPgUrl, String newRedisUrl) {
-    return with(httpPort, bridgePort, newPgUrl, newRedisUrl, security, storage);
+    return with(httpPort, bridgePort, newPgUrl, newRedisUrl, security, storage, jobs);
   }
 
   public ServiceConfig withSecurity(SecurityConfig newSecurity) {
-    return with(httpPort, bridgePort, pgUrl, redisUrl, newSecurity, storage);
+    return with(httpPort, bridgePort, pgUrl, redisUrl, newSecurity, storage, jobs);
   }
 
   public ServiceConfig withStorage(StorageConfig newStorage) {
-    return with(httpPort, bridgePort, pgUrl, redisUrl, security, newStorage);
+    return with(httpPort, bridgePort, pgUrl, redisUrl, security, newStorage, jobs);
+  }
+
+  public ServiceConfig withJobs(JobsConfig newJobs) {
+    return with(httpPort, bridgePort, pgUrl, redisUrl, security, storage, newJobs);
   }
 
   public ServiceConfig withBridgePort(int port) {
-    return with(httpPort, port, pgUrl, redisUrl, security, storage);
+    return with(httpPort, port, pgUrl, redisUrl, security, storage, jobs);
   }
 
   public ServiceConfig withHttpPort(int port) {
-    return with(port, bridgePort, pgUrl, redisUrl, security, storage);
+    return with(port, bridgePort, pgUrl, redisUrl, security, storage, jobs);
   }
 
   /** A copy with the components that start-up and tests change; the others stay. */
@@ -156,7 +160,8 @@ public record ServiceConfig(
       String newPgUrl,
       String newRedisUrl,
       SecurityConfig newSecurity,
-      StorageConfig newStorage) {
+      StorageConfig newStorage,
+      JobsConfig newJobs) {
     return new ServiceConfig(
         newHttpPort,
         newBridgePort,
@@ -185,7 +190,7 @@ public record ServiceConfig(
         passwordWork,
         capacity,
         cluster,
-        jobs);
+        newJobs);
   }
 
   /** camelCase field name to the environment variable that overrides it: pgUrl → PG_URL. */

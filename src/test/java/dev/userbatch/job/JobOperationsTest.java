@@ -19,11 +19,27 @@ class JobOperationsTest extends JobSupport {
     String tag = unique("csv");
     String csv =
         "email,name,passwordHash\r\n"
-            + "a-" + tag + "@example.com,\"Smith, Anna\"," + HASH + "\r\n"
-            + "\"b-" + tag + "@example.com\",\"Bob \"\"the\"\" Builder\"," + HASH + "\r\n"
-            + "x-" + tag + "@example.com,\"Two\nLines\"," + HASH + "\r\n"
-            + "c-" + tag + "@example.com,Carl\r\n"
-            + "d-" + tag + "@example.com,Dora,\"unterminated\r\n";
+            + "a-"
+            + tag
+            + "@example.com,\"Smith, Anna\","
+            + HASH
+            + "\r\n"
+            + "\"b-"
+            + tag
+            + "@example.com\",\"Bob \"\"the\"\" Builder\","
+            + HASH
+            + "\r\n"
+            + "x-"
+            + tag
+            + "@example.com,\"Two\nLines\","
+            + HASH
+            + "\r\n"
+            + "c-"
+            + tag
+            + "@example.com,Carl\r\n"
+            + "d-"
+            + tag
+            + "@example.com,Dora,\"unterminated\r\n";
     JsonObject job = runJob("operation=create&chunkSize=2", "text/csv", csv);
     assertThat(job.getString("format")).isEqualTo("csv");
     assertThat(job.getJsonObject("counts"))
@@ -53,9 +69,15 @@ class JobOperationsTest extends JobSupport {
   void updateJobsInNdjsonAndCsv() {
     JsonArray users = createdUsers("upd", 3);
     String ndjson =
-        new JsonObject().put("id", id(users, 0)).put("data", new JsonObject().put("name", "Renamed 0")).encode()
+        new JsonObject()
+                .put("id", id(users, 0))
+                .put("data", new JsonObject().put("name", "Renamed 0"))
+                .encode()
             + "\n"
-            + new JsonObject().put("id", "not-a-uuid").put("data", new JsonObject().put("name", "X")).encode()
+            + new JsonObject()
+                .put("id", "not-a-uuid")
+                .put("data", new JsonObject().put("name", "X"))
+                .encode()
             + "\n";
     JsonObject job = runJob("operation=update", "application/x-ndjson", ndjson);
     assertThat(job.getJsonObject("counts").getInteger("succeeded")).isEqualTo(1);
@@ -64,11 +86,17 @@ class JobOperationsTest extends JobSupport {
         .extracting(f -> f.getInteger("line"))
         .containsExactly(2);
 
-    String csv = "id,name,expectedVersion\n" + id(users, 1) + ",Renamed 1,1\n" + id(users, 2) + ",Renamed 2,7\n";
+    String csv =
+        "id,name,expectedVersion\n"
+            + id(users, 1)
+            + ",Renamed 1,1\n"
+            + id(users, 2)
+            + ",Renamed 2,7\n";
     JsonObject csvJob = runJob("operation=update", "text/csv", csv);
     assertThat(userRow(id(users, 1)).getString("name")).isEqualTo("Renamed 1");
     assertThat(userRow(id(users, 2)).getString("name")).isNotEqualTo("Renamed 2");
-    assertThat(csvJob.getJsonObject("failuresByCode")).isEqualTo(new JsonObject().put("VERSION_CONFLICT", 1));
+    assertThat(csvJob.getJsonObject("failuresByCode"))
+        .isEqualTo(new JsonObject().put("VERSION_CONFLICT", 1));
     List<JsonObject> failures = ndjson(JOBS + "/" + csvJob.getString("id") + "/failures");
     assertThat(failures.get(0).getInteger("line")).isEqualTo(3);
     assertThat(failures.get(0).getInteger("index")).isEqualTo(1);
@@ -92,10 +120,12 @@ class JobOperationsTest extends JobSupport {
     assertThat(row.getValue("deleted_at")).isNotNull();
     assertThat(ndjson(JOBS + "/" + deleted.getString("id") + "/results")).hasSize(2);
 
-    JsonObject restored = runJob("operation=restore", "application/x-ndjson", "\"" + id(users, 1) + "\"\n");
+    JsonObject restored =
+        runJob("operation=restore", "application/x-ndjson", "\"" + id(users, 1) + "\"\n");
     assertThat(restored.getString("status")).isEqualTo("completed");
     assertThat(userRow(id(users, 1)).getValue("deleted_at")).isNull();
     JsonObject again = runJob("operation=restore", "text/csv", "id\n" + id(users, 1) + "\n");
-    assertThat(again.getJsonObject("failuresByCode")).isEqualTo(new JsonObject().put("NOT_DELETED", 1));
+    assertThat(again.getJsonObject("failuresByCode"))
+        .isEqualTo(new JsonObject().put("NOT_DELETED", 1));
   }
 }
