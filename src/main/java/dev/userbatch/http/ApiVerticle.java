@@ -89,6 +89,7 @@ public final class ApiVerticle extends VerticleBase {
                         ctx, c -> LookupQuery.toEnvelope(operation, c.queryParams())));
       }
     }
+    JobRoutes.mount(vertx, router, config, operations, pool, this::requires);
     HealthRoutes.mount(vertx, router, pool, redis);
     OpenApiRoutes.mount(vertx, router);
     MetricsRoute.mount(router, config.security().metricsToken(), telemetry.registry());
