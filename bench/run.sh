@@ -43,6 +43,10 @@
 #   PG_URL, REDIS_URL used by the service and the benchmark; when unset the service picks the local default
 #                     servers (postgresql://postgres@127.0.0.1:5432/postgres, redis://127.0.0.1:6379) or,
 #                     with EMBEDDED=auto (default), starts embedded ones whose URLs are read from its log
+#   FRESH_DB=1        every run starts on an empty database: bench_<run>, created on the server of PG_URL (or
+#                     of the local default) before the service starts and dropped at the end (KEEP_DB=1 keeps
+#                     it); FRESH_DB=0 uses PG_URL's database as it is. Without PG_URL and without a local
+#                     server, the embedded PostgreSQL of the run's new data directory is empty anyway.
 #   BIG_USERS=100000  size of the heap-limited create;  BIG_XMX=256m  its heap limit;  BIG_TIMEOUT=300 (s)
 #   SERVICE_JAVA_OPTS extra JVM options of the main service JVM (and of the baseline's)
 #   RATE_LIMIT_ITEMS_PER_MINUTE  passed to the service (default 10^12: the limiter runs but never refuses)
@@ -77,6 +81,7 @@ log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 
 SERVICE_PID=""
+FRESH_DB_SERVER=""
 MAIN_PID=""
 BASELINE_PID=""
 JSTAT_PID=""
@@ -118,6 +123,9 @@ cleanup() {
   # rows a killed or timed-out run left behind (a big create goes on in the service after the client gives up)
   if [[ -n "${BENCH_PG_URL:-}" && -d "$CLASSES/dev" ]]; then
     PG_URL="$BENCH_PG_URL" REDIS_URL="$BENCH_REDIS_URL" bench cleanup || log "final cleanup failed"
+  fi
+  if [[ -n "$FRESH_DB_SERVER" && "${KEEP_DB:-0}" != 1 ]]; then
+    PG_URL="$FRESH_DB_SERVER" bench drop-db || log "the run's database could not be dropped"
   fi
   rm -rf "$DATA_DIR_BENCH" "$DATA_DIR_BASELINE" "$WORK/service.jar" "$WORK/baseline.jar" "$WORK/baseline-cwd" "$WORK/build"
 }
@@ -235,6 +243,21 @@ fi
 log "compiling the benchmark against the jar into $CLASSES"
 mkdir -p "$CLASSES"
 javac --release 17 -d "$CLASSES" -cp "$JAR" "$ROOT"/bench/src/dev/userbatch/bench/*.java
+
+# --- the run's own empty database (bench/src/dev/userbatch/bench/FreshDatabase.java): earlier runs left
+# audit_log, batch_changes and outbox_events rows that made every run start slower than the one before
+if [[ "${FRESH_DB:-1}" == 1 ]]; then
+  server_url="${PG_URL:-postgresql://postgres@127.0.0.1:5432/postgres}"
+  if fresh_url="$(PG_URL="$server_url" bench fresh-db)"; then
+    FRESH_DB_SERVER="$server_url"
+    export PG_URL="$fresh_url"
+    log "the run's own database: ${PG_URL%%\?*} (empty; dropped at the end unless KEEP_DB=1)"
+  elif [[ -n "${PG_URL:-}" ]]; then
+    die "could not create the run's database on the server of PG_URL (FRESH_DB=0 uses PG_URL as it is)"
+  else
+    log "no local PostgreSQL: the service starts an embedded one in the run's new (empty) data directory"
+  fi
+fi
 
 # --- measurements 1-4 and the keep-alive lookups against a service with the default heap
 # shellcheck disable=SC2086

@@ -528,6 +528,14 @@ final class BenchReport {
             + " (on "
             + cores()
             + " cores; it includes this run's own service, client and database)");
+    System.out.println(
+        "database "
+            + suite.getString("database", "n/a")
+            + " at the start: "
+            + suite.getLong("usersRowsAtStart", -1L)
+            + " users, "
+            + suite.getLong("auditRowsAtStart", -1L)
+            + " audit rows (bench/run.sh gives each run a new database unless FRESH_DB=0)");
     System.out.println(rendered);
     System.out.println("targets: " + summary(8) + " (issue 8); " + summary(14) + " (issue 14)");
     JsonArray problems = suite.getJsonArray("problems", new JsonArray());

@@ -13,6 +13,8 @@ import java.util.Locale;
  *   report   merges SUITE_JSON, MIXED_JSON, BIG_JSON and the heap samples; prints the table, writes
  *            RESULTS_DIR/latest.json and latest.svg; exit status 1 under STRICT=1 if a target is not met
  *   cleanup  removes whatever run RUN_ID left behind
+ *   fresh-db creates the run's own database bench_RUN_ID on the server of PG_URL, prints its URL
+ *   drop-db  drops it (PG_URL: another database of that server)
  * </pre>
  */
 public final class BenchRunner {
@@ -26,6 +28,8 @@ public final class BenchRunner {
       case "mixed" -> MixedLoad.run(Settings.fromEnv());
       case "big" -> BigCreate.run(Settings.fromEnv());
       case "report" -> System.exit(BenchReport.run());
+      case "fresh-db" -> FreshDatabase.create(Settings.fromEnv());
+      case "drop-db" -> FreshDatabase.drop(Settings.fromEnv());
       case "cleanup" -> {
         if (Env.text("RUN_ID", null) == null) {
           throw new IllegalArgumentException("RUN_ID must be set to the run's id");
@@ -35,7 +39,7 @@ public final class BenchRunner {
       default -> {
         System.err.println(
             "usage: java -cp <bench classes>:<fat jar> dev.userbatch.bench.BenchRunner "
-                + "suite|mixed|big|report|cleanup");
+                + "suite|mixed|big|report|cleanup|fresh-db|drop-db");
         System.exit(2);
       }
     }

@@ -37,6 +37,8 @@ final class BenchSuite {
                           "os", System.getProperty("os.name") + " " + System.getProperty("os.arch"))
                       .put("java", System.getProperty("java.version")))
               .put("usersRowsAtStart", session.db.count("SELECT count(*) FROM users"))
+              .put("auditRowsAtStart", session.db.count("SELECT count(*) FROM audit_log"))
+              .put("database", session.db.text("SELECT current_database()"))
               .put("postgresVersion", session.db.text("SHOW server_version"));
       CreateMeasurements creates = new CreateMeasurements(session);
       try {

@@ -69,7 +69,11 @@ public final class Clients {
             .setPipeliningLimit(256)
             // A statement running longer than this is cancelled by the server (SQLSTATE 57014 →
             // TIMEOUT).
-            .addProperty("statement_timeout", String.valueOf(config.dbTimeoutMs()));
+            .addProperty("statement_timeout", String.valueOf(config.dbTimeoutMs()))
+            // The service's statements are short index lookups and set-based writes whose cost
+            // estimates can still pass jit_above_cost (a stale estimate, a large unnest): compiling
+            // them took longer than running them.
+            .addProperty("jit", "off");
     PoolOptions pool =
         new PoolOptions()
             .setMaxSize(size)

@@ -14,7 +14,13 @@ import java.util.UUID;
 final class OutboxRows {
   private OutboxRows() {}
 
-  /** Events ready to relay, with the users their batch changed (from batch_changes). */
+  /**
+   * Events ready to relay, with the users their batch changed (from batch_changes). Each event's
+   * audit row is read by its key (a LATERAL subquery that LIMIT keeps from being flattened into a
+   * join): joined as a table, the planner hashed the whole audit_log, which grows with every
+   * lookup, whenever its statistics promised many pending events, and each pass got slower with the
+   * service's age.
+   */
   static final String PENDING =
       "SELECT o.event_id, o.type, "
           + BatchChanges.USER_IDS_OF_BATCH.formatted("o.event_id")
@@ -22,7 +28,8 @@ final class OutboxRows {
           + "o.created_at, a.finished_at, "
           + "o.bus_published_at IS NOT NULL AS bus_done, o.stream_published_at IS NOT NULL AS stream_done, "
           + "a.actor, a.correlation_id, a.total, a.failed "
-          + "FROM outbox_events o LEFT JOIN audit_log a ON a.id = o.event_id "
+          + "FROM outbox_events o LEFT JOIN LATERAL (SELECT l.finished_at, l.actor, l.correlation_id, "
+          + "l.total, l.failed FROM audit_log l WHERE l.id = o.event_id LIMIT 1) a ON true "
           + "WHERE (o.bus_published_at IS NULL OR o.stream_published_at IS NULL) "
           + "AND ((a.finished_at IS NOT NULL AND o.event_id = ANY($1::uuid[])) "
           + "OR a.finished_at < now() - make_interval(secs => $2) "
