@@ -183,7 +183,8 @@ public final class UserBatchApp implements AutoCloseable {
         purge.compose(
             ignored ->
                 vertx.deployVerticle(
-                    new EventBusApiVerticle(config, operations, telemetry.batchMetrics())));
+                    new EventBusApiVerticle(
+                        config, operations, telemetry.batchMetrics(), cacheGeneration)));
     Future<String> bridge =
         eventBusApi.compose(
             ignored ->
@@ -194,7 +195,7 @@ public final class UserBatchApp implements AutoCloseable {
         bridge.compose(
             ignored ->
                 vertx.deployVerticle(
-                    () -> new ApiVerticle(config, operations, telemetry),
+                    () -> new ApiVerticle(config, operations, telemetry, cacheGeneration),
                     new DeploymentOptions().setInstances(eventLoops)));
     return api.map(
         ignored ->

@@ -94,6 +94,40 @@ public final class UserCache {
     if (ids.isEmpty()) {
       return Future.succeededFuture(Map.of());
     }
+    return read(ids)
+        .map(
+            hits -> {
+              metrics.cacheHits(hits.size());
+              metrics.cacheMisses(ids.size() - hits.size());
+              return hits;
+            })
+        .recover(
+            err -> {
+              failed("read", ids.size(), err);
+              metrics.cacheMisses(ids.size());
+              return Future.succeededFuture(Map.of());
+            });
+  }
+
+  /**
+   * The entries of {@code ids} when every one is cached (counted as hits); otherwise, or when the
+   * cache cannot be read, null, and nothing is counted or logged: the caller asks {@link #getAll}
+   * next, which does both.
+   */
+  public Future<Map<UUID, Entry>> getAllIfEveryHit(List<UUID> ids) {
+    return read(ids)
+        .map(
+            hits -> {
+              if (hits.size() < ids.size()) {
+                return null;
+              }
+              metrics.cacheHits(hits.size());
+              return hits;
+            })
+        .otherwiseEmpty();
+  }
+
+  private Future<Map<UUID, Entry>> read(List<UUID> ids) {
     Request mget = Request.cmd(Command.MGET);
     ids.forEach(id -> mget.arg(key(id)));
     return ensureGeneration()
@@ -113,15 +147,7 @@ public final class UserCache {
                   hits.put(ids.get(i), entry);
                 }
               }
-              metrics.cacheHits(hits.size());
-              metrics.cacheMisses(ids.size() - hits.size());
               return hits;
-            })
-        .recover(
-            err -> {
-              failed("read", ids.size(), err);
-              metrics.cacheMisses(ids.size());
-              return Future.succeededFuture(Map.of());
             });
   }
 

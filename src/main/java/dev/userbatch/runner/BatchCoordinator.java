@@ -12,6 +12,7 @@ import dev.userbatch.batch.ItemFailure;
 import dev.userbatch.batch.Operation;
 import dev.userbatch.batch.PreparedBatch;
 import dev.userbatch.batch.PreparedItem;
+import dev.userbatch.cache.UserCache;
 import dev.userbatch.user.User;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -37,10 +38,20 @@ public final class BatchCoordinator {
 
   private final Vertx vertx;
   private final long chunkTimeoutMs;
+  private final CachedLookup cachedLookup;
 
   public BatchCoordinator(Vertx vertx, long chunkTimeoutMs) {
+    this(vertx, chunkTimeoutMs, null);
+  }
+
+  /**
+   * With {@code cache}, a lookup of one chunk is first tried on this event loop ({@link
+   * CachedLookup}); null: every chunk goes to a worker.
+   */
+  public BatchCoordinator(Vertx vertx, long chunkTimeoutMs, UserCache cache) {
     this.vertx = vertx;
     this.chunkTimeoutMs = chunkTimeoutMs;
+    this.cachedLookup = cache == null ? null : new CachedLookup(cache);
   }
 
   public <T extends ChunkItem> Future<BatchOutcome> execute(
@@ -165,10 +176,19 @@ public final class BatchCoordinator {
       ChunkRequest<T> request =
           new ChunkRequest<>(
               operation, batchId, chunkNumber, options, workerBudgetMs(), chunks.get(chunkNumber));
-      vertx
-          .eventBus()
-          .<ChunkResult>request(operation.workerAddress(), request, delivery)
-          .map(reply -> reply.body())
+      Future<ChunkResult> local =
+          cachedLookup != null && chunks.size() == 1
+              ? cachedLookup.answer(operation, request.items())
+              : Future.succeededFuture();
+      local
+          .compose(
+              answered ->
+                  answered != null
+                      ? Future.succeededFuture(answered)
+                      : vertx
+                          .eventBus()
+                          .<ChunkResult>request(operation.workerAddress(), request, delivery)
+                          .map(reply -> reply.body()))
           .recover(err -> Future.succeededFuture(failWholeChunk(request, err)))
           .onSuccess(
               result -> {
