@@ -128,6 +128,46 @@ public final class UserCache {
       metrics.cacheMisses(ids.size());
       return Future.succeededFuture(Map.of());
     }
+    return read(ids, observed)
+        .map(
+            hits -> {
+              metrics.cacheHits(hits.size());
+              metrics.cacheMisses(ids.size() - hits.size());
+              return hits;
+            })
+        .recover(
+            err -> {
+              failed("read", ids.size(), err);
+              metrics.cacheMisses(ids.size());
+              return Future.succeededFuture(Map.of());
+            });
+  }
+
+  /**
+   * The entries of {@code ids} when every one is cached under the current generation (counted as
+   * hits); otherwise, or when the cache cannot be read, null, and nothing is counted or logged: the
+   * caller asks {@link #getAll} next (through a worker), which does both.
+   */
+  public Future<Map<UUID, Entry>> getAllIfEveryHit(List<UUID> ids) {
+    return observe()
+        .compose(
+            observed ->
+                observed == UNUSABLE
+                    ? Future.<Map<UUID, Entry>>succeededFuture()
+                    : read(ids, observed))
+        .map(
+            hits -> {
+              if (hits == null || hits.size() < ids.size()) {
+                return null;
+              }
+              metrics.cacheHits(hits.size());
+              return hits;
+            })
+        .otherwiseEmpty();
+  }
+
+  /** One MGET; entries older than the {@code observed} generation are left out (misses). */
+  private Future<Map<UUID, Entry>> read(List<UUID> ids, long observed) {
     Request mget = Request.cmd(Command.MGET);
     ids.forEach(id -> mget.arg(key(id)));
     return redis
@@ -143,15 +183,7 @@ public final class UserCache {
                   hits.put(ids.get(i), entry);
                 }
               }
-              metrics.cacheHits(hits.size());
-              metrics.cacheMisses(ids.size() - hits.size());
               return hits;
-            })
-        .recover(
-            err -> {
-              failed("read", ids.size(), err);
-              metrics.cacheMisses(ids.size());
-              return Future.succeededFuture(Map.of());
             });
   }
 
