@@ -2,9 +2,14 @@ package dev.userbatch.config;
 
 import dev.userbatch.batch.Operation;
 import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Authentication, rate limiting, input policy and TLS settings (part of {@link ServiceConfig}).
@@ -27,6 +32,8 @@ import java.util.Map;
  * @param passwordMinLength minimum length of plaintext passwords
  * @param tlsCertFile PEM certificate chain: HTTPS when set with {@code tlsKeyFile}
  * @param tlsKeyFile PEM private key
+ * @param corsOrigins origins ({@code https://host[:port]}) whose pages may call the API from a
+ *     browser; any other cross-origin request is refused (empty: none)
  */
 public record SecurityConfig(
     String jwtSecret,
@@ -44,7 +51,8 @@ public record SecurityConfig(
     boolean rateLimitFailOpen,
     int passwordMinLength,
     String tlsCertFile,
-    String tlsKeyFile) {
+    String tlsKeyFile,
+    Set<String> corsOrigins) {
 
   /**
    * HS256 keys shorter than the hash output (RFC 7518, section 3.2) can be brute-forced offline.
@@ -61,6 +69,7 @@ public record SecurityConfig(
 
   public SecurityConfig {
     rateLimitPerOperation = Map.copyOf(rateLimitPerOperation);
+    corsOrigins = corsOrigins == null ? Set.of() : Set.copyOf(corsOrigins);
     secretClaims = secretClaims == null ? ExpectedClaims.NONE : secretClaims;
     publicKeyClaims = publicKeyClaims == null ? ExpectedClaims.NONE : publicKeyClaims;
     jwksClaims = jwksClaims == null ? ExpectedClaims.NONE : jwksClaims;
@@ -111,7 +120,8 @@ public record SecurityConfig(
         rateLimitFailOpen,
         passwordMinLength,
         tlsCertFile,
-        tlsKeyFile);
+        tlsKeyFile,
+        corsOrigins);
   }
 
   public SecurityConfig withRateLimit(
@@ -132,7 +142,8 @@ public record SecurityConfig(
         failOpen,
         passwordMinLength,
         tlsCertFile,
-        tlsKeyFile);
+        tlsKeyFile,
+        corsOrigins);
   }
 
   static SecurityConfig fromJson(JsonObject json) {
@@ -152,7 +163,72 @@ public record SecurityConfig(
         Boolean.parseBoolean(String.valueOf(json.getValue("rateLimitFailOpen"))),
         (int) ServiceConfig.longField(json, "passwordMinLength"),
         text(json, "tlsCertFile"),
-        text(json, "tlsKeyFile"));
+        text(json, "tlsKeyFile"),
+        origins(text(json, "corsOrigins")));
+  }
+
+  public SecurityConfig withCorsOrigins(Set<String> origins) {
+    return new SecurityConfig(
+        jwtSecret,
+        jwtPublicKeyFile,
+        jwtAlgorithm,
+        jwtJwksFile,
+        secretClaims,
+        publicKeyClaims,
+        jwksClaims,
+        jwtLeewaySeconds,
+        devMode,
+        metricsToken,
+        rateLimitItemsPerMinute,
+        rateLimitPerOperation,
+        rateLimitFailOpen,
+        passwordMinLength,
+        tlsCertFile,
+        tlsKeyFile,
+        origins);
+  }
+
+  /**
+   * "https://a.example, http://localhost:3000" → the origins as browsers send them (lower-case
+   * scheme and host, no path); anything else, "*" included, stops start-up naming CORS_ORIGINS.
+   */
+  static Set<String> origins(String spec) {
+    Set<String> origins = new LinkedHashSet<>();
+    if (spec == null) {
+      return origins;
+    }
+    for (String entry : spec.split(",")) {
+      String origin = entry.trim();
+      if (origin.isEmpty()) {
+        continue;
+      }
+      URI uri;
+      try {
+        uri = new URI(origin);
+      } catch (URISyntaxException e) {
+        uri = null;
+      }
+      if (uri == null
+          || !("http".equalsIgnoreCase(uri.getScheme())
+              || "https".equalsIgnoreCase(uri.getScheme()))
+          || uri.getHost() == null
+          || uri.getUserInfo() != null
+          || !(uri.getRawPath() == null || uri.getRawPath().isEmpty())
+          || uri.getRawQuery() != null
+          || uri.getRawFragment() != null) {
+        throw new IllegalArgumentException(
+            "Configuration corsOrigins (env CORS_ORIGINS) must list origins such as "
+                + "https://console.example.com or http://localhost:3000, comma-separated, got '"
+                + origin
+                + "'");
+      }
+      origins.add(
+          uri.getScheme().toLowerCase(Locale.ROOT)
+              + "://"
+              + uri.getHost().toLowerCase(Locale.ROOT)
+              + (uri.getPort() < 0 ? "" : ":" + uri.getPort()));
+    }
+    return origins;
   }
 
   /**

@@ -45,6 +45,7 @@ public record ServiceConfig(
     PasswordWorkConfig passwordWork,
     CapacityConfig capacity,
     ClusterConfig cluster,
+    ChunkDeliveryConfig chunkDelivery,
     JobsConfig jobs) {
 
   static final String CONFIG_RESOURCE = "conf/application.json";
@@ -57,6 +58,7 @@ public record ServiceConfig(
     Objects.requireNonNull(passwordWork, "passwordWork");
     Objects.requireNonNull(capacity, "capacity");
     Objects.requireNonNull(cluster, "cluster");
+    Objects.requireNonNull(chunkDelivery, "chunkDelivery");
     Objects.requireNonNull(jobs, "jobs");
     requirePositive("httpPort", httpPort, true);
     requirePositive("bridgePort", bridgePort, true);
@@ -126,6 +128,7 @@ public record ServiceConfig(
             Runtime.getRuntime().maxMemory(),
             longField(json, "maxBodyBytes")),
         ClusterConfig.fromJson(json),
+        ChunkDeliveryConfig.fromJson(json),
         JobsConfig.fromJson(json));
   }
 
@@ -190,6 +193,7 @@ public record ServiceConfig(
         passwordWork,
         capacity,
         cluster,
+        chunkDelivery,
         newJobs);
   }
 

@@ -63,6 +63,7 @@ public final class ApiVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     router.route().handler(CorrelationId::assign);
     router.route().handler(JsonResponses.accountingTo(telemetry.responseStreams()));
+    router.route().handler(new CorsPolicy(config.security().corsOrigins())::handle);
     // Authentication comes before the body is read: an unknown caller cannot make us buffer 16 MiB.
     // Sized from Content-Length (at most the limit) up front: a growing buffer would copy itself
     // over and over.
@@ -92,6 +93,7 @@ public final class ApiVerticle extends VerticleBase {
     JobRoutes.mount(vertx, router, config, operations, pool, this::requires);
     HealthRoutes.mount(vertx, router, pool, redis);
     OpenApiRoutes.mount(vertx, router);
+    ConsoleRoutes.mount(router);
     MetricsRoute.mount(router, config.security().metricsToken(), telemetry.registry());
     OpenApiRoutes.requireDocumented(router);
     router.route().failureHandler(ErrorResponses::handle);

@@ -4,21 +4,25 @@ import dev.userbatch.batch.BatchOptions;
 import dev.userbatch.batch.ChunkRequest;
 import dev.userbatch.batch.ChunkResult;
 import dev.userbatch.cache.UserCache;
-import dev.userbatch.db.BatchChanges;
 import dev.userbatch.db.Transactions;
 import dev.userbatch.runner.BatchCoordinator;
+import dev.userbatch.user.User;
+import dev.userbatch.user.UserRepository;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
 /**
- * The one way a write chunk runs: its work, and the ids it changed (for the batch's audit row and
- * event, see {@link BatchChanges}), in one transaction; then the cache. A dry run always rolls back
- * (and leaves the cache alone); an atomic chunk rolls back when any item failed. Both still answer
- * what the run found.
+ * The one way a write chunk runs: its work, and its completion record (the ids it changed, for the
+ * batch's audit row and event, and its per-item result, see {@link ChunkCompletions}), in one
+ * transaction; then the cache. A delivery of a chunk key that already committed answers the
+ * recorded result and applies nothing. A dry run always rolls back (and leaves the cache alone); an
+ * atomic chunk rolls back when any item failed. Both still answer what the run found.
  *
  * <p>When the COMMIT's outcome is unknown the chunk may have changed its users without their cache
  * entries being replaced: the cache is invalidated as after a lost write-through before the chunk
@@ -55,6 +59,19 @@ final class WriteChunks {
                     err instanceof TimeoutException ? new Deadline.Exceeded() : err));
   }
 
+  /** An earlier delivery of the chunk's key committed: its recorded result, not a second run. */
+  private static final class AlreadyCommitted extends RuntimeException {
+    final transient ChunkResult recorded;
+
+    AlreadyCommitted(ChunkResult recorded) {
+      super("already committed", null, false, false);
+      this.recorded = recorded;
+    }
+  }
+
+  /** A committed chunk: its changes for the cache, and the reply recorded with it. */
+  private record Committed(ChunkWrite write, ChunkResult result) {}
+
   static Future<ChunkResult> run(
       Pool pool,
       UserCache cache,
@@ -62,31 +79,39 @@ final class WriteChunks {
       Deadline deadline,
       Function<SqlConnection, Future<ChunkWrite>> work) {
     BatchOptions options = chunk.options();
+    ChunkCompletions completions = new ChunkCompletions(new UserRepository(pool));
+    // A unique violation may be an earlier delivery of this chunk that committed meanwhile (its
+    // users, or its completion record): the retry looks for its record first.
+    AtomicBoolean lookForRecord = new AtomicBoolean();
     return Transactions.inTransaction(
             pool,
             conn ->
-                withinDeadline(work.apply(conn), deadline)
+                (lookForRecord.get()
+                        ? completions.recorded(conn, chunk)
+                        : Future.<ChunkResult>succeededFuture())
                     .compose(
-                        write -> {
-                          if (options.dryRun()) {
-                            return Future.failedFuture(new RolledBack(write, null));
+                        recorded ->
+                            recorded != null
+                                ? Future.<Committed>failedFuture(new AlreadyCommitted(recorded))
+                                : withinDeadline(work.apply(conn), deadline)
+                                    .compose(write -> finish(conn, chunk, options, write)))
+                    .onFailure(
+                        err -> {
+                          if (SystemErrors.isUniqueViolation(err)) {
+                            lookForRecord.set(true);
                           }
-                          if (options.atomic() && write.outcome().hasFailures()) {
-                            return Future.failedFuture(
-                                new RolledBack(write, BatchCoordinator.ATOMIC_NOT_WRITTEN));
-                          }
-                          return BatchChanges.record(
-                                  conn, chunk.batchId(), chunk.chunkNumber(), write.changedIds())
-                              .map(write);
                         }))
         .compose(
-            write ->
-                (write.deletes()
-                        ? cache.markDeleted(write.changed())
-                        : cache.putAll(write.changed()))
-                    .map(ignored -> write.outcome().build()))
+            committed ->
+                (committed.write().deletes()
+                        ? cache.markDeleted(committed.write().changed())
+                        : cache.putAll(committed.write().changed()))
+                    .map(ignored -> committed.result()))
         .recover(
             err -> {
+              if (err instanceof AlreadyCommitted already) {
+                return repairCache(cache, already.recorded);
+              }
               if (err instanceof RolledBack rolledBack) {
                 return Future.succeededFuture(
                     rolledBack.reason == null
@@ -100,5 +125,31 @@ final class WriteChunks {
               }
               return Future.failedFuture(err);
             });
+  }
+
+  /**
+   * Inside the transaction: roll back a dry run or a failed atomic chunk, else record the chunk.
+   */
+  private static Future<Committed> finish(
+      SqlConnection conn, ChunkRequest<?> chunk, BatchOptions options, ChunkWrite write) {
+    if (options.dryRun()) {
+      return Future.failedFuture(new RolledBack(write, null));
+    }
+    if (options.atomic() && write.outcome().hasFailures()) {
+      return Future.failedFuture(new RolledBack(write, BatchCoordinator.ATOMIC_NOT_WRITTEN));
+    }
+    ChunkResult result = write.outcome().build();
+    return ChunkCompletions.record(conn, chunk, write.changedIds(), result)
+        .map(new Committed(write, result));
+  }
+
+  /**
+   * The delivery that committed may have died before its write-through: the users it answered are
+   * written to the cache as they are now (the cache keeps the higher version).
+   */
+  static Future<ChunkResult> repairCache(UserCache cache, ChunkResult recorded) {
+    List<User> deleted = recorded.data().stream().filter(u -> u.deletedAt() != null).toList();
+    List<User> active = recorded.data().stream().filter(u -> u.deletedAt() == null).toList();
+    return Future.all(cache.putAll(active), cache.markDeleted(deleted)).map(recorded);
   }
 }
