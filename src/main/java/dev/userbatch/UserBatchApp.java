@@ -14,6 +14,7 @@ import dev.userbatch.embedded.InfrastructureEndpoints;
 import dev.userbatch.http.ApiVerticle;
 import dev.userbatch.http.OperationsVerticle;
 import dev.userbatch.idempotency.RequestHashKey;
+import dev.userbatch.job.JobsVerticle;
 import dev.userbatch.metrics.Telemetry;
 import dev.userbatch.operation.Operations;
 import dev.userbatch.outbox.OutboxRelayVerticle;
@@ -53,7 +54,13 @@ public final class UserBatchApp implements AutoCloseable {
    * {@code api}, the health and metrics routes.
    */
   private record Deployments(
-      String api, String eventBusApi, String bridge, String workers, String relay, String purge) {}
+      String api,
+      String eventBusApi,
+      String bridge,
+      String workers,
+      String relay,
+      String purge,
+      String jobs) {}
 
   private UserBatchApp(
       ServiceConfig config,
@@ -173,14 +180,16 @@ public final class UserBatchApp implements AutoCloseable {
           .compose(ignored -> vertx.deployVerticle(new OperationsVerticle(config, telemetry)))
           .map(
               operationsRoutes ->
-                  new Deployments(operationsRoutes, null, null, workers.result(), null, null));
+                  new Deployments(
+                      operationsRoutes, null, null, workers.result(), null, null, null));
     }
     Future<String> relay =
         workers.compose(ignored -> vertx.deployVerticle(new OutboxRelayVerticle(config)));
     Future<String> purge =
         relay.compose(ignored -> vertx.deployVerticle(new RetentionPurgeVerticle(config)));
+    Future<String> jobs = purge.compose(ignored -> vertx.deployVerticle(new JobsVerticle(config)));
     Future<String> eventBusApi =
-        purge.compose(
+        jobs.compose(
             ignored ->
                 vertx.deployVerticle(
                     new EventBusApiVerticle(config, operations, telemetry.batchMetrics())));
@@ -204,7 +213,8 @@ public final class UserBatchApp implements AutoCloseable {
                 bridge.result(),
                 workers.result(),
                 relay.result(),
-                purge.result()));
+                purge.result(),
+                jobs.result()));
   }
 
   public ServiceConfig config() {
@@ -239,7 +249,10 @@ public final class UserBatchApp implements AutoCloseable {
     long deadline = System.currentTimeMillis() + config.shutdownTimeoutMs() + 5_000;
     await(
         "the entry points",
-        Future.join(undeploy(deployments.api()), undeploy(deployments.eventBusApi())),
+        Future.join(
+            undeploy(deployments.api()),
+            undeploy(deployments.eventBusApi()),
+            undeploy(deployments.jobs())),
         deadline);
     await("the TCP bridge", undeploy(deployments.bridge()), deadline);
     await("the chunk workers", undeploy(deployments.workers()), deadline);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.userbatch.batch.BatchOptions;
 import dev.userbatch.batch.ChunkFailure;
+import dev.userbatch.batch.ChunkKey;
 import dev.userbatch.batch.ChunkRequest;
 import dev.userbatch.batch.ChunkResult;
 import dev.userbatch.batch.ErrorCode;
@@ -103,8 +104,8 @@ class ChunkWorkerMessagesTest extends ApiTest {
             new JsonObject().put("ids", new JsonArray().add(UUID.randomUUID().toString())),
             new ChunkRequest<>(
                 Operation.RESTORE,
-                null,
-                0,
+                (ChunkKey) null,
+                1,
                 BatchOptions.defaults(),
                 1_000,
                 List.of(new PreparedItem<>(0, new UserId(UUID.randomUUID())))))) {
@@ -130,8 +131,8 @@ class ChunkWorkerMessagesTest extends ApiTest {
             () ->
                 new ChunkRequest<>(
                     Operation.CREATE,
-                    null,
-                    0,
+                    (ChunkKey) null,
+                    1,
                     BatchOptions.defaults(),
                     1_000,
                     List.of(new PreparedItem<>(0, new UserId(UUID.randomUUID())))))
@@ -140,8 +141,8 @@ class ChunkWorkerMessagesTest extends ApiTest {
     ChunkRequest<UserId> lookup =
         new ChunkRequest<>(
             Operation.LOOKUP,
-            null,
-            0,
+            (ChunkKey) null,
+            1,
             BatchOptions.defaults(),
             1_000,
             List.of(new PreparedItem<>(0, new UserId(UUID.randomUUID()))));

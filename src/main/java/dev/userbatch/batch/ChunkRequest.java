@@ -8,22 +8,48 @@ import java.util.UUID;
 
 /**
  * One chunk of work sent to a worker over the event bus. Immutable once built; everything in it is
- * decided before it is sent (create ids included), so sending the same chunk twice is safe. {@code
- * batchId} names the batch (and its audit row) the chunk belongs to (null outside an audited
- * batch); {@code timeBudgetMs} is how long the worker may take before it must roll the chunk back
- * (a little less than the coordinator waits, so that a chunk reported as timed out is never
- * committed). Every item is of the operation's payload type: a chunk that mixes them cannot be
- * built.
+ * decided before it is sent (create ids included), so that every delivery of it asks for exactly
+ * the same work.
+ *
+ * <p>{@code key} names the chunk across deliveries (see {@link ChunkKey}); null: no completion
+ * record, the chunk is applied on every delivery (tests and tools only). {@code delivery} counts
+ * the sends of this key, from 1: a delivery after the first may find that an earlier one committed,
+ * and the worker looks for the completion record before doing any work (before hashing passwords).
+ * A sender that cannot know whether an earlier send happened (a job resumed after a crash) sends
+ * with {@code delivery} 2 or more. {@code timeBudgetMs} is how long the worker may take before it
+ * must roll the chunk back (a little less than the coordinator waits, so that a chunk reported as
+ * timed out is never committed). Every item is of the operation's payload type: a chunk that mixes
+ * them cannot be built.
  */
 public record ChunkRequest<T extends ChunkItem>(
     Operation operation,
-    UUID batchId,
-    int chunkNumber,
+    ChunkKey key,
+    int delivery,
     BatchOptions options,
     long timeBudgetMs,
     List<PreparedItem<T>> items) {
 
+  /** A first delivery keyed by {@code scope} and {@code index} (no key when scope is null). */
+  public ChunkRequest(
+      Operation operation,
+      UUID scope,
+      int index,
+      BatchOptions options,
+      long timeBudgetMs,
+      List<PreparedItem<T>> items) {
+    this(
+        operation,
+        scope == null ? null : new ChunkKey(scope, index),
+        1,
+        options,
+        timeBudgetMs,
+        items);
+  }
+
   public ChunkRequest {
+    if (delivery < 1) {
+      throw new IllegalArgumentException("Deliveries count from 1, got " + delivery);
+    }
     Class<? extends ChunkItem> type = operation.payload().type();
     for (PreparedItem<T> item : items) {
       if (!type.isInstance(item.value())) {
@@ -36,6 +62,16 @@ public record ChunkRequest<T extends ChunkItem>(
       }
     }
     items = List.copyOf(items);
+  }
+
+  /** The chunk's index in its scope, for log lines; -1 without a key. */
+  public int chunkNumber() {
+    return key == null ? -1 : key.index();
+  }
+
+  /** The same chunk, sent once more. */
+  public ChunkRequest<T> redelivery() {
+    return new ChunkRequest<>(operation, key, delivery + 1, options, timeBudgetMs, items);
   }
 
   /**
@@ -65,8 +101,9 @@ public record ChunkRequest<T extends ChunkItem>(
     }
     return new JsonObject()
         .put("operation", operation.wireName())
-        .put("batchId", batchId == null ? null : batchId.toString())
-        .put("chunkNumber", chunkNumber)
+        .put("scope", key == null ? null : key.scope().toString())
+        .put("index", key == null ? null : key.index())
+        .put("delivery", delivery)
         .put("options", options.toJson())
         .put("timeBudgetMs", timeBudgetMs)
         .put("indexes", indexes)
@@ -89,11 +126,11 @@ public record ChunkRequest<T extends ChunkItem>(
     for (int i = 0; i < indexes.size(); i++) {
       items.add(new PreparedItem<>(indexes.getInteger(i), codec.decode(values.getValue(i))));
     }
-    String batchId = json.getString("batchId");
+    String scope = json.getString("scope");
     return new ChunkRequest<>(
         operation,
-        batchId == null ? null : UUID.fromString(batchId),
-        json.getInteger("chunkNumber"),
+        scope == null ? null : new ChunkKey(UUID.fromString(scope), json.getInteger("index")),
+        json.getInteger("delivery"),
         BatchOptions.fromJson(json.getJsonObject("options")),
         json.getLong("timeBudgetMs"),
         items);

@@ -10,10 +10,21 @@ import java.util.UUID;
 /**
  * A worker's answer for one chunk: the users the processed items produced, in chunk order, the
  * failed items, the skipped items (create with {@code onConflict: skip}) and, for lookups, the ids
- * that do not exist. Every item of the chunk is in exactly one of them.
+ * that do not exist. Every item of the chunk is in exactly one of them. {@code replayed}: the chunk
+ * had committed on an earlier delivery, and this is its recorded result (the users as they are
+ * now), not a second application.
  */
 public record ChunkResult(
-    List<User> data, List<ItemFailure> failures, List<ItemFailure> skipped, List<UUID> missing) {
+    List<User> data,
+    List<ItemFailure> failures,
+    List<ItemFailure> skipped,
+    List<UUID> missing,
+    boolean replayed) {
+
+  public ChunkResult(
+      List<User> data, List<ItemFailure> failures, List<ItemFailure> skipped, List<UUID> missing) {
+    this(data, failures, skipped, missing, false);
+  }
 
   public ChunkResult(List<User> data, List<ItemFailure> failures, List<UUID> missing) {
     this(data, failures, List.of(), missing);
@@ -28,7 +39,8 @@ public record ChunkResult(
         .put("data", users)
         .put("failures", ItemFailure.toJsonArray(failures))
         .put("skipped", ItemFailure.toJsonArray(skipped))
-        .put("missing", ids);
+        .put("missing", ids)
+        .put("replayed", replayed);
   }
 
   static ChunkResult fromJson(JsonObject json) {
@@ -46,6 +58,7 @@ public record ChunkResult(
         List.copyOf(data),
         ItemFailure.fromJsonArray(json.getJsonArray("failures")),
         ItemFailure.fromJsonArray(json.getJsonArray("skipped")),
-        List.copyOf(missing));
+        List.copyOf(missing),
+        json.getBoolean("replayed", false));
   }
 }

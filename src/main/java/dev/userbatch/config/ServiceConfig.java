@@ -44,7 +44,9 @@ public record ServiceConfig(
     BridgeConfig bridge,
     PasswordWorkConfig passwordWork,
     CapacityConfig capacity,
-    ClusterConfig cluster) {
+    ClusterConfig cluster,
+    ChunkDeliveryConfig chunkDelivery,
+    JobsConfig jobs) {
 
   static final String CONFIG_RESOURCE = "conf/application.json";
 
@@ -56,6 +58,8 @@ public record ServiceConfig(
     Objects.requireNonNull(passwordWork, "passwordWork");
     Objects.requireNonNull(capacity, "capacity");
     Objects.requireNonNull(cluster, "cluster");
+    Objects.requireNonNull(chunkDelivery, "chunkDelivery");
+    Objects.requireNonNull(jobs, "jobs");
     requirePositive("httpPort", httpPort, true);
     requirePositive("bridgePort", bridgePort, true);
     requirePositive("maxItemsPerRequest", maxItemsPerRequest, false);
@@ -123,27 +127,33 @@ public record ServiceConfig(
             Runtime.getRuntime().availableProcessors(),
             Runtime.getRuntime().maxMemory(),
             longField(json, "maxBodyBytes")),
-        ClusterConfig.fromJson(json));
+        ClusterConfig.fromJson(json),
+        ChunkDeliveryConfig.fromJson(json),
+        JobsConfig.fromJson(json));
   }
 
   public ServiceConfig withEndpoints(String newPgUrl, String newRedisUrl) {
-    return with(httpPort, bridgePort, newPgUrl, newRedisUrl, security, storage);
+    return with(httpPort, bridgePort, newPgUrl, newRedisUrl, security, storage, jobs);
   }
 
   public ServiceConfig withSecurity(SecurityConfig newSecurity) {
-    return with(httpPort, bridgePort, pgUrl, redisUrl, newSecurity, storage);
+    return with(httpPort, bridgePort, pgUrl, redisUrl, newSecurity, storage, jobs);
   }
 
   public ServiceConfig withStorage(StorageConfig newStorage) {
-    return with(httpPort, bridgePort, pgUrl, redisUrl, security, newStorage);
+    return with(httpPort, bridgePort, pgUrl, redisUrl, security, newStorage, jobs);
+  }
+
+  public ServiceConfig withJobs(JobsConfig newJobs) {
+    return with(httpPort, bridgePort, pgUrl, redisUrl, security, storage, newJobs);
   }
 
   public ServiceConfig withBridgePort(int port) {
-    return with(httpPort, port, pgUrl, redisUrl, security, storage);
+    return with(httpPort, port, pgUrl, redisUrl, security, storage, jobs);
   }
 
   public ServiceConfig withHttpPort(int port) {
-    return with(port, bridgePort, pgUrl, redisUrl, security, storage);
+    return with(port, bridgePort, pgUrl, redisUrl, security, storage, jobs);
   }
 
   /** A copy with the components that start-up and tests change; the others stay. */
@@ -153,7 +163,8 @@ public record ServiceConfig(
       String newPgUrl,
       String newRedisUrl,
       SecurityConfig newSecurity,
-      StorageConfig newStorage) {
+      StorageConfig newStorage,
+      JobsConfig newJobs) {
     return new ServiceConfig(
         newHttpPort,
         newBridgePort,
@@ -181,7 +192,9 @@ public record ServiceConfig(
         bridge,
         passwordWork,
         capacity,
-        cluster);
+        cluster,
+        chunkDelivery,
+        newJobs);
   }
 
   /** camelCase field name to the environment variable that overrides it: pgUrl → PG_URL. */

@@ -90,6 +90,7 @@ public final class ApiVerticle extends VerticleBase {
                         ctx, c -> LookupQuery.toEnvelope(operation, c.queryParams())));
       }
     }
+    JobRoutes.mount(vertx, router, config, operations, pool, this::requires);
     HealthRoutes.mount(vertx, router, pool, redis);
     OpenApiRoutes.mount(vertx, router);
     ConsoleRoutes.mount(router);

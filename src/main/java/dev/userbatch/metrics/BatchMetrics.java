@@ -71,6 +71,19 @@ public final class BatchMetrics {
     rate.failed.addAndGet(failed);
   }
 
+  /**
+   * A chunk sent again under its chunk key ({@code batch_chunk_redeliveries_total}), by reason:
+   * {@code timeout} (no reply in time: a slow worker or a node that died) or {@code no_handlers}.
+   */
+  public void chunkRedelivered(String operation, String reason) {
+    Counter.builder("batch.chunk.redeliveries")
+        .description("Chunks sent again under the same chunk key, by reason")
+        .tag("operation", operation)
+        .tag("reason", reason)
+        .register(registry)
+        .increment();
+  }
+
   /** A request refused as a whole (bad envelope, too large) before any item was processed. */
   public void batchRejected(String operation) {
     operations(operation, "rejected").increment();

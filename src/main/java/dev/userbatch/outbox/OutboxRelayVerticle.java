@@ -164,7 +164,7 @@ public final class OutboxRelayVerticle extends VerticleBase {
               List<UUID> empty = new ArrayList<>();
               for (Row row : rows) {
                 UUID id = row.getUUID("event_id");
-                if (row.getArrayOfUUIDs("user_ids").length == 0) {
+                if (row.getArrayOfUUIDs("user_ids").length == 0 && !OutboxRows.selfContained(row)) {
                   empty.add(id);
                   streamDone.add(id);
                   continue;

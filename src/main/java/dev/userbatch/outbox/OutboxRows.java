@@ -27,11 +27,11 @@ final class OutboxRows {
           + " AS user_ids, "
           + "o.created_at, a.finished_at, "
           + "o.bus_published_at IS NOT NULL AS bus_done, o.stream_published_at IS NOT NULL AS stream_done, "
-          + "a.actor, a.correlation_id, a.total, a.failed "
+          + "a.actor, a.correlation_id, a.total, a.failed, o.payload::text AS payload "
           + "FROM outbox_events o LEFT JOIN LATERAL (SELECT l.finished_at, l.actor, l.correlation_id, "
           + "l.total, l.failed FROM audit_log l WHERE l.id = o.event_id LIMIT 1) a ON true "
           + "WHERE (o.bus_published_at IS NULL OR o.stream_published_at IS NULL) "
-          + "AND ((a.finished_at IS NOT NULL AND o.event_id = ANY($1::uuid[])) "
+          + "AND (o.payload IS NOT NULL OR (a.finished_at IS NOT NULL AND o.event_id = ANY($1::uuid[])) "
           + "OR a.finished_at < now() - make_interval(secs => $2) "
           + "OR (a.finished_at IS NULL AND coalesce((SELECT max(c.created_at) FROM batch_changes c "
           + "WHERE c.batch_id = o.event_id), o.created_at) < now() - make_interval(secs => $3))) "
@@ -56,7 +56,21 @@ final class OutboxRows {
         .mapEmpty();
   }
 
+  /**
+   * An event that carries its own content (a job event): whatever user ids or audit row there are,
+   * it is relayed at once, as written, with its id, type and time.
+   */
+  static boolean selfContained(Row row) {
+    return row.getString("payload") != null;
+  }
+
   static JsonObject event(Row row) {
+    if (selfContained(row)) {
+      return new JsonObject(row.getString("payload"))
+          .put("eventId", row.getUUID("event_id").toString())
+          .put("type", row.getString("type"))
+          .put("timestamp", row.getOffsetDateTime("created_at").toInstant().toString());
+    }
     JsonArray userIds = new JsonArray();
     UUID[] ids = row.getArrayOfUUIDs("user_ids");
     for (UUID id : ids) {

@@ -2,7 +2,6 @@ package dev.userbatch.runner;
 
 import dev.userbatch.batch.BatchOptions;
 import dev.userbatch.batch.BatchOutcome;
-import dev.userbatch.batch.ChunkFailure;
 import dev.userbatch.batch.ChunkHeaders;
 import dev.userbatch.batch.ChunkItem;
 import dev.userbatch.batch.ChunkRequest;
@@ -12,13 +11,12 @@ import dev.userbatch.batch.ItemFailure;
 import dev.userbatch.batch.Operation;
 import dev.userbatch.batch.PreparedBatch;
 import dev.userbatch.batch.PreparedItem;
+import dev.userbatch.config.ChunkDeliveryConfig;
 import dev.userbatch.user.User;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -31,16 +29,39 @@ import org.slf4j.LoggerFactory;
  * Sends a prepared batch to the workers chunk by chunk, keeps at most {@code maxConcurrency} chunks
  * in flight, and gathers the replies in input order. Runs on the caller's event loop: all state
  * below is touched from that one thread.
+ *
+ * <p>Chunks are delivered at least once: a chunk whose reply timed out (its worker was slow, or its
+ * node died) or that found no worker is sent again under the same chunk key (batch id, chunk
+ * number), within {@link ChunkDeliveryConfig}. A key that already committed is answered with its
+ * recorded result, so effects stay exactly-once.
  */
 public final class BatchCoordinator {
   private static final Logger LOG = LoggerFactory.getLogger(BatchCoordinator.class);
 
+  /** Counts the resends of chunks, by operation and reason. */
+  public interface RedeliveryCounter {
+    void redelivered(String operation, String reason);
+  }
+
   private final Vertx vertx;
   private final long chunkTimeoutMs;
+  private final ChunkDeliveryConfig deliveries;
+  private final RedeliveryCounter redeliveries;
 
+  /** Every chunk is sent once. */
   public BatchCoordinator(Vertx vertx, long chunkTimeoutMs) {
+    this(vertx, chunkTimeoutMs, new ChunkDeliveryConfig(1, 0), (operation, reason) -> {});
+  }
+
+  public BatchCoordinator(
+      Vertx vertx,
+      long chunkTimeoutMs,
+      ChunkDeliveryConfig deliveries,
+      RedeliveryCounter redeliveries) {
     this.vertx = vertx;
     this.chunkTimeoutMs = chunkTimeoutMs;
+    this.deliveries = deliveries;
+    this.redeliveries = redeliveries;
   }
 
   public <T extends ChunkItem> Future<BatchOutcome> execute(
@@ -162,61 +183,72 @@ public final class BatchCoordinator {
 
     private void send(int chunkNumber) {
       inFlight++;
-      ChunkRequest<T> request =
+      deliver(
+          chunkNumber,
           new ChunkRequest<>(
-              operation, batchId, chunkNumber, options, workerBudgetMs(), chunks.get(chunkNumber));
+              operation, batchId, chunkNumber, options, workerBudgetMs(), chunks.get(chunkNumber)));
+    }
+
+    private void deliver(int chunkNumber, ChunkRequest<T> request) {
       vertx
           .eventBus()
           .<ChunkResult>request(operation.workerAddress(), request, delivery)
           .map(reply -> reply.body())
-          .recover(err -> Future.succeededFuture(failWholeChunk(request, err)))
-          .onSuccess(
-              result -> {
-                inFlight--;
-                results[chunkNumber] = result;
-                if (!options.continueOnError() && !result.failures().isEmpty()) {
-                  stopped = true;
+          .onComplete(
+              reply -> {
+                if (reply.succeeded()) {
+                  settle(chunkNumber, reply.result());
+                  return;
                 }
-                pump();
+                String reason = DeliveryFailures.resendReason(reply.cause());
+                if (reason == null || request.delivery() >= deliveries.maxDeliveries()) {
+                  settle(chunkNumber, failWholeChunk(request, reply.cause()));
+                  return;
+                }
+                redeliveries.redelivered(operation.wireName(), reason);
+                long backoff = deliveries.backoffBefore(request.delivery() + 1);
+                LOG.atWarn()
+                    .addKeyValue("correlationId", correlationId)
+                    .addKeyValue("operation", operation.wireName())
+                    .addKeyValue("chunk", request.chunkNumber())
+                    .addKeyValue("delivery", request.delivery() + 1)
+                    .addKeyValue("reason", reason)
+                    .addKeyValue("backoffMs", backoff)
+                    .log("chunk sent again");
+                Runnable again = () -> deliver(chunkNumber, request.redelivery());
+                if (backoff == 0) {
+                  again.run();
+                } else {
+                  vertx.setTimer(backoff, t -> again.run());
+                }
               });
     }
 
+    private void settle(int chunkNumber, ChunkResult result) {
+      inFlight--;
+      results[chunkNumber] = result;
+      if (!options.continueOnError() && !result.failures().isEmpty()) {
+        stopped = true;
+      }
+      pump();
+    }
+
     private ChunkResult failWholeChunk(ChunkRequest<T> request, Throwable err) {
-      ErrorCode code = codeOf(err);
-      String message = messageOf(code, err);
+      ItemFailure failure = DeliveryFailures.failure(-1, err, chunkTimeoutMs, operation);
       LOG.atError()
           .addKeyValue("correlationId", correlationId)
           .addKeyValue("operation", operation.wireName())
           .addKeyValue("chunk", request.chunkNumber())
+          .addKeyValue("delivery", request.delivery())
           .addKeyValue("items", request.items().size())
-          .addKeyValue("code", code.name())
-          .addKeyValue("error", message)
+          .addKeyValue("code", failure.code().name())
+          .addKeyValue("error", failure.error())
           .log("chunk failed as a whole");
       List<ItemFailure> chunkFailures = new ArrayList<>(request.items().size());
       for (PreparedItem<T> item : request.items()) {
-        chunkFailures.add(ItemFailure.of(item.index(), code, message));
+        chunkFailures.add(ItemFailure.of(item.index(), failure.code(), failure.error()));
       }
       return new ChunkResult(List.of(), chunkFailures, List.of());
-    }
-
-    private ErrorCode codeOf(Throwable err) {
-      if (err instanceof ChunkFailure failure) {
-        return failure.code();
-      }
-      return err instanceof ReplyException reply && reply.failureType() == ReplyFailure.TIMEOUT
-          ? ErrorCode.TIMEOUT
-          : ErrorCode.INTERNAL;
-    }
-
-    private String messageOf(ErrorCode code, Throwable err) {
-      if (code == ErrorCode.TIMEOUT) {
-        return "Processing timeout: the chunk did not complete within " + chunkTimeoutMs + " ms";
-      }
-      if (err instanceof ReplyException reply && reply.failureType() == ReplyFailure.NO_HANDLERS) {
-        return "Internal error: no worker is available for " + operation.wireName();
-      }
-      // Workers already phrase their failures for the caller (see worker.SystemErrors).
-      return err.getMessage();
     }
 
     BatchOutcome outcome(PreparedBatch<T> batch) {

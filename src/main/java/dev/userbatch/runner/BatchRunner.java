@@ -76,7 +76,8 @@ public final class BatchRunner {
     return new BatchRunner(
         vertx,
         operations,
-        new BatchCoordinator(vertx, config.chunkTimeoutMs()),
+        new BatchCoordinator(
+            vertx, config.chunkTimeoutMs(), config.chunkDelivery(), metrics::chunkRedelivered),
         new AuditTrail(vertx, pool),
         metrics,
         config.maxItemsPerRequest(),

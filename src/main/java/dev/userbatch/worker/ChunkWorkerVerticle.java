@@ -42,8 +42,11 @@ public final class ChunkWorkerVerticle extends VerticleBase {
   private final BatchMetrics metrics;
   private final CacheGeneration cacheGeneration;
   private Pool pool;
+  private Pool generationPool;
   private Redis redis;
   private PasswordHashing hashing;
+  private UserCache cache;
+  private ChunkCompletions completions;
 
   public ChunkWorkerVerticle(
       ServiceConfig config,
@@ -62,9 +65,17 @@ public final class ChunkWorkerVerticle extends VerticleBase {
     redis = Clients.redis(vertx, config);
     UserRepository repository = new UserRepository(pool);
     hashing = new PasswordHashing(vertx, hasher, config.passwordWork().passwordHashQueueMax());
-    UserCache cache =
+    completions = new ChunkCompletions(repository);
+    generationPool = Clients.cacheGenerationPool(vertx, config);
+    cache =
         new UserCache(
-            redis, config.cacheTtlSeconds(), config.cacheTimeoutMs(), metrics, cacheGeneration);
+            vertx,
+            redis,
+            generationPool,
+            config.cacheTtlSeconds(),
+            config.cacheTimeoutMs(),
+            metrics,
+            cacheGeneration);
     List<Future<Void>> registrations = new ArrayList<>();
     registrations.add(
         vertx.eventBus().consumer(PING_ADDRESS, message -> message.reply("pong")).completion());
@@ -115,7 +126,16 @@ public final class ChunkWorkerVerticle extends VerticleBase {
     long started = System.nanoTime();
     Future<ChunkResult> result;
     try {
-      result = process(handler, chunk);
+      result =
+          chunk.delivery() > 1 && operation.kind() == Operation.Kind.WRITE
+              ? completions
+                  .recorded(pool, chunk)
+                  .compose(
+                      recorded ->
+                          recorded != null
+                              ? WriteChunks.repairCache(cache, recorded)
+                              : process(handler, chunk))
+              : process(handler, chunk);
     } catch (RuntimeException e) {
       result = Future.failedFuture(e);
     }
@@ -126,8 +146,10 @@ public final class ChunkWorkerVerticle extends VerticleBase {
                   .addKeyValue("correlationId", correlationId)
                   .addKeyValue("operation", operation.wireName())
                   .addKeyValue("chunk", chunk.chunkNumber())
+                  .addKeyValue("delivery", chunk.delivery())
                   .addKeyValue("items", chunk.items().size())
                   .addKeyValue("successful", reply.data().size())
+                  .addKeyValue("replayed", reply.replayed())
                   .addKeyValue("failed", reply.failures().size())
                   .addKeyValue("durationMs", (System.nanoTime() - started) / 1_000_000)
                   .log("chunk processed");
@@ -172,6 +194,6 @@ public final class ChunkWorkerVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     redis.close();
-    return Future.all(hashing.close(), pool.close());
+    return Future.all(hashing.close(), pool.close(), generationPool.close());
   }
 }

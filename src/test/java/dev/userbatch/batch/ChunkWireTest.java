@@ -79,12 +79,49 @@ class ChunkWireTest {
     ChunkRequest<?> unaudited =
         new ChunkRequest<>(
             Operation.LOOKUP,
-            null,
-            0,
+            (ChunkKey) null,
+            1,
             BatchOptions.defaults(),
             1,
             List.of(new PreparedItem<>(0, new UserId(UUID.randomUUID()))));
     assertThat(roundTrip(ChunkRequest.class, unaudited)).isEqualTo(unaudited);
+    assertThat(unaudited.key()).isNull();
+  }
+
+  @Test
+  void theChunkKeyAndTheDeliveryNumberTravelWithTheChunk() {
+    ChunkKey key = new ChunkKey(UUID.randomUUID(), 41);
+    ChunkRequest<?> third =
+        new ChunkRequest<>(
+                Operation.CREATE,
+                key,
+                1,
+                BatchOptions.defaults(),
+                5_000,
+                List.of(new PreparedItem<>(2, SAMPLES.get(NewUser.class).get(1))))
+            .redelivery()
+            .redelivery();
+    ChunkRequest<?> decoded = roundTrip(ChunkRequest.class, third);
+    assertThat(decoded).isEqualTo(third);
+    assertThat(decoded.key()).isEqualTo(key);
+    assertThat(decoded.delivery()).isEqualTo(3);
+    assertThat(decoded.chunkNumber()).isEqualTo(41);
+  }
+
+  @Test
+  void aReplayedResultSaysSo() {
+    ChunkResult replayed =
+        new ChunkResult(
+            List.of(),
+            List.of(ItemFailure.of(0, ErrorCode.INTERNAL, "x")),
+            List.of(),
+            List.of(),
+            true);
+    assertThat(roundTrip(ChunkResult.class, replayed).replayed()).isTrue();
+    assertThat(
+            roundTrip(ChunkResult.class, new ChunkResult(List.of(), List.of(), List.of()))
+                .replayed())
+        .isFalse();
   }
 
   @Test

@@ -36,7 +36,9 @@ class OperationTableTest {
     JsonObject paths = resource("openapi.json").getJsonObject("paths");
     List<String> documented = new ArrayList<>();
     for (String path : paths.fieldNames()) {
-      if (path.startsWith(Operation.PATH_PREFIX)) {
+      // Import jobs (/batch/users/jobs/**) run the table's operations; they are not entries of it.
+      if (path.startsWith(Operation.PATH_PREFIX)
+          && !path.startsWith(Operation.PATH_PREFIX + "jobs")) {
         for (String method : paths.getJsonObject(path).fieldNames()) {
           if (HTTP_METHODS.contains(method)) {
             documented.add(method.toUpperCase(Locale.ROOT) + " " + path);

@@ -16,6 +16,7 @@ import dev.userbatch.batch.Operation;
 import dev.userbatch.batch.PreparedBatch;
 import dev.userbatch.batch.PreparedItem;
 import dev.userbatch.batch.UserId;
+import dev.userbatch.config.ChunkDeliveryConfig;
 import dev.userbatch.user.User;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -156,15 +157,32 @@ class BatchCoordinatorTest {
   /** Runs the coordinator on an event loop, as the service does. */
   private BatchOutcome run(long chunkTimeoutMs, PreparedBatch<UserId> batch, BatchOptions options)
       throws Exception {
+    return run(new BatchCoordinator(vertx, chunkTimeoutMs), batch, options);
+  }
+
+  private BatchOutcome run(
+      BatchCoordinator coordinator, PreparedBatch<UserId> batch, BatchOptions options)
+      throws Exception {
     Promise<BatchOutcome> outcome = Promise.promise();
     vertx
         .getOrCreateContext()
         .runOnContext(
             v ->
-                new BatchCoordinator(vertx, chunkTimeoutMs)
+                coordinator
                     .execute(OP, UUID.randomUUID(), batch, options, Map.of())
                     .onComplete(outcome));
     return outcome.future().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+  }
+
+  /** The resends the coordinator counted, as "operation:reason". */
+  private final List<String> redelivered = new CopyOnWriteArrayList<>();
+
+  private BatchCoordinator redelivering(long chunkTimeoutMs, int maxDeliveries, long backoffMs) {
+    return new BatchCoordinator(
+        vertx,
+        chunkTimeoutMs,
+        new ChunkDeliveryConfig(maxDeliveries, backoffMs),
+        (operation, reason) -> redelivered.add(operation + ":" + reason));
   }
 
   private BatchOutcome run(PreparedBatch<UserId> batch, BatchOptions options) throws Exception {
@@ -326,6 +344,59 @@ class BatchCoordinatorTest {
     assertThat(outcome.data())
         .extracting(User::id)
         .containsExactly(idOf(0), idOf(1), idOf(4), idOf(5));
+  }
+
+  @Test
+  void aChunkWhoseReplyTimesOutIsSentAgainUnderItsKeyAndCounted() throws Exception {
+    worker(
+        (chunk, message) -> {
+          inFlight.decrementAndGet();
+          if (chunk.chunkNumber() != 1 || chunk.delivery() > 1) {
+            message.reply(answer(chunk, Set.of()));
+          } // the first delivery of chunk 1 is lost, as on a node that died
+        });
+    BatchOutcome outcome = run(redelivering(200, 3, 10), batch(6), options(2, 3, true, false));
+    assertThat(outcome.failures()).isEmpty();
+    assertThat(outcome.data()).extracting(User::id).containsExactlyElementsOf(ids(0, 6));
+    List<ChunkRequest<?>> chunkOne = received.stream().filter(c -> c.chunkNumber() == 1).toList();
+    assertThat(chunkOne).extracting(ChunkRequest::delivery).containsExactly(1, 2);
+    assertThat(chunkOne.get(1).key()).isEqualTo(chunkOne.get(0).key());
+    assertThat(chunkOne.get(1).items()).isEqualTo(chunkOne.get(0).items());
+    assertThat(received.stream().filter(c -> c.chunkNumber() != 1))
+        .extracting(ChunkRequest::delivery)
+        .containsOnly(1);
+    assertThat(redelivered).containsExactly("lookup:timeout");
+  }
+
+  @Test
+  void deliveriesAreBoundedThenTheChunkTimesOut() throws Exception {
+    worker((chunk, message) -> inFlight.decrementAndGet()); // never answers
+    BatchOutcome outcome = run(redelivering(100, 3, 20), batch(2), options(2, 1, true, false));
+    assertThat(received).extracting(ChunkRequest::delivery).containsExactly(1, 2, 3);
+    assertThat(indexes(outcome.failures(), ErrorCode.TIMEOUT)).containsExactly(0, 1);
+    assertThat(redelivered).containsExactly("lookup:timeout", "lookup:timeout");
+  }
+
+  @Test
+  void aChunkThatFoundNoWorkerIsSentAgainAfterABackOff() throws Exception {
+    vertx.setTimer(150, t -> slowWorker(Set.of()));
+    BatchOutcome outcome = run(redelivering(2_000, 4, 100), batch(2), options(2, 1, true, false));
+    assertThat(outcome.failures()).isEmpty();
+    assertThat(received).singleElement().satisfies(c -> assertThat(c.delivery()).isGreaterThan(1));
+    assertThat(redelivered).hasSizeBetween(1, 3).containsOnly("lookup:no_handlers");
+  }
+
+  @Test
+  void aWorkersAnswerIsNeverSentAgain() throws Exception {
+    worker(
+        (chunk, message) -> {
+          inFlight.decrementAndGet();
+          message.reply(new ChunkFailure(ErrorCode.DATABASE_UNAVAILABLE, "Database unavailable"));
+        });
+    BatchOutcome outcome = run(redelivering(2_000, 3, 10), batch(2), options(2, 1, true, false));
+    assertThat(received).hasSize(1);
+    assertThat(indexes(outcome.failures(), ErrorCode.DATABASE_UNAVAILABLE)).containsExactly(0, 1);
+    assertThat(redelivered).isEmpty();
   }
 
   @Test

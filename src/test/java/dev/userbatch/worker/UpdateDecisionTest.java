@@ -3,6 +3,7 @@ package dev.userbatch.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.userbatch.batch.BatchOptions;
+import dev.userbatch.batch.ChunkKey;
 import dev.userbatch.batch.ChunkOutcome;
 import dev.userbatch.batch.ChunkRequest;
 import dev.userbatch.batch.ErrorCode;
@@ -56,7 +57,8 @@ class UpdateDecisionTest {
       items.add(new PreparedItem<>(i, updates[i]));
     }
     ChunkRequest<UserUpdate> chunk =
-        new ChunkRequest<>(Operation.UPDATE, null, 0, BatchOptions.defaults(), 1_000, items);
+        new ChunkRequest<>(
+            Operation.UPDATE, (ChunkKey) null, 1, BatchOptions.defaults(), 1_000, items);
     ChunkOutcome<UserUpdate> outcome = new ChunkOutcome<>(chunk);
     UpdateDecision decision = UpdateDecision.decide(chunk.items(), locked, outcome);
     // Undecided (accepted) items read as INTERNAL in an unfinished outcome: leave them out.

@@ -1,0 +1,86 @@
+package dev.userbatch.job;
+
+import dev.userbatch.batch.BatchOptions;
+import dev.userbatch.batch.ChunkFailure;
+import dev.userbatch.batch.ChunkHeaders;
+import dev.userbatch.batch.ChunkItem;
+import dev.userbatch.batch.ChunkRequest;
+import dev.userbatch.batch.ChunkResult;
+import dev.userbatch.batch.ErrorCode;
+import dev.userbatch.batch.Operation;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import java.util.UUID;
+
+/**
+ * Sends one staged chunk of a job to the chunk workers over the event bus, as the batch coordinator
+ * sends a synchronous batch's chunks (so a clustered service spreads them over its worker nodes):
+ * the job's id as the batch id (the chunk's {@code batch_changes} row), the chunk's number in the
+ * job, and the chunk key {@link #chunkKey} that makes a resent chunk answer its first outcome.
+ */
+final class JobChunkSender {
+  /** The message header that carries the chunk key. */
+  static final String CHUNK_KEY = "chunkKey";
+
+  private final Vertx vertx;
+  private final long chunkTimeoutMs;
+
+  JobChunkSender(Vertx vertx, long chunkTimeoutMs) {
+    this.vertx = vertx;
+    this.chunkTimeoutMs = chunkTimeoutMs;
+  }
+
+  /** The same for every sending of a chunk, on every node: the job and the chunk's number. */
+  static String chunkKey(UUID jobId, int chunk) {
+    return "job:" + jobId + ":" + chunk;
+  }
+
+  Future<ChunkResult> send(Operation operation, UUID jobId, ChunkBody chunk, BatchOptions options) {
+    return send(operation, operation.payload().type(), jobId, chunk, options);
+  }
+
+  private <T extends ChunkItem> Future<ChunkResult> send(
+      Operation operation, Class<T> type, UUID jobId, ChunkBody chunk, BatchOptions options) {
+    ChunkRequest<T> request =
+        new ChunkRequest<>(
+            operation, jobId, chunk.chunk(), options, workerBudgetMs(), chunk.prepared(type));
+    DeliveryOptions delivery =
+        new DeliveryOptions()
+            .setSendTimeout(chunkTimeoutMs)
+            .addHeader(ChunkHeaders.CORRELATION_ID, "job-" + jobId)
+            .addHeader(CHUNK_KEY, chunkKey(jobId, chunk.chunk()));
+    return vertx
+        .eventBus()
+        .<ChunkResult>request(operation.workerAddress(), request, delivery)
+        .map(reply -> reply.body());
+  }
+
+  /** As the coordinator: the worker must roll back a little before the sender gives up. */
+  private long workerBudgetMs() {
+    return Math.max(100, chunkTimeoutMs - Math.max(500, chunkTimeoutMs / 10));
+  }
+
+  /** The code of a chunk that failed as a whole. */
+  static ErrorCode codeOf(Throwable err) {
+    if (err instanceof ChunkFailure failure) {
+      return failure.code();
+    }
+    return err instanceof ReplyException reply && reply.failureType() == ReplyFailure.TIMEOUT
+        ? ErrorCode.TIMEOUT
+        : ErrorCode.INTERNAL;
+  }
+
+  /** No worker answers the address at all (the node stops, or runs none): not the chunk's fault. */
+  static boolean noWorkers(Throwable err) {
+    return err instanceof ReplyException reply && reply.failureType() == ReplyFailure.NO_HANDLERS;
+  }
+
+  String messageOf(ErrorCode code, Throwable err) {
+    return code == ErrorCode.TIMEOUT
+        ? "Processing timeout: the chunk did not complete within " + chunkTimeoutMs + " ms"
+        : err.getMessage();
+  }
+}
