@@ -3,12 +3,14 @@ package dev.userbatch.cache;
 import dev.userbatch.metrics.BatchMetrics;
 import dev.userbatch.user.User;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
+import io.vertx.sqlclient.SqlClient;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,11 +27,11 @@ import org.slf4j.LoggerFactory;
  * row back over the update's write-through. A soft delete writes a tombstone with the deleted row's
  * version for the same reason; lookups treat a tombstone as "not found".
  *
- * <p>An entry written under an older generation than the counter {@value CacheGeneration#KEY} is a
- * miss. When a write-through after a committed change fails (Redis down or slow), the entry it
- * should have replaced may be stale: the process stops using the cache until it has bumped the
- * generation, which invalidates every entry at once (see {@link CacheGeneration}). A new process
- * bumps it once before its first cache use, since it cannot vouch for what Redis kept.
+ * <p>Every read and write goes with a generation {@linkplain #observe() observed} before the data
+ * was read from PostgreSQL or committed: an entry of an older generation than the reader's is a
+ * miss. A write-through lost after a commit bumps the cluster's generation in PostgreSQL before the
+ * chunk answers (see {@link CacheGeneration}), so that no node serves the entry it failed to
+ * replace.
  *
  * <p>The cache is an optimisation only: when Redis fails or is slow, reads fall back to PostgreSQL
  * and writes are skipped; the failure is logged and counted, never returned.
@@ -38,44 +40,55 @@ public final class UserCache {
   private static final Logger LOG = LoggerFactory.getLogger(UserCache.class);
   public static final String KEY_PREFIX = "user:";
 
+  /** The generation of a cache that must not be used now (the generation could not be read). */
+  public static final long UNUSABLE = -1;
+
   /**
-   * KEYS[1]: the generation counter; KEYS[2..]: the entries; ARGV[1]: ttl seconds; ARGV[2i],
-   * ARGV[2i+1]: version and value of KEYS[i+1]. An entry of an older generation is replaced
-   * whatever its version.
+   * KEYS: the entries; ARGV[1]: ttl seconds; ARGV[2]: the writer's generation; ARGV[2i+1],
+   * ARGV[2i+2]: version and value of KEYS[i]. A higher version wins; at the same version, the newer
+   * generation (so a fill after a bump re-tags an entry).
    */
   static final String PUT_IF_NEWER =
       """
       local ttl = ARGV[1]
-      local generation = redis.call('GET', KEYS[1]) or '0'
-      for i = 2, #KEYS do
+      local generation = tonumber(ARGV[2])
+      for i = 1, #KEYS do
         local key = KEYS[i]
-        local version = tonumber(ARGV[2 * i - 2])
+        local version = tonumber(ARGV[2 * i + 1])
         local current = redis.call('GET', key)
-        local currentVersion = -1
+        local write = true
         if current then
           local v, g = string.match(current, '^(%d+)|(%d+)|')
-          if g == generation then currentVersion = tonumber(v) end
+          v = tonumber(v)
+          g = tonumber(g)
+          if v > version or (v == version and g > generation) then write = false end
         end
-        if version >= currentVersion then
-          redis.call('SET', key, ARGV[2 * i - 2] .. '|' .. generation .. '|' .. ARGV[2 * i - 1], 'EX', ttl)
+        if write then
+          redis.call('SET', key, ARGV[2 * i + 1] .. '|' .. ARGV[2] .. '|' .. ARGV[2 * i + 2], 'EX', ttl)
         end
       end
-      return #KEYS - 1
+      return #KEYS
       """;
 
+  private final Vertx vertx;
   private final Redis redis;
+  private final SqlClient generationClient;
   private final int ttlSeconds;
   private final long timeoutMs;
   private final BatchMetrics metrics;
   private final CacheGeneration generation;
 
   public UserCache(
+      Vertx vertx,
       Redis redis,
+      SqlClient generationClient,
       int ttlSeconds,
       long timeoutMs,
       BatchMetrics metrics,
       CacheGeneration generation) {
+    this.vertx = vertx;
     this.redis = redis;
+    this.generationClient = generationClient;
     this.ttlSeconds = ttlSeconds;
     this.timeoutMs = timeoutMs;
     this.metrics = metrics;
@@ -89,30 +102,35 @@ public final class UserCache {
   /** What the cache knows about one user: its view, or that it is deleted. */
   public record Entry(User user, boolean deleted) {}
 
+  /**
+   * The generation to read with and to tag later writes with; observe it before reading the data
+   * (or opening the transaction) that will be written. {@link #UNUSABLE} when it cannot be known
+   * (then reads miss and writes are skipped), or while a bump this process owes has not been made.
+   */
+  public Future<Long> observe() {
+    return generation
+        .settlePending(generationClient)
+        .compose(ignored -> generation.observe(generationClient))
+        .timeout(timeoutMs, TimeUnit.MILLISECONDS)
+        .recover(
+            err -> {
+              failed("generation read", 0, err);
+              return Future.succeededFuture(UNUSABLE);
+            });
+  }
+
   /** The cached entries among {@code ids}; on a cache failure, an empty map (all misses). */
-  public Future<Map<UUID, Entry>> getAll(List<UUID> ids) {
+  public Future<Map<UUID, Entry>> getAll(List<UUID> ids, long observed) {
     if (ids.isEmpty()) {
       return Future.succeededFuture(Map.of());
     }
-    Request mget = Request.cmd(Command.MGET);
-    ids.forEach(id -> mget.arg(key(id)));
-    return ensureGeneration()
-        .compose(
-            ignored ->
-                redis.batch(List.of(Request.cmd(Command.GET).arg(CacheGeneration.KEY), mget)))
-        .timeout(timeoutMs, TimeUnit.MILLISECONDS)
+    if (observed == UNUSABLE) {
+      metrics.cacheMisses(ids.size());
+      return Future.succeededFuture(Map.of());
+    }
+    return read(ids, observed)
         .map(
-            responses -> {
-              String current = responses.get(0) == null ? "0" : responses.get(0).toString();
-              Response values = responses.get(1);
-              Map<UUID, Entry> hits = new HashMap<>();
-              for (int i = 0; i < ids.size(); i++) {
-                Response value = values.get(i);
-                Entry entry = value == null ? null : decode(value.toBuffer(), current);
-                if (entry != null) {
-                  hits.put(ids.get(i), entry);
-                }
-              }
+            hits -> {
               metrics.cacheHits(hits.size());
               metrics.cacheMisses(ids.size() - hits.size());
               return hits;
@@ -126,101 +144,143 @@ public final class UserCache {
   }
 
   /**
-   * Lookup write-back: caches users just read from PostgreSQL. A failure loses nothing (the entries
-   * simply stay missing).
+   * The entries of {@code ids} when every one is cached under the current generation (counted as
+   * hits); otherwise, or when the cache cannot be read, null, and nothing is counted or logged: the
+   * caller asks {@link #getAll} next (through a worker), which does both.
    */
-  public Future<Void> fill(List<User> users) {
-    return write("fill", users, users.stream().map(User::toJson).toList(), false);
+  public Future<Map<UUID, Entry>> getAllIfEveryHit(List<UUID> ids) {
+    return observe()
+        .compose(
+            observed ->
+                observed == UNUSABLE
+                    ? Future.<Map<UUID, Entry>>succeededFuture()
+                    : read(ids, observed))
+        .map(
+            hits -> {
+              if (hits == null || hits.size() < ids.size()) {
+                return null;
+              }
+              metrics.cacheHits(hits.size());
+              return hits;
+            })
+        .otherwiseEmpty();
+  }
+
+  /** One MGET; entries older than the {@code observed} generation are left out (misses). */
+  private Future<Map<UUID, Entry>> read(List<UUID> ids, long observed) {
+    Request mget = Request.cmd(Command.MGET);
+    ids.forEach(id -> mget.arg(key(id)));
+    return redis
+        .send(mget)
+        .timeout(timeoutMs, TimeUnit.MILLISECONDS)
+        .map(
+            values -> {
+              Map<UUID, Entry> hits = new HashMap<>();
+              for (int i = 0; i < ids.size(); i++) {
+                Response value = values.get(i);
+                Entry entry = value == null ? null : decode(value.toBuffer(), observed);
+                if (entry != null) {
+                  hits.put(ids.get(i), entry);
+                }
+              }
+              return hits;
+            });
   }
 
   /**
-   * Write-through after a committed change: the users' new views replace older entries. A failure
-   * may leave an older entry behind, so it forces a generation bump.
+   * Lookup write-back: caches users read from PostgreSQL after {@code observed} was observed. A
+   * failure loses nothing (the entries simply stay missing).
    */
-  public Future<Void> putAll(List<User> users) {
-    return write("write", users, users.stream().map(User::toJson).toList(), true);
+  public Future<Void> fill(List<User> users, long observed) {
+    return write("fill", users, users.stream().map(User::toJson).toList(), false, observed);
+  }
+
+  /**
+   * Write-through after a committed change whose transaction opened after {@code observed} was
+   * observed: the users' new views replace older entries. A failure may leave an older entry
+   * behind, so it bumps the generation before completing.
+   */
+  public Future<Void> putAll(List<User> users, long observed) {
+    return write("write", users, users.stream().map(User::toJson).toList(), true, observed);
   }
 
   /** Replaces the entries of deleted users by tombstones carrying the deleted row's version. */
-  public Future<Void> markDeleted(List<User> deletedUsers) {
+  public Future<Void> markDeleted(List<User> deletedUsers, long observed) {
     List<JsonObject> tombstones =
         deletedUsers.stream()
             .map(user -> new JsonObject().put("id", user.id().toString()).put("deleted", true))
             .toList();
-    return write("tombstone", deletedUsers, tombstones, true);
+    return write("tombstone", deletedUsers, tombstones, true, observed);
   }
 
   private Future<Void> write(
-      String what, List<User> users, List<JsonObject> values, boolean invalidates) {
+      String what, List<User> users, List<JsonObject> values, boolean invalidates, long observed) {
     if (users.isEmpty()) {
       return Future.succeededFuture();
     }
-    Request eval =
-        Request.cmd(Command.EVAL).arg(PUT_IF_NEWER).arg(users.size() + 1).arg(CacheGeneration.KEY);
+    if (observed == UNUSABLE) {
+      return invalidates ? invalidate(what + " skipped", users.size()) : Future.succeededFuture();
+    }
+    Request eval = Request.cmd(Command.EVAL).arg(PUT_IF_NEWER).arg(users.size());
     users.forEach(user -> eval.arg(key(user.id())));
-    eval.arg(ttlSeconds);
+    eval.arg(ttlSeconds).arg(observed);
     for (int i = 0; i < users.size(); i++) {
       eval.arg(users.get(i).version()).arg(values.get(i).toBuffer());
     }
-    return ensureGeneration()
-        .compose(ignored -> redis.send(eval))
+    return redis
+        .send(eval)
         .timeout(timeoutMs, TimeUnit.MILLISECONDS)
         .<Void>mapEmpty()
         .recover(
             err -> {
-              if (invalidates) {
-                generation.markBumpPending();
-              }
               failed(what, users.size(), err);
-              return Future.succeededFuture();
+              return invalidates
+                  ? invalidate(what + " lost", users.size())
+                  : Future.succeededFuture();
             });
   }
 
   /**
    * A chunk's COMMIT may or may not have happened: its users' entries may be stale, exactly as
-   * after a lost write-through. The generation is bumped now (best effort, so that every instance
-   * stops serving the old entries at once); if Redis cannot be reached the bump stays pending and
-   * this process does not use the cache until it succeeds.
+   * after a lost write-through.
    */
   public Future<Void> invalidateAfterUnknownCommit(int users) {
-    generation.markBumpPending();
-    LOG.warn("A chunk of {} users has an unknown commit outcome: invalidating the cache", users);
-    return ensureGeneration()
+    return invalidate("unknown commit outcome", users);
+  }
+
+  /**
+   * A chunk key that had committed was delivered again: the delivery that committed it may have
+   * died before its write-through.
+   */
+  public Future<Void> invalidateAfterReplay(int users) {
+    return invalidate("chunk replayed", users);
+  }
+
+  /**
+   * Bumps the cluster's generation and waits until no node can still serve an entry from before it;
+   * when the bump fails, this process keeps it pending (and does not use the cache until made).
+   */
+  private Future<Void> invalidate(String why, int users) {
+    LOG.warn(
+        "Cache entries of {} users may be stale ({}): bumping the cache generation", users, why);
+    return generation
+        .bumpAndSettle(vertx, generationClient)
         .recover(
             err -> {
-              failed("invalidation", users, err);
+              LOG.error(
+                  "The cache generation could not be bumped ({}): this node stops using the cache "
+                      + "until it can; other nodes may serve the older entries meanwhile",
+                  err.toString());
               return Future.succeededFuture();
             });
   }
 
-  /**
-   * Bumps the generation first if an earlier write-through was lost; fails while that is
-   * impossible.
-   */
-  private Future<Void> ensureGeneration() {
-    if (!generation.bumpPending()) {
-      return Future.succeededFuture();
-    }
-    long mark = generation.pendingMark();
-    return redis
-        .send(Request.cmd(Command.INCR).arg(CacheGeneration.KEY))
-        .timeout(timeoutMs, TimeUnit.MILLISECONDS)
-        .map(
-            response -> {
-              generation.bumped(mark);
-              LOG.info(
-                  "Cache generation bumped to {} (process start or a lost write): older entries are now misses",
-                  response);
-              return null;
-            });
-  }
-
-  /** The entry, or null when it belongs to an older generation. */
-  static Entry decode(Buffer stored, String currentGeneration) {
+  /** The entry, or null when it belongs to an older generation than {@code observed}. */
+  static Entry decode(Buffer stored, long observed) {
     String text = stored.toString();
     int first = text.indexOf('|');
     int second = text.indexOf('|', first + 1);
-    if (!text.substring(first + 1, second).equals(currentGeneration)) {
+    if (Long.parseLong(text.substring(first + 1, second)) < observed) {
       return null;
     }
     JsonObject json = new JsonObject(text.substring(second + 1));

@@ -68,12 +68,11 @@ final class FailedLines {
   }
 
   /** A failure entry of the retry's job, its {@code line} turned back into the original's. */
-  String remap(String failure) {
-    JsonObject entry = new JsonObject(failure);
+  JsonObject remap(JsonObject entry) {
     Integer line = entry.getInteger("line");
     if (line != null) {
       entry.put("line", originalLine(line));
     }
-    return entry.encode();
+    return entry;
   }
 }

@@ -20,6 +20,9 @@ final class JobFollower {
   static final Set<String> FINAL =
       Set.of("completed", "completed_with_errors", "failed", "cancelled");
 
+  /** The field of a failure-file entry that names the job it failed in. */
+  static final String JOB = "job";
+
   /** Reconnections to the event stream before giving up on a job that does not end. */
   private static final int MAX_RECONNECTS = 120;
 
@@ -38,7 +41,8 @@ final class JobFollower {
   /**
    * Uploads {@code upload}; unless {@code detach}, follows the job and answers the exit code.
    * {@code remapFailure} rewrites each failure entry before it is written (a retry's line numbers
-   * back to the original file's).
+   * back to the original file's); each entry also names its job ({@value #JOB}), so that a retry of
+   * a retry knows the lines are the original file's.
    */
   int run(
       Path upload,
@@ -46,7 +50,7 @@ final class JobFollower {
       Map<String, String> query,
       String idempotencyKey,
       Path failureFile,
-      UnaryOperator<String> remapFailure,
+      UnaryOperator<JsonObject> remapFailure,
       boolean detach)
       throws IOException, InterruptedException, ApiException {
     long size = Files.size(upload);
@@ -106,7 +110,7 @@ final class JobFollower {
   }
 
   /** Writes the failure file when items failed; removes a stale one from an earlier run if none. */
-  private Path writeFailures(JsonObject job, Path file, UnaryOperator<String> remap)
+  private Path writeFailures(JsonObject job, Path file, UnaryOperator<JsonObject> remap)
       throws IOException, InterruptedException, ApiException {
     long failed = job.getJsonObject("counts", new JsonObject()).getLong("failed", 0L);
     if (failed == 0) {
@@ -122,7 +126,8 @@ final class JobFollower {
           job.getString("id"),
           line -> {
             try {
-              writer.write(remap.apply(line));
+              writer.write(
+                  remap.apply(new JsonObject(line)).put(JOB, job.getString("id")).encode());
               writer.write('\n');
               written[0]++;
             } catch (IOException e) {

@@ -17,7 +17,7 @@ final class JobSummary {
   /** The table printed at the end of an import, and by {@code status}. */
   static String of(JsonObject job, Path failureFile) {
     JsonObject counts = job.getJsonObject("counts", new JsonObject());
-    TextTable table = new TextTable(false, true, false);
+    TextTable table = new TextTable(false, false);
     table.row("job", job.getString("id"));
     table.row("operation", job.getString("operation") + " (" + job.getString("format") + ")");
     table.row("status", job.getString("status"));
@@ -31,8 +31,7 @@ final class JobSummary {
       if (took.toMillis() > 0) {
         table.row(
             "rate",
-            String.format(Locale.ROOT, "%,.0f", processed * 1000.0 / took.toMillis()),
-            "items/s");
+            String.format(Locale.ROOT, "%,.0f items/s", processed * 1000.0 / took.toMillis()));
       }
     }
     JsonObject byCode = job.getJsonObject("failuresByCode", new JsonObject());
@@ -40,10 +39,10 @@ final class JobSummary {
       table.row("  " + entry.getKey(), number(((Number) entry.getValue()).longValue()));
     }
     if (job.getString("error") != null) {
-      table.row("error", "", job.getString("error"));
+      table.row("error", job.getString("error"));
     }
     if (failureFile != null) {
-      table.row("failure file", "", failureFile.toString());
+      table.row("failure file", failureFile.toString());
     }
     return table.render();
   }

@@ -34,6 +34,7 @@ final class ProgressDisplay {
   private final long startNanos;
   private long lastShown = Long.MIN_VALUE;
   private int lastWidth;
+  private boolean uploaded;
 
   ProgressDisplay(PrintWriter err, Mode mode, LongSupplier nanoClock, long lineIntervalMillis) {
     this.err = err;
@@ -46,7 +47,7 @@ final class ProgressDisplay {
   /** {@code sent} of {@code size} bytes of the file uploaded. */
   void uploading(long sent, long size) {
     boolean last = sent >= size;
-    if (!due(last)) {
+    if (uploaded || !due(last)) {
       return;
     }
     double seconds = Math.max(1e-3, (nanoClock.getAsLong() - startNanos) / 1e9);
@@ -61,6 +62,7 @@ final class ProgressDisplay {
             bytes(size),
             bytes((long) (sent / seconds))));
     if (last) {
+      uploaded = true;
       endLine();
     }
   }

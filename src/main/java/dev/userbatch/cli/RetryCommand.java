@@ -1,12 +1,18 @@
 package dev.userbatch.cli;
 
+import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
+import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.BitSet;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -19,7 +25,9 @@ import picocli.CommandLine.Spec;
     name = "retry",
     description =
         "Send again only the lines of FILE that failed in job ID (a CSV keeps its header), as a new "
-            + "job with the same operation and options. The new failure file names lines of FILE.")
+            + "job with the same operation and options. The failed lines come from the failure file "
+            + "beside FILE when it was written for job ID (always so for a retry's job), from the "
+            + "service otherwise. The new failure file names lines of FILE.")
 final class RetryCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin ApiOptions api;
@@ -50,8 +58,7 @@ final class RetryCommand implements Callable<Integer> {
     }
     BitSet lines = new BitSet();
     int[] withoutLine = new int[1];
-    client.failures(
-        id,
+    Consumer<String> collect =
         failure -> {
           Integer line = new JsonObject(failure).getInteger("line");
           if (line == null || line < 1) {
@@ -59,7 +66,17 @@ final class RetryCommand implements Callable<Integer> {
           } else {
             lines.set(line);
           }
-        });
+        };
+    Path failureFile = follow.failuresFileFor(file);
+    if (writtenFor(failureFile, id)) {
+      // a retry's failures: their lines in the failure file are FILE's, the service's are not
+      err.println("failed lines from " + failureFile + " (written for job " + id + ")");
+      try (Stream<String> entries = Files.lines(failureFile, StandardCharsets.UTF_8)) {
+        entries.filter(entry -> !entry.isBlank()).forEach(collect);
+      }
+    } else {
+      client.failures(id, collect);
+    }
     if (withoutLine[0] > 0) {
       err.printf("%,d failures name no line and are not sent again%n", withoutLine[0]);
     }
@@ -81,11 +98,24 @@ final class RetryCommand implements Callable<Integer> {
               format,
               JobOptions.sameAs(original),
               null,
-              follow.failuresFileFor(file),
+              failureFile,
               selected::remap,
               follow.detach);
     } finally {
       Files.deleteIfExists(retryFile);
+    }
+  }
+
+  /** Whether {@code failureFile} is the one this client wrote for job {@code id}. */
+  private static boolean writtenFor(Path failureFile, String id) throws IOException {
+    if (!Files.isRegularFile(failureFile)) {
+      return false;
+    }
+    try (BufferedReader in = Files.newBufferedReader(failureFile, StandardCharsets.UTF_8)) {
+      String first = in.readLine();
+      return first != null && id.equals(new JsonObject(first).getString(JobFollower.JOB));
+    } catch (DecodeException e) {
+      return false;
     }
   }
 }

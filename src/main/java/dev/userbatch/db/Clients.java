@@ -50,6 +50,14 @@ public final class Clients {
     return pool(vertx, config, "users-pg-requests", size, 10_000, config.dbTimeoutMs());
   }
 
+  /**
+   * The cache generation's reads and bumps (see {@code cache.CacheGeneration}): one short statement
+   * about once a second per node, never queued behind chunk transactions.
+   */
+  public static Pool cacheGenerationPool(Vertx vertx, ServiceConfig config) {
+    return pool(vertx, config, "users-pg-cache-generation", 1, 10_000, config.dbTimeoutMs());
+  }
+
   /** The outbox relay's pool: its passes never wait behind requests, nor requests behind them. */
   public static Pool relayPool(Vertx vertx, ServiceConfig config) {
     return pool(vertx, config, "users-pg-relay", RELAY_POOL_SIZE, 10_000, config.dbTimeoutMs());

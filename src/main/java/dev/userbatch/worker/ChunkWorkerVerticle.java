@@ -42,6 +42,7 @@ public final class ChunkWorkerVerticle extends VerticleBase {
   private final BatchMetrics metrics;
   private final CacheGeneration cacheGeneration;
   private Pool pool;
+  private Pool generationPool;
   private Redis redis;
   private PasswordHashing hashing;
   private UserCache cache;
@@ -65,9 +66,16 @@ public final class ChunkWorkerVerticle extends VerticleBase {
     UserRepository repository = new UserRepository(pool);
     hashing = new PasswordHashing(vertx, hasher, config.passwordWork().passwordHashQueueMax());
     completions = new ChunkCompletions(repository);
+    generationPool = Clients.cacheGenerationPool(vertx, config);
     cache =
         new UserCache(
-            redis, config.cacheTtlSeconds(), config.cacheTimeoutMs(), metrics, cacheGeneration);
+            vertx,
+            redis,
+            generationPool,
+            config.cacheTtlSeconds(),
+            config.cacheTimeoutMs(),
+            metrics,
+            cacheGeneration);
     List<Future<Void>> registrations = new ArrayList<>();
     registrations.add(
         vertx.eventBus().consumer(PING_ADDRESS, message -> message.reply("pong")).completion());
@@ -186,6 +194,6 @@ public final class ChunkWorkerVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     redis.close();
-    return Future.all(hashing.close(), pool.close());
+    return Future.all(hashing.close(), pool.close(), generationPool.close());
   }
 }

@@ -15,7 +15,8 @@ import java.util.UUID;
 
 /**
  * Cache-aside lookup of one chunk: one MGET, one SELECT for the misses, one scripted write-back of
- * what the SELECT found (a cached tombstone answers "not found" without asking PostgreSQL).
+ * what the SELECT found (a cached tombstone answers "not found" without asking PostgreSQL), all
+ * with the cache generation observed before the SELECT.
  */
 final class LookupChunkHandler implements ChunkHandler<UserId> {
   private final UserRepository repository;
@@ -34,8 +35,12 @@ final class LookupChunkHandler implements ChunkHandler<UserId> {
   @Override
   public Future<ChunkResult> process(ChunkRequest<UserId> chunk, Deadline deadline) {
     List<UUID> ids = chunk.items().stream().map(item -> item.value().id()).toList();
+    return cache.observe().compose(observed -> lookup(ids, observed));
+  }
+
+  private Future<ChunkResult> lookup(List<UUID> ids, long observed) {
     return cache
-        .getAll(ids)
+        .getAll(ids, observed)
         .compose(
             entries -> {
               Map<UUID, User> found = new HashMap<>();
@@ -55,7 +60,7 @@ final class LookupChunkHandler implements ChunkHandler<UserId> {
                   .compose(
                       loaded -> {
                         loaded.forEach(user -> found.put(user.id(), user));
-                        return cache.fill(loaded).map(ignored -> result(ids, found));
+                        return cache.fill(loaded, observed).map(ignored -> result(ids, found));
                       });
             });
   }

@@ -6,12 +6,10 @@ import dev.userbatch.batch.ChunkResult;
 import dev.userbatch.cache.UserCache;
 import dev.userbatch.db.Transactions;
 import dev.userbatch.runner.BatchCoordinator;
-import dev.userbatch.user.User;
 import dev.userbatch.user.UserRepository;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -83,48 +81,58 @@ final class WriteChunks {
     // A unique violation may be an earlier delivery of this chunk that committed meanwhile (its
     // users, or its completion record): the retry looks for its record first.
     AtomicBoolean lookForRecord = new AtomicBoolean();
-    return Transactions.inTransaction(
-            pool,
-            conn ->
-                (lookForRecord.get()
-                        ? completions.recorded(conn, chunk)
-                        : Future.<ChunkResult>succeededFuture())
-                    .compose(
-                        recorded ->
-                            recorded != null
-                                ? Future.<Committed>failedFuture(new AlreadyCommitted(recorded))
-                                : withinDeadline(work.apply(conn), deadline)
-                                    .compose(write -> finish(conn, chunk, options, write)))
-                    .onFailure(
-                        err -> {
-                          if (SystemErrors.isUniqueViolation(err)) {
-                            lookForRecord.set(true);
-                          }
-                        }))
+    // Observed before the transaction opens: what it commits is newer than this generation.
+    return cache
+        .observe()
         .compose(
-            committed ->
-                (committed.write().deletes()
-                        ? cache.markDeleted(committed.write().changed())
-                        : cache.putAll(committed.write().changed()))
-                    .map(ignored -> committed.result()))
-        .recover(
-            err -> {
-              if (err instanceof AlreadyCommitted already) {
-                return repairCache(cache, already.recorded);
-              }
-              if (err instanceof RolledBack rolledBack) {
-                return Future.succeededFuture(
-                    rolledBack.reason == null
-                        ? rolledBack.write.outcome().build()
-                        : rolledBack.write.outcome().buildRolledBack(rolledBack.reason));
-              }
-              if (err instanceof Transactions.CommitOutcomeUnknown) {
-                return cache
-                    .invalidateAfterUnknownCommit(chunk.items().size())
-                    .transform(ignored -> Future.failedFuture(err));
-              }
-              return Future.failedFuture(err);
-            });
+            observed ->
+                Transactions.inTransaction(
+                        pool,
+                        conn ->
+                            (lookForRecord.get()
+                                    ? completions.recorded(conn, chunk)
+                                    : Future.<ChunkResult>succeededFuture())
+                                .compose(
+                                    recorded ->
+                                        recorded != null
+                                            ? Future.<Committed>failedFuture(
+                                                new AlreadyCommitted(recorded))
+                                            : withinDeadline(work.apply(conn), deadline)
+                                                .compose(
+                                                    write -> finish(conn, chunk, options, write)))
+                                .onFailure(
+                                    err -> {
+                                      if (SystemErrors.isUniqueViolation(err)) {
+                                        lookForRecord.set(true);
+                                      }
+                                    }))
+                    .compose(
+                        committed ->
+                            (committed.write().deletes()
+                                    ? cache.markDeleted(committed.write().changed(), observed)
+                                    : cache.putAll(committed.write().changed(), observed))
+                                .map(ignored -> committed.result()))
+                    .recover(
+                        err -> {
+                          if (err instanceof AlreadyCommitted already) {
+                            return repairCache(cache, already.recorded);
+                          }
+                          if (err instanceof RolledBack rolledBack) {
+                            return Future.succeededFuture(
+                                rolledBack.reason == null
+                                    ? rolledBack.write.outcome().build()
+                                    : rolledBack
+                                        .write
+                                        .outcome()
+                                        .buildRolledBack(rolledBack.reason));
+                          }
+                          if (err instanceof Transactions.CommitOutcomeUnknown) {
+                            return cache
+                                .invalidateAfterUnknownCommit(chunk.items().size())
+                                .transform(ignored -> Future.failedFuture(err));
+                          }
+                          return Future.failedFuture(err);
+                        }));
   }
 
   /**
@@ -144,12 +152,11 @@ final class WriteChunks {
   }
 
   /**
-   * The delivery that committed may have died before its write-through: the users it answered are
-   * written to the cache as they are now (the cache keeps the higher version).
+   * The delivery that committed may have died before its write-through: the cache generation is
+   * bumped, as after a lost write (replays are rare; a write-through of the users read now could
+   * carry no generation observed before their commit).
    */
   static Future<ChunkResult> repairCache(UserCache cache, ChunkResult recorded) {
-    List<User> deleted = recorded.data().stream().filter(u -> u.deletedAt() != null).toList();
-    List<User> active = recorded.data().stream().filter(u -> u.deletedAt() == null).toList();
-    return Future.all(cache.putAll(active), cache.markDeleted(deleted)).map(recorded);
+    return cache.invalidateAfterReplay(recorded.data().size()).map(recorded);
   }
 }

@@ -114,7 +114,7 @@ class ClientPartsTest {
     assertThat(lines.written()).isEqualTo(3);
     assertThat(lines.originalLine(2)).isEqualTo(3);
     assertThat(lines.originalLine(3)).isEqualTo(5);
-    assertThat(new JsonObject(lines.remap("{\"line\":3,\"index\":1,\"code\":\"EMAIL_IN_USE\"}")))
+    assertThat(lines.remap(new JsonObject("{\"line\":3,\"index\":1,\"code\":\"EMAIL_IN_USE\"}")))
         .isEqualTo(new JsonObject().put("line", 5).put("index", 1).put("code", "EMAIL_IN_USE"));
   }
 

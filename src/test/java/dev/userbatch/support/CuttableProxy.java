@@ -29,10 +29,12 @@ public final class CuttableProxy implements AutoCloseable {
   /** One proxied connection; once cut, the server's answers go nowhere. */
   private static final class Link {
     final NetSocket downstream;
+    final NetSocket upstream;
     volatile boolean cut;
 
-    Link(NetSocket downstream) {
+    Link(NetSocket downstream, NetSocket upstream) {
       this.downstream = downstream;
+      this.upstream = upstream;
     }
   }
 
@@ -54,7 +56,7 @@ public final class CuttableProxy implements AutoCloseable {
                       .connect(targetPort, targetHost)
                       .onSuccess(
                           upstream -> {
-                            Link link = new Link(downstream);
+                            Link link = new Link(downstream, upstream);
                             links.put(upstream.localAddress().port(), link);
                             downstream.handler(upstream::write);
                             upstream.handler(
@@ -95,6 +97,23 @@ public final class CuttableProxy implements AutoCloseable {
     link.cut = true;
     link.downstream.close();
     return true;
+  }
+
+  /**
+   * Cuts every connection (both sides close) and refuses new ones until {@code setDown(false)}: the
+   * proxied server is gone for the client, while it stays up for everyone else.
+   */
+  public void cutAll() {
+    down.set(true);
+    links
+        .values()
+        .forEach(
+            link -> {
+              link.cut = true;
+              link.downstream.close();
+              link.upstream.close();
+            });
+    links.clear();
   }
 
   /**
