@@ -20,6 +20,9 @@ public final class Clients {
   /** The outbox relay runs one pass at a time; the second connection is for a purge beside it. */
   static final int RELAY_POOL_SIZE = 2;
 
+  /** Job runs mostly wait on their chunks; their own statements are short and few. */
+  static final int JOBS_POOL_SIZE = 4;
+
   private Clients() {}
 
   /**
@@ -61,6 +64,15 @@ public final class Clients {
   /** The outbox relay's pool: its passes never wait behind requests, nor requests behind them. */
   public static Pool relayPool(Vertx vertx, ServiceConfig config) {
     return pool(vertx, config, "users-pg-relay", RELAY_POOL_SIZE, 10_000, config.dbTimeoutMs());
+  }
+
+  /**
+   * The import-job runs of a node (claims, lease renewals, chunk reads and outcomes): a pool of its
+   * own, used by one verticle, so that closing it on stop never closes the request pool under the
+   * API verticles still draining.
+   */
+  public static Pool jobsPool(Vertx vertx, ServiceConfig config) {
+    return pool(vertx, config, "users-pg-jobs", JOBS_POOL_SIZE, 10_000, config.dbTimeoutMs());
   }
 
   /**
