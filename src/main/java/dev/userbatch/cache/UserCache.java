@@ -108,10 +108,24 @@ public final class UserCache {
    * (then reads miss and writes are skipped), or while a bump this process owes has not been made.
    */
   public Future<Long> observe() {
-    return generation
-        .settlePending(generationClient)
-        .compose(ignored -> generation.observe(generationClient))
-        .timeout(timeoutMs, TimeUnit.MILLISECONDS)
+    return observe(true);
+  }
+
+  /**
+   * {@link #observe()} before a write chunk's transaction: waits as long as PostgreSQL takes (the
+   * transaction would wait as long), since a generation not known in time means a skipped
+   * write-through, hence a bump and a 1 s wait, while a lookup merely reads PostgreSQL instead.
+   */
+  public Future<Long> observeBeforeWrite() {
+    return observe(false);
+  }
+
+  private Future<Long> observe(boolean withCacheTimeout) {
+    Future<Long> observed =
+        generation
+            .settlePending(generationClient)
+            .compose(ignored -> generation.observe(generationClient));
+    return (withCacheTimeout ? observed.timeout(timeoutMs, TimeUnit.MILLISECONDS) : observed)
         .recover(
             err -> {
               failed("generation read", 0, err);

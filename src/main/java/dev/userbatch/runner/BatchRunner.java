@@ -11,6 +11,7 @@ import dev.userbatch.batch.Operation;
 import dev.userbatch.batch.RequestException;
 import dev.userbatch.cache.UserCache;
 import dev.userbatch.config.ServiceConfig;
+import dev.userbatch.db.Clients;
 import dev.userbatch.idempotency.IdempotencyStore;
 import dev.userbatch.metrics.BatchMetrics;
 import dev.userbatch.operation.Operations;
@@ -91,7 +92,7 @@ public final class BatchRunner {
             config.chunkDelivery(),
             metrics::chunkRedelivered,
             cache),
-        new AuditTrail(vertx, pool),
+        new AuditTrail(vertx, pool, Clients.readAuditPool(vertx, config, pool)),
         metrics,
         config.maxItemsPerRequest(),
         config.atomicMaxItems(),
