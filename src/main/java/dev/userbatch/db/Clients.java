@@ -21,6 +21,7 @@ public final class Clients {
   /** The outbox relay runs one pass at a time; the second connection is for a purge beside it. */
   static final int RELAY_POOL_SIZE = 2;
 
+  /** Job runs mostly wait on their chunks; their own statements are short and few. */
   static final int JOBS_POOL_SIZE = 4;
 
   private Clients() {}
@@ -81,18 +82,18 @@ public final class Clients {
         Map.of("synchronous_commit", "off"));
   }
 
-  /**
-   * The job runners' pool (claims, leases, progress and failure rows): their own, so that a node's
-   * jobs never queue behind requests, and so that stopping the runners closes only what they used
-   * (closing the shared request pool on their stop broke the audit rows of batches still draining).
-   */
-  public static Pool jobsPool(Vertx vertx, ServiceConfig config) {
-    return pool(vertx, config, "users-pg-jobs", JOBS_POOL_SIZE, 10_000, config.dbTimeoutMs());
-  }
-
   /** The outbox relay's pool: its passes never wait behind requests, nor requests behind them. */
   public static Pool relayPool(Vertx vertx, ServiceConfig config) {
     return pool(vertx, config, "users-pg-relay", RELAY_POOL_SIZE, 10_000, config.dbTimeoutMs());
+  }
+
+  /**
+   * The import-job runs of a node (claims, lease renewals, chunk reads and outcomes): a pool of its
+   * own, used by one verticle, so that closing it on stop never closes the request pool under the
+   * API verticles still draining.
+   */
+  public static Pool jobsPool(Vertx vertx, ServiceConfig config) {
+    return pool(vertx, config, "users-pg-jobs", JOBS_POOL_SIZE, 10_000, config.dbTimeoutMs());
   }
 
   /**

@@ -24,6 +24,13 @@ import java.util.UUID;
 final class UploadStream {
   private static final int MAX_SLICE_CHARS = 4 * 1024 * 1024;
 
+  /**
+   * Items per upload: 20 times the largest migration the service is sized for; item indexes and
+   * line numbers stay far from int overflow, and a flood of tiny bad lines cannot write billions of
+   * failure rows.
+   */
+  static final int MAX_ITEMS = 20_000_000;
+
   private final Vertx vertx;
   private final JobStore store;
   private final JobsConfig config;
@@ -39,6 +46,7 @@ final class UploadStream {
   private List<SourceRecord> pending = new ArrayList<>();
   private int pendingChars;
   private long received;
+  private long records;
   private boolean busy;
   private boolean ended;
   private boolean ordered;
@@ -137,6 +145,10 @@ final class UploadStream {
   }
 
   private void add(SourceRecord record) {
+    if (++records > MAX_ITEMS) {
+      throw new RequestException(
+          413, "TOO_MANY_ITEMS", "An upload holds at most " + MAX_ITEMS + " items");
+    }
     pending.add(record);
     pendingChars += record.weight();
   }
