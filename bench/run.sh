@@ -283,9 +283,19 @@ if [[ -n "${BASELINE_JAR:-}" ]]; then
     install -m 600 "$DATA_DIR_BENCH/jwt-secret" "$DATA_DIR_BASELINE/jwt-secret"
   fi
   SERVICE_ENV=(PG_URL="$BENCH_PG_URL" REDIS_URL="$BENCH_REDIS_URL")
-  # shellcheck disable=SC2086
-  if start_service baseline "$WORK/baseline.jar" "$DATA_DIR_BASELINE" "$WORK/baseline-cwd" ${SERVICE_JAVA_OPTS:-} \
-      "-Xlog:gc:file=$WORK/gc-baseline.log"; then
+  # Up to 3 attempts: older jars give Redis 3 s to answer their start-up PING, which a cold JVM misses on a
+  # loaded machine (run b9009c40, load average 18).
+  baseline_started=0
+  for attempt in 1 2 3; do
+    # shellcheck disable=SC2086
+    if start_service baseline "$WORK/baseline.jar" "$DATA_DIR_BASELINE" "$WORK/baseline-cwd" ${SERVICE_JAVA_OPTS:-} \
+        "-Xlog:gc:file=$WORK/gc-baseline.log"; then
+      baseline_started=1
+      break
+    fi
+    log "the baseline did not start (attempt $attempt of 3)"
+  done
+  if (( baseline_started )); then
     BASELINE_PID="$SERVICE_PID"
     SERVICE_PID=""
     BASELINE_URL="$BASE_URL"
