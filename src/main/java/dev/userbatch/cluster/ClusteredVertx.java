@@ -41,6 +41,7 @@ public final class ClusteredVertx {
         .addKeyValue("configMs", TimeUnit.NANOSECONDS.toMillis(started - configuring))
         .addKeyValue("joinMs", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started))
         .log("clustered event bus started");
+    manager.getHazelcastInstance().getCluster().addMembershipListener(new DepartureSignal(vertx));
     return vertx;
   }
 }

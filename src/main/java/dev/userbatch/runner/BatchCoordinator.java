@@ -8,12 +8,14 @@ import dev.userbatch.batch.ChunkRequest;
 import dev.userbatch.batch.ChunkResult;
 import dev.userbatch.batch.ErrorCode;
 import dev.userbatch.batch.ItemFailure;
+import dev.userbatch.batch.NodeEvents;
 import dev.userbatch.batch.Operation;
 import dev.userbatch.batch.PreparedBatch;
 import dev.userbatch.batch.PreparedItem;
 import dev.userbatch.cache.UserCache;
 import dev.userbatch.config.ChunkDeliveryConfig;
 import dev.userbatch.user.User;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -22,7 +24,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,7 +74,15 @@ public final class BatchCoordinator {
     this.deliveries = deliveries;
     this.redeliveries = redeliveries;
     this.cachedLookup = cache == null ? null : new CachedLookup(cache);
+    if (deliveries.maxDeliveries() > 1) {
+      vertx
+          .eventBus()
+          .localConsumer(NodeEvents.MEMBER_LEFT, message -> active.forEach(Dispatch::memberLeft));
+    }
   }
+
+  /** The batches in flight, told when a cluster member leaves. */
+  private final Set<Dispatch<?>> active = ConcurrentHashMap.newKeySet();
 
   public <T extends ChunkItem> Future<BatchOutcome> execute(
       Operation operation,
@@ -138,8 +150,8 @@ public final class BatchCoordinator {
     private final List<List<PreparedItem<T>>> chunks;
     private final BatchOptions options;
     private final int concurrency;
-    private final DeliveryOptions delivery;
-    private final String correlationId;
+    private final ChunkSends<T> sends;
+    private final Context context;
     private final List<ItemFailure> failures;
     private final ChunkResult[] results;
     private final Promise<Void> done = Promise.promise();
@@ -165,14 +177,30 @@ public final class BatchCoordinator {
       this.failures = failures;
       this.stoppedEarly = stoppedEarly;
       this.results = new ChunkResult[chunks.size()];
-      this.delivery = new DeliveryOptions().setSendTimeout(chunkTimeoutMs);
+      DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(chunkTimeoutMs);
       headers.forEach(delivery::addHeader);
-      this.correlationId = headers.get(ChunkHeaders.CORRELATION_ID);
+      this.sends =
+          new ChunkSends<>(
+              vertx,
+              operation,
+              delivery,
+              deliveries,
+              redeliveries,
+              headers.get(ChunkHeaders.CORRELATION_ID),
+              chunkTimeoutMs,
+              this::settle);
+      this.context = vertx.getOrCreateContext();
     }
 
     Future<Void> start() {
+      active.add(this);
       pump();
-      return done.future();
+      return done.future().onComplete(ignored -> active.remove(this));
+    }
+
+    /** Called from any thread: the batch's state is touched on its own event loop only. */
+    void memberLeft() {
+      context.runOnContext(v -> sends.memberLeft());
     }
 
     private void pump() {
@@ -195,7 +223,7 @@ public final class BatchCoordinator {
           new ChunkRequest<>(
               operation, batchId, chunkNumber, options, workerBudgetMs(), chunks.get(chunkNumber));
       if (cachedLookup == null || chunks.size() != 1) {
-        deliver(chunkNumber, request);
+        sends.send(chunkNumber, request);
         return;
       }
       // A cache that cannot be read here is no answer: the worker reads it (and PostgreSQL) again.
@@ -207,42 +235,7 @@ public final class BatchCoordinator {
                 if (answered.result() != null) {
                   settle(chunkNumber, answered.result());
                 } else {
-                  deliver(chunkNumber, request);
-                }
-              });
-    }
-
-    private void deliver(int chunkNumber, ChunkRequest<T> request) {
-      vertx
-          .eventBus()
-          .<ChunkResult>request(operation.workerAddress(), request, delivery)
-          .map(reply -> reply.body())
-          .onComplete(
-              reply -> {
-                if (reply.succeeded()) {
-                  settle(chunkNumber, reply.result());
-                  return;
-                }
-                String reason = DeliveryFailures.resendReason(reply.cause());
-                if (reason == null || request.delivery() >= deliveries.maxDeliveries()) {
-                  settle(chunkNumber, failWholeChunk(request, reply.cause()));
-                  return;
-                }
-                redeliveries.redelivered(operation.wireName(), reason);
-                long backoff = deliveries.backoffBefore(request.delivery() + 1);
-                LOG.atWarn()
-                    .addKeyValue("correlationId", correlationId)
-                    .addKeyValue("operation", operation.wireName())
-                    .addKeyValue("chunk", request.chunkNumber())
-                    .addKeyValue("delivery", request.delivery() + 1)
-                    .addKeyValue("reason", reason)
-                    .addKeyValue("backoffMs", backoff)
-                    .log("chunk sent again");
-                Runnable again = () -> deliver(chunkNumber, request.redelivery());
-                if (backoff == 0) {
-                  again.run();
-                } else {
-                  vertx.setTimer(backoff, t -> again.run());
+                  sends.send(chunkNumber, request);
                 }
               });
     }
@@ -254,24 +247,6 @@ public final class BatchCoordinator {
         stopped = true;
       }
       pump();
-    }
-
-    private ChunkResult failWholeChunk(ChunkRequest<T> request, Throwable err) {
-      ItemFailure failure = DeliveryFailures.failure(-1, err, chunkTimeoutMs, operation);
-      LOG.atError()
-          .addKeyValue("correlationId", correlationId)
-          .addKeyValue("operation", operation.wireName())
-          .addKeyValue("chunk", request.chunkNumber())
-          .addKeyValue("delivery", request.delivery())
-          .addKeyValue("items", request.items().size())
-          .addKeyValue("code", failure.code().name())
-          .addKeyValue("error", failure.error())
-          .log("chunk failed as a whole");
-      List<ItemFailure> chunkFailures = new ArrayList<>(request.items().size());
-      for (PreparedItem<T> item : request.items()) {
-        chunkFailures.add(ItemFailure.of(item.index(), failure.code(), failure.error()));
-      }
-      return new ChunkResult(List.of(), chunkFailures, List.of());
     }
 
     BatchOutcome outcome(PreparedBatch<T> batch) {

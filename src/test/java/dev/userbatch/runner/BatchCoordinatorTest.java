@@ -12,6 +12,7 @@ import dev.userbatch.batch.DuplicateItem;
 import dev.userbatch.batch.ErrorCode;
 import dev.userbatch.batch.ItemFailure;
 import dev.userbatch.batch.JsonRecordCodec;
+import dev.userbatch.batch.NodeEvents;
 import dev.userbatch.batch.Operation;
 import dev.userbatch.batch.PreparedBatch;
 import dev.userbatch.batch.PreparedItem;
@@ -20,6 +21,7 @@ import dev.userbatch.config.ChunkDeliveryConfig;
 import dev.userbatch.user.User;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import java.time.Instant;
@@ -367,6 +369,37 @@ class BatchCoordinatorTest {
         .extracting(ChunkRequest::delivery)
         .containsOnly(1);
     assertThat(redelivered).containsExactly("lookup:timeout");
+  }
+
+  @Test
+  void whenAMemberLeavesTheChunksInFlightAreSentAgainAtOnce() throws Exception {
+    worker(
+        (chunk, message) -> {
+          inFlight.decrementAndGet();
+          if (chunk.chunkNumber() != 1 || chunk.delivery() > 1) {
+            message.reply(answer(chunk, Set.of()));
+          } // chunk 1 went to the member that left
+        });
+    vertx.setTimer(
+        300,
+        t ->
+            vertx
+                .eventBus()
+                .publish(
+                    NodeEvents.MEMBER_LEFT,
+                    "127.0.0.1:5701",
+                    new DeliveryOptions().setLocalOnly(true)));
+    long started = System.nanoTime();
+    BatchOutcome outcome = run(redelivering(4_000, 3, 1_000), batch(6), options(2, 3, true, false));
+    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started))
+        .as("not waiting for the 4 s timeout")
+        .isLessThan(3_000L);
+    assertThat(outcome.failures()).isEmpty();
+    assertThat(outcome.data()).extracting(User::id).containsExactlyElementsOf(ids(0, 6));
+    assertThat(received.stream().filter(c -> c.chunkNumber() == 1))
+        .extracting(ChunkRequest::delivery)
+        .containsExactly(1, 2);
+    assertThat(redelivered).containsExactly("lookup:member_left");
   }
 
   @Test
