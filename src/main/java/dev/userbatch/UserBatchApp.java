@@ -192,7 +192,8 @@ public final class UserBatchApp implements AutoCloseable {
         jobs.compose(
             ignored ->
                 vertx.deployVerticle(
-                    new EventBusApiVerticle(config, operations, telemetry.batchMetrics())));
+                    new EventBusApiVerticle(
+                        config, operations, telemetry.batchMetrics(), cacheGeneration)));
     Future<String> bridge =
         eventBusApi.compose(
             ignored ->
@@ -203,7 +204,7 @@ public final class UserBatchApp implements AutoCloseable {
         bridge.compose(
             ignored ->
                 vertx.deployVerticle(
-                    () -> new ApiVerticle(config, operations, telemetry),
+                    () -> new ApiVerticle(config, operations, telemetry, cacheGeneration),
                     new DeploymentOptions().setInstances(eventLoops)));
     return api.map(
         ignored ->

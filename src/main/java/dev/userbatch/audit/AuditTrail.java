@@ -66,9 +66,17 @@ public final class AuditTrail {
   private final Vertx vertx;
   private final Pool pool;
 
+  /** Where the rows of lookups go (see {@code Clients.readAuditPool}). */
+  private final Pool readPool;
+
   public AuditTrail(Vertx vertx, Pool pool) {
+    this(vertx, pool, pool);
+  }
+
+  public AuditTrail(Vertx vertx, Pool pool, Pool readPool) {
     this.vertx = vertx;
     this.pool = pool;
+    this.readPool = readPool;
   }
 
   /**
@@ -115,7 +123,8 @@ public final class AuditTrail {
       UUID batchId, AuditContext context, OffsetDateTime startedAt, BatchOutcome outcome) {
     UUID[] readIds = readIds(outcome);
     return publish(
-        pool.preparedQuery(RECORD_READ)
+        readPool
+            .preparedQuery(RECORD_READ)
             .execute(
                 Tuple.of(
                         batchId,
@@ -143,7 +152,8 @@ public final class AuditTrail {
       String operation,
       int total,
       UUID[] ids) {
-    return pool.preparedQuery(RECORD_READ)
+    return readPool
+        .preparedQuery(RECORD_READ)
         .execute(
             Tuple.of(
                     batchId,
@@ -167,7 +177,8 @@ public final class AuditTrail {
    */
   Future<JsonObject> correctRead(UUID batchId, BatchOutcome outcome) {
     return publish(
-        pool.preparedQuery(CORRECT_READ)
+        readPool
+            .preparedQuery(CORRECT_READ)
             .execute(
                 Tuple.of(batchId, outcome.failures().size(), result(outcome))
                     .addArrayOfUUID(readIds(outcome))
@@ -177,7 +188,8 @@ public final class AuditTrail {
   /** The same correction when the read failed as a whole: nobody was read. */
   Future<JsonObject> correctFailedRead(UUID batchId, int total) {
     return publish(
-        pool.preparedQuery(CORRECT_READ)
+        readPool
+            .preparedQuery(CORRECT_READ)
             .execute(Tuple.of(batchId, total, "failed").addArrayOfUUID(new UUID[0]).addInteger(0)));
   }
 

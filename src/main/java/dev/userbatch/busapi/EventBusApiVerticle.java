@@ -4,6 +4,8 @@ import dev.userbatch.audit.AuditContext;
 import dev.userbatch.audit.CorrelationIds;
 import dev.userbatch.batch.Operation;
 import dev.userbatch.batch.RequestException;
+import dev.userbatch.cache.CacheGeneration;
+import dev.userbatch.cache.UserCache;
 import dev.userbatch.config.ServiceConfig;
 import dev.userbatch.db.Clients;
 import dev.userbatch.metrics.BatchMetrics;
@@ -58,7 +60,14 @@ public final class EventBusApiVerticle extends VerticleBase {
   private RateLimiter rateLimiter;
   private Admission admission;
 
-  public EventBusApiVerticle(ServiceConfig config, Operations operations, BatchMetrics metrics) {
+  private final CacheGeneration cacheGeneration;
+
+  public EventBusApiVerticle(
+      ServiceConfig config,
+      Operations operations,
+      BatchMetrics metrics,
+      CacheGeneration cacheGeneration) {
+    this.cacheGeneration = cacheGeneration;
     this.config = config;
     this.operations = operations;
     this.metrics = metrics;
@@ -67,8 +76,22 @@ public final class EventBusApiVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     pool = Clients.requestPool(vertx, config);
-    runner = BatchRunner.create(vertx, config, operations, metrics, pool);
     redis = Clients.redis(vertx, config);
+    runner =
+        BatchRunner.create(
+            vertx,
+            config,
+            operations,
+            metrics,
+            pool,
+            new UserCache(
+                vertx,
+                redis,
+                pool,
+                config.cacheTtlSeconds(),
+                config.cacheTimeoutMs(),
+                metrics,
+                cacheGeneration));
     rateLimiter = new RateLimiter(redis, config, metrics);
     admission = Admission.of(vertx, config.capacity());
     List<Future<Void>> registrations = new ArrayList<>();

@@ -108,10 +108,24 @@ public final class UserCache {
    * (then reads miss and writes are skipped), or while a bump this process owes has not been made.
    */
   public Future<Long> observe() {
-    return generation
-        .settlePending(generationClient)
-        .compose(ignored -> generation.observe(generationClient))
-        .timeout(timeoutMs, TimeUnit.MILLISECONDS)
+    return observe(true);
+  }
+
+  /**
+   * {@link #observe()} before a write chunk's transaction: waits as long as PostgreSQL takes (the
+   * transaction would wait as long), since a generation not known in time means a skipped
+   * write-through, hence a bump and a 1 s wait, while a lookup merely reads PostgreSQL instead.
+   */
+  public Future<Long> observeBeforeWrite() {
+    return observe(false);
+  }
+
+  private Future<Long> observe(boolean withCacheTimeout) {
+    Future<Long> observed =
+        generation
+            .settlePending(generationClient)
+            .compose(ignored -> generation.observe(generationClient));
+    return (withCacheTimeout ? observed.timeout(timeoutMs, TimeUnit.MILLISECONDS) : observed)
         .recover(
             err -> {
               failed("generation read", 0, err);
@@ -128,6 +142,46 @@ public final class UserCache {
       metrics.cacheMisses(ids.size());
       return Future.succeededFuture(Map.of());
     }
+    return read(ids, observed)
+        .map(
+            hits -> {
+              metrics.cacheHits(hits.size());
+              metrics.cacheMisses(ids.size() - hits.size());
+              return hits;
+            })
+        .recover(
+            err -> {
+              failed("read", ids.size(), err);
+              metrics.cacheMisses(ids.size());
+              return Future.succeededFuture(Map.of());
+            });
+  }
+
+  /**
+   * The entries of {@code ids} when every one is cached under the current generation (counted as
+   * hits); otherwise, or when the cache cannot be read, null, and nothing is counted or logged: the
+   * caller asks {@link #getAll} next (through a worker), which does both.
+   */
+  public Future<Map<UUID, Entry>> getAllIfEveryHit(List<UUID> ids) {
+    return observe()
+        .compose(
+            observed ->
+                observed == UNUSABLE
+                    ? Future.<Map<UUID, Entry>>succeededFuture()
+                    : read(ids, observed))
+        .map(
+            hits -> {
+              if (hits == null || hits.size() < ids.size()) {
+                return null;
+              }
+              metrics.cacheHits(hits.size());
+              return hits;
+            })
+        .otherwiseEmpty();
+  }
+
+  /** One MGET; entries older than the {@code observed} generation are left out (misses). */
+  private Future<Map<UUID, Entry>> read(List<UUID> ids, long observed) {
     Request mget = Request.cmd(Command.MGET);
     ids.forEach(id -> mget.arg(key(id)));
     return redis
@@ -143,15 +197,7 @@ public final class UserCache {
                   hits.put(ids.get(i), entry);
                 }
               }
-              metrics.cacheHits(hits.size());
-              metrics.cacheMisses(ids.size() - hits.size());
               return hits;
-            })
-        .recover(
-            err -> {
-              failed("read", ids.size(), err);
-              metrics.cacheMisses(ids.size());
-              return Future.succeededFuture(Map.of());
             });
   }
 

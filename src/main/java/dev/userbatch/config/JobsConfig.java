@@ -12,7 +12,7 @@ import io.vertx.core.json.JsonObject;
  * @param leaseMs how long a node holds a job without renewing it; after that, another node (or the
  *     same one restarted) resumes it
  * @param pollIntervalMs how often a node looks for jobs to start or resume
- * @param maxRunningPerNode jobs one node runs at once
+ * @param maxRunningPerNode jobs one node runs at once; 0: the node takes uploads but runs no jobs
  * @param chunkAttempts how often a chunk that failed as a whole (timeout, database down) is sent
  *     before its items are recorded as failed
  */
@@ -31,7 +31,9 @@ public record JobsConfig(
     require("jobStageLines", stageLines);
     require("jobLeaseMs", leaseMs);
     require("jobPollIntervalMs", pollIntervalMs);
-    require("jobMaxRunningPerNode", maxRunningPerNode);
+    if (maxRunningPerNode < 0) {
+      require("jobMaxRunningPerNode", maxRunningPerNode);
+    }
     require("jobChunkAttempts", chunkAttempts);
     if (leaseMs < 1_000) {
       throw new IllegalArgumentException(

@@ -18,6 +18,11 @@ import java.util.Locale;
  * @param weakHashPolicy what happens to an imported hash below the floor
  * @param weakHashMinBcryptCost bcrypt floor (cost)
  * @param weakHashMinPbkdf2Iterations pbkdf2 floor (iterations)
+ * @param readAuditSynchronousCommit a lookup's audit row is committed as every other row (true, the
+ *     default), or without waiting for its WAL flush (false): a crash of PostgreSQL itself may then
+ *     lose the read-audit rows of at most the last 3 × wal_writer_delay (600 ms by default); a
+ *     crash of the service loses none, since users are still returned only after the row's INSERT
+ *     has returned. Write batches are never affected.
  */
 public record StorageConfig(
     String idempotencyHmacKey,
@@ -28,7 +33,8 @@ public record StorageConfig(
     int purgeBatchSize,
     WeakHashPolicy weakHashPolicy,
     int weakHashMinBcryptCost,
-    long weakHashMinPbkdf2Iterations) {
+    long weakHashMinPbkdf2Iterations,
+    boolean readAuditSynchronousCommit) {
 
   /** An imported hash below the floor is stored and flagged {@code needs_rehash}, or refused. */
   public enum WeakHashPolicy {
@@ -68,7 +74,8 @@ public record StorageConfig(
         purgeBatchSize,
         weakHashPolicy,
         weakHashMinBcryptCost,
-        weakHashMinPbkdf2Iterations);
+        weakHashMinPbkdf2Iterations,
+        readAuditSynchronousCommit);
   }
 
   static StorageConfig fromJson(JsonObject json) {
@@ -82,7 +89,23 @@ public record StorageConfig(
         (int) ServiceConfig.longField(json, "purgeBatchSize"),
         policy(String.valueOf(json.getValue("weakHashPolicy"))),
         (int) ServiceConfig.longField(json, "weakHashMinBcryptCost"),
-        ServiceConfig.longField(json, "weakHashMinPbkdf2Iterations"));
+        ServiceConfig.longField(json, "weakHashMinPbkdf2Iterations"),
+        flag(json, "readAuditSynchronousCommit"));
+  }
+
+  private static boolean flag(JsonObject json, String field) {
+    String value = String.valueOf(json.getValue(field)).trim().toLowerCase(Locale.ROOT);
+    if (!value.equals("true") && !value.equals("false")) {
+      throw new IllegalArgumentException(
+          "Configuration "
+              + field
+              + " (env "
+              + ServiceConfig.envName(field)
+              + ") must be true or false, got '"
+              + json.getValue(field)
+              + "'");
+    }
+    return value.equals("true");
   }
 
   private static WeakHashPolicy policy(String value) {

@@ -8,6 +8,7 @@ import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
+import java.util.Map;
 
 /** How the service connects to PostgreSQL and Redis; one place for the tuning. */
 public final class Clients {
@@ -58,6 +59,26 @@ public final class Clients {
     return pool(vertx, config, "users-pg-cache-generation", 1, 10_000, config.dbTimeoutMs());
   }
 
+  /**
+   * Where lookups write their audit rows: the request pool, or with {@code
+   * READ_AUDIT_SYNCHRONOUS_COMMIT=false} a pool of its own (the same size) whose connections commit
+   * without waiting for the WAL flush (see {@link dev.userbatch.config.StorageConfig}).
+   */
+  public static Pool readAuditPool(Vertx vertx, ServiceConfig config, Pool requestPool) {
+    if (config.storage().readAuditSynchronousCommit()) {
+      return requestPool;
+    }
+    int size = config.capacity().requestPoolSize();
+    return pool(
+        vertx,
+        config,
+        "users-pg-read-audit",
+        size,
+        10_000,
+        config.dbTimeoutMs(),
+        Map.of("synchronous_commit", "off"));
+  }
+
   /** The outbox relay's pool: its passes never wait behind requests, nor requests behind them. */
   public static Pool relayPool(Vertx vertx, ServiceConfig config) {
     return pool(vertx, config, "users-pg-relay", RELAY_POOL_SIZE, 10_000, config.dbTimeoutMs());
@@ -70,6 +91,17 @@ public final class Clients {
    */
   private static Pool pool(
       Vertx vertx, ServiceConfig config, String name, int size, int maxWaiting, long maxWaitMs) {
+    return pool(vertx, config, name, size, maxWaiting, maxWaitMs, Map.of());
+  }
+
+  private static Pool pool(
+      Vertx vertx,
+      ServiceConfig config,
+      String name,
+      int size,
+      int maxWaiting,
+      long maxWaitMs,
+      Map<String, String> settings) {
     PgConnectOptions connect =
         PgConnectOptions.fromUri(config.pgUrl())
             .setCachePreparedStatements(true)
@@ -82,6 +114,7 @@ public final class Clients {
             // estimates can still pass jit_above_cost (a stale estimate, a large unnest): compiling
             // them took longer than running them.
             .addProperty("jit", "off");
+    settings.forEach(connect::addProperty);
     PoolOptions pool =
         new PoolOptions()
             .setMaxSize(size)

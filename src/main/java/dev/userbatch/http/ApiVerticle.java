@@ -1,6 +1,8 @@
 package dev.userbatch.http;
 
 import dev.userbatch.batch.Operation;
+import dev.userbatch.cache.CacheGeneration;
+import dev.userbatch.cache.UserCache;
 import dev.userbatch.config.SecurityConfig;
 import dev.userbatch.config.ServiceConfig;
 import dev.userbatch.db.Clients;
@@ -43,7 +45,14 @@ public final class ApiVerticle extends VerticleBase {
   private Admission admission;
   private WorkerExecutor decoders;
 
-  public ApiVerticle(ServiceConfig config, Operations operations, Telemetry telemetry) {
+  private final CacheGeneration cacheGeneration;
+
+  public ApiVerticle(
+      ServiceConfig config,
+      Operations operations,
+      Telemetry telemetry,
+      CacheGeneration cacheGeneration) {
+    this.cacheGeneration = cacheGeneration;
     this.config = config;
     this.operations = operations;
     this.telemetry = telemetry;
@@ -57,7 +66,21 @@ public final class ApiVerticle extends VerticleBase {
     decoders =
         vertx.createSharedWorkerExecutor(
             "request-decoders", config.capacity().maxDecodesInFlight());
-    runner = BatchRunner.create(vertx, config, operations, telemetry.batchMetrics(), pool);
+    runner =
+        BatchRunner.create(
+            vertx,
+            config,
+            operations,
+            telemetry.batchMetrics(),
+            pool,
+            new UserCache(
+                vertx,
+                redis,
+                pool,
+                config.cacheTtlSeconds(),
+                config.cacheTimeoutMs(),
+                telemetry.batchMetrics(),
+                cacheGeneration));
     rateLimiter = new RateLimiter(redis, config, telemetry.batchMetrics());
     auth = new BearerAuth(JwtSetup.create(vertx, config.security()));
     Router router = Router.router(vertx);

@@ -4,6 +4,7 @@ import dev.userbatch.batch.BatchOptions;
 import dev.userbatch.batch.ChunkFailure;
 import dev.userbatch.batch.ChunkHeaders;
 import dev.userbatch.batch.ChunkItem;
+import dev.userbatch.batch.ChunkKey;
 import dev.userbatch.batch.ChunkRequest;
 import dev.userbatch.batch.ChunkResult;
 import dev.userbatch.batch.ErrorCode;
@@ -18,13 +19,12 @@ import java.util.UUID;
 /**
  * Sends one staged chunk of a job to the chunk workers over the event bus, as the batch coordinator
  * sends a synchronous batch's chunks (so a clustered service spreads them over its worker nodes):
- * the job's id as the batch id (the chunk's {@code batch_changes} row), the chunk's number in the
- * job, and the chunk key {@link #chunkKey} that makes a resent chunk answer its first outcome.
+ * under the chunk key (job id, chunk index), so that a chunk sent again (a retry, or a run resumed
+ * after the node that ran it died) answers the outcome of the delivery that committed instead of
+ * being applied twice. A send that may follow an earlier one goes with a delivery number of 2 or
+ * more, so that the worker looks for that outcome before any work (before hashing passwords).
  */
 final class JobChunkSender {
-  /** The message header that carries the chunk key. */
-  static final String CHUNK_KEY = "chunkKey";
-
   private final Vertx vertx;
   private final long chunkTimeoutMs;
 
@@ -34,24 +34,35 @@ final class JobChunkSender {
   }
 
   /** The same for every sending of a chunk, on every node: the job and the chunk's number. */
-  static String chunkKey(UUID jobId, int chunk) {
-    return "job:" + jobId + ":" + chunk;
+  static ChunkKey chunkKey(UUID jobId, int chunk) {
+    return new ChunkKey(jobId, chunk);
   }
 
-  Future<ChunkResult> send(Operation operation, UUID jobId, ChunkBody chunk, BatchOptions options) {
-    return send(operation, operation.payload().type(), jobId, chunk, options);
+  /** {@code delivery}: 1 for the first send of the chunk ever, more when one may have happened. */
+  Future<ChunkResult> send(
+      Operation operation, UUID jobId, ChunkBody chunk, BatchOptions options, int delivery) {
+    return send(operation, operation.payload().type(), jobId, chunk, options, delivery);
   }
 
   private <T extends ChunkItem> Future<ChunkResult> send(
-      Operation operation, Class<T> type, UUID jobId, ChunkBody chunk, BatchOptions options) {
+      Operation operation,
+      Class<T> type,
+      UUID jobId,
+      ChunkBody chunk,
+      BatchOptions options,
+      int deliveryNumber) {
     ChunkRequest<T> request =
         new ChunkRequest<>(
-            operation, jobId, chunk.chunk(), options, workerBudgetMs(), chunk.prepared(type));
+            operation,
+            chunkKey(jobId, chunk.chunk()),
+            deliveryNumber,
+            options,
+            workerBudgetMs(),
+            chunk.prepared(type));
     DeliveryOptions delivery =
         new DeliveryOptions()
             .setSendTimeout(chunkTimeoutMs)
-            .addHeader(ChunkHeaders.CORRELATION_ID, "job-" + jobId)
-            .addHeader(CHUNK_KEY, chunkKey(jobId, chunk.chunk()));
+            .addHeader(ChunkHeaders.CORRELATION_ID, "job-" + jobId);
     return vertx
         .eventBus()
         .<ChunkResult>request(operation.workerAddress(), request, delivery)

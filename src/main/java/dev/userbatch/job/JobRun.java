@@ -33,6 +33,10 @@ final class JobRun {
   private final String owner;
   private final int stopChunk;
   private final int concurrency;
+
+  /** The job ran before (another run was cut short): any chunk may have been sent already. */
+  private final boolean resumed;
+
   private final ArrayDeque<Integer> queue = new ArrayDeque<>();
   private final Promise<Void> done = Promise.promise();
   private int lastQueued = -1;
@@ -60,6 +64,7 @@ final class JobRun {
     this.owner = owner;
     this.stopChunk = claimed.stopChunk() == null ? Integer.MAX_VALUE : claimed.stopChunk();
     this.concurrency = job.ordered() ? 1 : job.options().maxConcurrency();
+    this.resumed = claimed.resumed();
     this.stopping = job.cancelRequested();
     this.cancelled = job.cancelRequested();
   }
@@ -215,7 +220,7 @@ final class JobRun {
   /** The chunk's outcome; a chunk that failed as a whole is sent again, a few times. */
   private Future<ChunkCompletion> attempt(ChunkBody chunk, int attempt) {
     return sender
-        .send(job.operation(), job.id(), chunk, job.options())
+        .send(job.operation(), job.id(), chunk, job.options(), resumed ? attempt + 1 : attempt)
         .map(result -> completion(chunk, result))
         .recover(
             err -> {

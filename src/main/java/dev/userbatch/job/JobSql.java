@@ -74,7 +74,7 @@ final class JobSql {
           + "'startedAt', started_at) FROM up WHERE was = 'queued') "
           + "SELECT "
           + JobRecord.COLUMNS
-          + ", stop_chunk FROM up";
+          + ", stop_chunk, was FROM up";
 
   static final String RENEW =
       "UPDATE import_jobs SET lease_until = "

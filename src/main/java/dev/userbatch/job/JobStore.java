@@ -179,11 +179,16 @@ public final class JobStore {
                 return Optional.empty();
               }
               Row row = rows.iterator().next();
-              return Optional.of(new Claimed(JobRecord.fromRow(row), row.getInteger("stop_chunk")));
+              return Optional.of(
+                  new Claimed(
+                      JobRecord.fromRow(row),
+                      row.getInteger("stop_chunk"),
+                      "running".equals(row.getString("was"))));
             });
   }
 
-  record Claimed(JobRecord job, Integer stopChunk) {}
+  /** A job taken by this node; {@code resumed}: another run had taken it before. */
+  record Claimed(JobRecord job, Integer stopChunk, boolean resumed) {}
 
   /** Empty: the lease is lost (another node took the job, or it ended); else cancel requested. */
   Future<Optional<Boolean>> renew(UUID id, String owner, long leaseMs) {

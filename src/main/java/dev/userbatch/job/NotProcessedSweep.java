@@ -1,14 +1,21 @@
 package dev.userbatch.job;
 
 import dev.userbatch.batch.ErrorCode;
+import dev.userbatch.batch.ItemFailure;
+import dev.userbatch.db.BatchChanges;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.util.List;
+import java.util.UUID;
 
 /**
  * The end of a job that stopped early (cancelled, failed, or continueOnError false): every chunk
  * not done is recorded done with its items NOT_PROCESSED, a chunk at a time, so that the failures
- * list them with their lines, the counts add up, and no staged secret outlives the job. Run again
- * after a crash, it goes on with the chunks still not done.
+ * list them with their lines, the counts add up, and no staged secret outlives the job. A chunk
+ * that committed on a delivery whose outcome the job never recorded (its node died meanwhile) is
+ * recorded with that outcome, read from the chunk's completion record. Run again after a crash, it
+ * goes on with the chunks still not done.
  */
 final class NotProcessedSweep {
   private static final int PAGE = 500;
@@ -42,6 +49,21 @@ final class NotProcessedSweep {
             });
   }
 
+  /** A chunk that did commit: what its completion record says. */
+  private ChunkCompletion committed(ChunkBody chunk, JsonObject record) {
+    JsonArray users = record.getJsonArray("users");
+    UUID[] ids = new UUID[users.size()];
+    for (int i = 0; i < ids.length; i++) {
+      ids[i] = UUID.fromString(users.getString(i));
+    }
+    List<StagedFailure> failures =
+        ItemFailure.fromJsonArray(record.getJsonArray("failures")).stream()
+            .map(failure -> JobRun.staged(job, chunk, failure))
+            .toList();
+    int skipped = ItemFailure.fromJsonArray(record.getJsonArray("skipped")).size();
+    return new ChunkCompletion(chunk.chunk(), ids, ids.length, skipped, failures);
+  }
+
   private Future<Void> sweep(List<Integer> chunks, int at) {
     if (at == chunks.size()) {
       return Future.succeededFuture();
@@ -55,9 +77,17 @@ final class NotProcessedSweep {
                 return Future.succeededFuture();
               }
               ChunkBody staged = ChunkBody.decode(chunk, body, job.operation());
-              ChunkCompletion none =
-                  JobRun.wholeChunkFailed(job, staged, ErrorCode.NOT_PROCESSED, reason);
-              return store.completeChunk(job.id(), none, false).<Void>mapEmpty();
+              return BatchChanges.recorded(store.pool(), job.id(), chunk)
+                  .compose(
+                      record ->
+                          store.completeChunk(
+                              job.id(),
+                              record == null || record.getJsonArray("users") == null
+                                  ? JobRun.wholeChunkFailed(
+                                      job, staged, ErrorCode.NOT_PROCESSED, reason)
+                                  : committed(staged, record),
+                              false))
+                  .<Void>mapEmpty();
             })
         .compose(ignored -> sweep(chunks, at + 1));
   }

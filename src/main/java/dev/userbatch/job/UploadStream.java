@@ -147,11 +147,13 @@ final class UploadStream {
       return;
     }
     busy = true;
-    body.pause();
+    boolean last = ended;
+    if (!last) {
+      body.pause(); // an ended request cannot be paused (nor resumed)
+    }
     List<SourceRecord> slice = pending;
     pending = new ArrayList<>();
     pendingChars = 0;
-    boolean last = ended;
     vertx
         .executeBlocking(
             () -> {

@@ -11,6 +11,7 @@ import dev.userbatch.batch.ItemFailure;
 import dev.userbatch.batch.Operation;
 import dev.userbatch.batch.PreparedBatch;
 import dev.userbatch.batch.PreparedItem;
+import dev.userbatch.cache.UserCache;
 import dev.userbatch.config.ChunkDeliveryConfig;
 import dev.userbatch.user.User;
 import io.vertx.core.Future;
@@ -47,21 +48,28 @@ public final class BatchCoordinator {
   private final long chunkTimeoutMs;
   private final ChunkDeliveryConfig deliveries;
   private final RedeliveryCounter redeliveries;
+  private final CachedLookup cachedLookup;
 
   /** Every chunk is sent once. */
   public BatchCoordinator(Vertx vertx, long chunkTimeoutMs) {
-    this(vertx, chunkTimeoutMs, new ChunkDeliveryConfig(1, 0), (operation, reason) -> {});
+    this(vertx, chunkTimeoutMs, new ChunkDeliveryConfig(1, 0), (operation, reason) -> {}, null);
   }
 
+  /**
+   * With {@code cache}, a lookup of one chunk is first tried on this event loop ({@link
+   * CachedLookup}); null: every chunk goes to a worker.
+   */
   public BatchCoordinator(
       Vertx vertx,
       long chunkTimeoutMs,
       ChunkDeliveryConfig deliveries,
-      RedeliveryCounter redeliveries) {
+      RedeliveryCounter redeliveries,
+      UserCache cache) {
     this.vertx = vertx;
     this.chunkTimeoutMs = chunkTimeoutMs;
     this.deliveries = deliveries;
     this.redeliveries = redeliveries;
+    this.cachedLookup = cache == null ? null : new CachedLookup(cache);
   }
 
   public <T extends ChunkItem> Future<BatchOutcome> execute(
@@ -183,10 +191,25 @@ public final class BatchCoordinator {
 
     private void send(int chunkNumber) {
       inFlight++;
-      deliver(
-          chunkNumber,
+      ChunkRequest<T> request =
           new ChunkRequest<>(
-              operation, batchId, chunkNumber, options, workerBudgetMs(), chunks.get(chunkNumber)));
+              operation, batchId, chunkNumber, options, workerBudgetMs(), chunks.get(chunkNumber));
+      if (cachedLookup == null || chunks.size() != 1) {
+        deliver(chunkNumber, request);
+        return;
+      }
+      // A cache that cannot be read here is no answer: the worker reads it (and PostgreSQL) again.
+      cachedLookup
+          .answer(operation, request.items())
+          .otherwise((ChunkResult) null)
+          .onComplete(
+              answered -> {
+                if (answered.result() != null) {
+                  settle(chunkNumber, answered.result());
+                } else {
+                  deliver(chunkNumber, request);
+                }
+              });
     }
 
     private void deliver(int chunkNumber, ChunkRequest<T> request) {

@@ -9,7 +9,9 @@ import dev.userbatch.batch.ChunkHeaders;
 import dev.userbatch.batch.ErrorCode;
 import dev.userbatch.batch.Operation;
 import dev.userbatch.batch.RequestException;
+import dev.userbatch.cache.UserCache;
 import dev.userbatch.config.ServiceConfig;
+import dev.userbatch.db.Clients;
 import dev.userbatch.idempotency.IdempotencyStore;
 import dev.userbatch.metrics.BatchMetrics;
 import dev.userbatch.operation.Operations;
@@ -63,9 +65,17 @@ public final class BatchRunner {
     this.metrics = metrics;
   }
 
-  /** The runner of one verticle instance, with everything it needs from the configuration. */
+  /**
+   * The runner of one verticle instance, with everything it needs from the configuration; {@code
+   * cache} answers single-chunk lookups on the event loop ({@link CachedLookup}; null: never).
+   */
   public static BatchRunner create(
-      Vertx vertx, ServiceConfig config, Operations operations, BatchMetrics metrics, Pool pool) {
+      Vertx vertx,
+      ServiceConfig config,
+      Operations operations,
+      BatchMetrics metrics,
+      Pool pool,
+      UserCache cache) {
     IdempotencyStore idempotency =
         new IdempotencyStore(
             vertx,
@@ -77,8 +87,12 @@ public final class BatchRunner {
         vertx,
         operations,
         new BatchCoordinator(
-            vertx, config.chunkTimeoutMs(), config.chunkDelivery(), metrics::chunkRedelivered),
-        new AuditTrail(vertx, pool),
+            vertx,
+            config.chunkTimeoutMs(),
+            config.chunkDelivery(),
+            metrics::chunkRedelivered,
+            cache),
+        new AuditTrail(vertx, pool, Clients.readAuditPool(vertx, config, pool)),
         metrics,
         config.maxItemsPerRequest(),
         config.atomicMaxItems(),

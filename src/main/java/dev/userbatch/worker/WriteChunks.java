@@ -83,7 +83,7 @@ final class WriteChunks {
     AtomicBoolean lookForRecord = new AtomicBoolean();
     // Observed before the transaction opens: what it commits is newer than this generation.
     return cache
-        .observe()
+        .observeBeforeWrite()
         .compose(
             observed ->
                 Transactions.inTransaction(

@@ -18,7 +18,16 @@ class StorageConfigTest {
     assertThat(defaults)
         .isEqualTo(
             new StorageConfig(
-                null, 365, 30, 7, 3_600_000, 1000, StorageConfig.WeakHashPolicy.FLAG, 10, 100_000));
+                null,
+                365,
+                30,
+                7,
+                3_600_000,
+                1000,
+                StorageConfig.WeakHashPolicy.FLAG,
+                10,
+                100_000,
+                true));
     StorageConfig set =
         ServiceConfig.load(
                 Map.of(

@@ -182,7 +182,8 @@ class BatchCoordinatorTest {
         vertx,
         chunkTimeoutMs,
         new ChunkDeliveryConfig(maxDeliveries, backoffMs),
-        (operation, reason) -> redelivered.add(operation + ":" + reason));
+        (operation, reason) -> redelivered.add(operation + ":" + reason),
+        null);
   }
 
   private BatchOutcome run(PreparedBatch<UserId> batch, BatchOptions options) throws Exception {

@@ -136,6 +136,15 @@ public final class JarNode implements AutoCloseable {
             .POST(HttpRequest.BodyPublishers.ofString(body.encode())));
   }
 
+  /** A request with a JSON body and any method (PATCH, DELETE, …). */
+  public HttpResponse<String> send(String method, String path, String token, JsonObject body) {
+    return send(
+        HttpRequest.newBuilder(uri(path))
+            .header("Authorization", "Bearer " + token)
+            .header("Content-Type", "application/json")
+            .method(method, HttpRequest.BodyPublishers.ofString(body.encode())));
+  }
+
   public JsonObject ready() {
     return new JsonObject(get("/health/ready").body());
   }
@@ -203,6 +212,15 @@ public final class JarNode implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
+    }
+  }
+
+  /** SIGKILL: the process ends at once, with whatever it had in flight. */
+  public void kill() {
+    try {
+      process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
