@@ -21,6 +21,8 @@ public final class Clients {
   /** The outbox relay runs one pass at a time; the second connection is for a purge beside it. */
   static final int RELAY_POOL_SIZE = 2;
 
+  static final int JOBS_POOL_SIZE = 4;
+
   private Clients() {}
 
   /**
@@ -77,6 +79,15 @@ public final class Clients {
         10_000,
         config.dbTimeoutMs(),
         Map.of("synchronous_commit", "off"));
+  }
+
+  /**
+   * The job runners' pool (claims, leases, progress and failure rows): their own, so that a node's
+   * jobs never queue behind requests, and so that stopping the runners closes only what they used
+   * (closing the shared request pool on their stop broke the audit rows of batches still draining).
+   */
+  public static Pool jobsPool(Vertx vertx, ServiceConfig config) {
+    return pool(vertx, config, "users-pg-jobs", JOBS_POOL_SIZE, 10_000, config.dbTimeoutMs());
   }
 
   /** The outbox relay's pool: its passes never wait behind requests, nor requests behind them. */

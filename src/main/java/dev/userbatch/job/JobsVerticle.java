@@ -48,7 +48,7 @@ public final class JobsVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    pool = Clients.requestPool(vertx, config);
+    pool = Clients.jobsPool(vertx, config);
     store = new JobStore(pool);
     sender = new JobChunkSender(vertx, config.chunkTimeoutMs());
     timer = vertx.setPeriodic(config.jobs().pollIntervalMs(), t -> poll());
