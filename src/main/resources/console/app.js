@@ -78,11 +78,11 @@ async function refreshJobs() {
     action.append(open);
     row.append(
       status,
-      cell(job.operation),
-      cell(fmt(c.processed) + ' / ' + fmt(c.total), 'num'),
-      cell(fmt(c.failed), 'num'),
-      cell(time(job.startedAt || job.createdAt), 'wide'),
-      cell(duration(elapsed(job)), 'num wide'),
+      cell(job.operation, '', 'Operation'),
+      cell(fmt(c.processed) + ' / ' + fmt(c.total), 'num', 'Processed'),
+      cell(fmt(c.failed), 'num', 'Failed'),
+      cell(time(job.startedAt || job.createdAt), 'wide', 'Started'),
+      cell(duration(elapsed(job)), 'num wide', 'Duration'),
       action,
     );
     body.append(row);
@@ -138,6 +138,7 @@ async function select(id) {
   const job = await api.getJob(id);
   render(job);
   drawChart($('chart'), state.points);
+  $('job').scrollIntoView({ block: 'nearest' });
   if (isFinal(job)) {
     await showFailures(job);
   } else {
@@ -189,10 +190,10 @@ async function showFailures(job) {
   for (const failure of await api.firstFailures(job.id, FIRST_FAILURES)) {
     const row = document.createElement('tr');
     row.append(
-      cell(failure.line, 'num'),
-      cell(failure.code),
-      cell(failure.error),
-      cell(JSON.stringify(failure.item), 'item'),
+      cell(failure.line, 'num', 'Line'),
+      cell(failure.code, '', 'Code'),
+      cell(failure.error, '', 'Error'),
+      cell(JSON.stringify(failure.item), 'item', 'Item'),
     );
     rows.append(row);
   }

@@ -2,10 +2,11 @@
 // nothing it sends is ever parsed as HTML.
 export const $ = (id) => document.getElementById(id);
 
-export function cell(text, className) {
+export function cell(text, className, label) {
   const td = document.createElement('td');
   td.textContent = text === null || text === undefined ? '' : String(text);
   if (className) td.className = className;
+  if (label) td.dataset.label = label; // shown before the value when rows become cards (narrow)
   return td;
 }
 
