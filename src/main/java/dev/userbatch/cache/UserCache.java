@@ -4,7 +4,6 @@ import dev.userbatch.metrics.BatchMetrics;
 import dev.userbatch.user.User;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
@@ -42,33 +41,6 @@ public final class UserCache {
 
   /** The generation of a cache that must not be used now (the generation could not be read). */
   public static final long UNUSABLE = -1;
-
-  /**
-   * KEYS: the entries; ARGV[1]: ttl seconds; ARGV[2]: the writer's generation; ARGV[2i+1],
-   * ARGV[2i+2]: version and value of KEYS[i]. A higher version wins; at the same version, the newer
-   * generation (so a fill after a bump re-tags an entry).
-   */
-  static final String PUT_IF_NEWER =
-      """
-      local ttl = ARGV[1]
-      local generation = tonumber(ARGV[2])
-      for i = 1, #KEYS do
-        local key = KEYS[i]
-        local version = tonumber(ARGV[2 * i + 1])
-        local current = redis.call('GET', key)
-        local write = true
-        if current then
-          local v, g = string.match(current, '^(%d+)|(%d+)|')
-          v = tonumber(v)
-          g = tonumber(g)
-          if v > version or (v == version and g > generation) then write = false end
-        end
-        if write then
-          redis.call('SET', key, ARGV[2 * i + 1] .. '|' .. ARGV[2] .. '|' .. ARGV[2 * i + 2], 'EX', ttl)
-        end
-      end
-      return #KEYS
-      """;
 
   private final Vertx vertx;
   private final Redis redis;
@@ -192,7 +164,8 @@ public final class UserCache {
               Map<UUID, Entry> hits = new HashMap<>();
               for (int i = 0; i < ids.size(); i++) {
                 Response value = values.get(i);
-                Entry entry = value == null ? null : decode(value.toBuffer(), observed);
+                Entry entry =
+                    value == null ? null : StoredEntries.decode(value.toBuffer(), observed);
                 if (entry != null) {
                   hits.put(ids.get(i), entry);
                 }
@@ -235,7 +208,7 @@ public final class UserCache {
     if (observed == UNUSABLE) {
       return invalidates ? invalidate(what + " skipped", users.size()) : Future.succeededFuture();
     }
-    Request eval = Request.cmd(Command.EVAL).arg(PUT_IF_NEWER).arg(users.size());
+    Request eval = Request.cmd(Command.EVAL).arg(StoredEntries.PUT_IF_NEWER).arg(users.size());
     users.forEach(user -> eval.arg(key(user.id())));
     eval.arg(ttlSeconds).arg(observed);
     for (int i = 0; i < users.size(); i++) {
@@ -287,20 +260,6 @@ public final class UserCache {
                   err.toString());
               return Future.succeededFuture();
             });
-  }
-
-  /** The entry, or null when it belongs to an older generation than {@code observed}. */
-  static Entry decode(Buffer stored, long observed) {
-    String text = stored.toString();
-    int first = text.indexOf('|');
-    int second = text.indexOf('|', first + 1);
-    if (Long.parseLong(text.substring(first + 1, second)) < observed) {
-      return null;
-    }
-    JsonObject json = new JsonObject(text.substring(second + 1));
-    return json.getBoolean("deleted", false)
-        ? new Entry(null, true)
-        : new Entry(User.fromJson(json), false);
   }
 
   private void failed(String what, int size, Throwable err) {

@@ -20,7 +20,6 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
-import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Map;
@@ -160,7 +159,7 @@ public final class BatchRunner {
         .recover(
             err -> {
               if (err instanceof RequestException rejected) {
-                rejected(operation, context, rejected);
+                BatchEnding.rejected(metrics, operation, context, rejected);
               }
               return Future.failedFuture(err);
             })
@@ -188,7 +187,10 @@ public final class BatchRunner {
                               .compose(
                                   outcome ->
                                       closeAudit(batchId, context, outcome)
-                                          .map(ignored -> finished(context, outcome, started))));
+                                          .map(
+                                              ignored ->
+                                                  BatchEnding.finished(
+                                                      metrics, context, outcome, started))));
             });
   }
 
@@ -224,7 +226,7 @@ public final class BatchRunner {
                     ? auditUnavailable(
                         operation, context, err.getCause(), "The users were not returned")
                     : Future.failedFuture(err))
-        .map(outcome -> finished(context, outcome, started));
+        .map(outcome -> BatchEnding.finished(metrics, context, outcome, started));
   }
 
   /** The audit row of a lookup written after its read could not be written. */
@@ -256,7 +258,7 @@ public final class BatchRunner {
         .addKeyValue("operation", operation.wireName())
         .addKeyValue("error", err.toString())
         .log("batch refused: audit record could not be written");
-    rejected(operation, context, unavailable);
+    BatchEnding.rejected(metrics, operation, context, unavailable);
     return Future.failedFuture(unavailable);
   }
 
@@ -274,34 +276,5 @@ public final class BatchRunner {
                   .log("audit record could not be closed");
               return Future.succeededFuture();
             });
-  }
-
-  private BatchResponse finished(AuditContext context, BatchOutcome outcome, long started) {
-    Duration duration = Duration.ofNanos(System.nanoTime() - started);
-    metrics.batchCompleted(outcome, duration);
-    BatchResponse response = BatchResponse.of(outcome);
-    LOG.atInfo()
-        .addKeyValue("correlationId", context.correlationId())
-        .addKeyValue("operation", outcome.operation().wireName())
-        .addKeyValue("total", outcome.total())
-        .addKeyValue("successful", outcome.successful())
-        .addKeyValue("failed", outcome.failures().size())
-        .addKeyValue("chunks", outcome.chunks())
-        .addKeyValue("stoppedEarly", outcome.stoppedEarly())
-        .addKeyValue("options", outcome.options().toJson().encode())
-        .addKeyValue("status", response.status())
-        .addKeyValue("durationMs", duration.toMillis())
-        .log("batch finished");
-    return response;
-  }
-
-  private void rejected(Operation operation, AuditContext context, RequestException rejected) {
-    metrics.batchRejected(operation.wireName());
-    LOG.atInfo()
-        .addKeyValue("correlationId", context.correlationId())
-        .addKeyValue("operation", operation.wireName())
-        .addKeyValue("status", rejected.status())
-        .addKeyValue("code", rejected.code())
-        .log("batch rejected");
   }
 }
