@@ -104,24 +104,7 @@ public record SecurityConfig(
   }
 
   public SecurityConfig withJwtSecret(String secret) {
-    return new SecurityConfig(
-        secret,
-        jwtPublicKeyFile,
-        jwtAlgorithm,
-        jwtJwksFile,
-        secretClaims,
-        publicKeyClaims,
-        jwksClaims,
-        jwtLeewaySeconds,
-        devMode,
-        metricsToken,
-        rateLimitItemsPerMinute,
-        rateLimitPerOperation,
-        rateLimitFailOpen,
-        passwordMinLength,
-        tlsCertFile,
-        tlsKeyFile,
-        corsOrigins);
+    return with(secret, corsOrigins);
   }
 
   public SecurityConfig withRateLimit(
@@ -168,8 +151,13 @@ public record SecurityConfig(
   }
 
   public SecurityConfig withCorsOrigins(Set<String> origins) {
+    return with(jwtSecret, origins);
+  }
+
+  /** A copy with the components that start-up and tests change; the others stay. */
+  private SecurityConfig with(String secret, Set<String> origins) {
     return new SecurityConfig(
-        jwtSecret,
+        secret,
         jwtPublicKeyFile,
         jwtAlgorithm,
         jwtJwksFile,
