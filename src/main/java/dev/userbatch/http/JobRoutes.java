@@ -7,6 +7,7 @@ import dev.userbatch.idempotency.IdempotencyStore;
 import dev.userbatch.job.JobCursor;
 import dev.userbatch.job.JobFormat;
 import dev.userbatch.job.JobOptions;
+import dev.userbatch.job.JobReads;
 import dev.userbatch.job.JobRecord;
 import dev.userbatch.job.JobStore;
 import dev.userbatch.job.JobUpload;
@@ -15,12 +16,14 @@ import dev.userbatch.job.JobsVerticle;
 import dev.userbatch.operation.Operations;
 import dev.userbatch.security.BearerAuth;
 import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.SecurityPolicyHandler;
+import io.vertx.sqlclient.Pool;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Function;
@@ -48,16 +51,16 @@ final class JobRoutes {
   }
 
   static void mount(
-      io.vertx.core.Vertx vertx,
+      Vertx vertx,
       Router router,
       ServiceConfig config,
       Operations operations,
-      io.vertx.sqlclient.Pool pool,
+      Pool pool,
       Function<String, Handler<RoutingContext>> requires) {
     JobStore store = new JobStore(pool);
     JobUploads uploads = new JobUploads(vertx, store, operations, config.jobs());
     JobRoutes routes = new JobRoutes(config, operations, store, uploads);
-    JobStreams streams = new JobStreams(store, new dev.userbatch.job.JobReads(pool));
+    JobStreams streams = new JobStreams(store, new JobReads(pool));
     // Nothing of the body is read before the caller is known and the upload checked.
     SecurityPolicyHandler pause =
         ctx -> {
