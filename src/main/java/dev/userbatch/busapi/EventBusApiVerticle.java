@@ -5,7 +5,6 @@ import dev.userbatch.audit.CorrelationIds;
 import dev.userbatch.batch.Operation;
 import dev.userbatch.batch.RequestException;
 import dev.userbatch.cache.CacheGeneration;
-import dev.userbatch.cache.UserCache;
 import dev.userbatch.config.ServiceConfig;
 import dev.userbatch.db.Clients;
 import dev.userbatch.metrics.BatchMetrics;
@@ -77,21 +76,7 @@ public final class EventBusApiVerticle extends VerticleBase {
   public Future<?> start() {
     pool = Clients.requestPool(vertx, config);
     redis = Clients.redis(vertx, config);
-    runner =
-        BatchRunner.create(
-            vertx,
-            config,
-            operations,
-            metrics,
-            pool,
-            new UserCache(
-                vertx,
-                redis,
-                pool,
-                config.cacheTtlSeconds(),
-                config.cacheTimeoutMs(),
-                metrics,
-                cacheGeneration));
+    runner = BatchRunner.create(vertx, config, operations, metrics, pool, redis, cacheGeneration);
     rateLimiter = new RateLimiter(redis, config, metrics);
     admission = Admission.of(vertx, config.capacity());
     List<Future<Void>> registrations = new ArrayList<>();

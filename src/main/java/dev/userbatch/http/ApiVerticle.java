@@ -2,7 +2,6 @@ package dev.userbatch.http;
 
 import dev.userbatch.batch.Operation;
 import dev.userbatch.cache.CacheGeneration;
-import dev.userbatch.cache.UserCache;
 import dev.userbatch.config.SecurityConfig;
 import dev.userbatch.config.ServiceConfig;
 import dev.userbatch.db.Clients;
@@ -68,19 +67,7 @@ public final class ApiVerticle extends VerticleBase {
             "request-decoders", config.capacity().maxDecodesInFlight());
     runner =
         BatchRunner.create(
-            vertx,
-            config,
-            operations,
-            telemetry.batchMetrics(),
-            pool,
-            new UserCache(
-                vertx,
-                redis,
-                pool,
-                config.cacheTtlSeconds(),
-                config.cacheTimeoutMs(),
-                telemetry.batchMetrics(),
-                cacheGeneration));
+            vertx, config, operations, telemetry.batchMetrics(), pool, redis, cacheGeneration);
     rateLimiter = new RateLimiter(redis, config, telemetry.batchMetrics());
     auth = new BearerAuth(JwtSetup.create(vertx, config.security()));
     Router router = Router.router(vertx);

@@ -9,6 +9,7 @@ import dev.userbatch.batch.ChunkHeaders;
 import dev.userbatch.batch.ErrorCode;
 import dev.userbatch.batch.Operation;
 import dev.userbatch.batch.RequestException;
+import dev.userbatch.cache.CacheGeneration;
 import dev.userbatch.cache.UserCache;
 import dev.userbatch.config.ServiceConfig;
 import dev.userbatch.db.Clients;
@@ -19,6 +20,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Redis;
 import io.vertx.sqlclient.Pool;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -65,8 +67,9 @@ public final class BatchRunner {
   }
 
   /**
-   * The runner of one verticle instance, with everything it needs from the configuration; {@code
-   * cache} answers single-chunk lookups on the event loop ({@link CachedLookup}; null: never).
+   * The runner of one verticle instance, with everything it needs from the configuration; its cache
+   * (on {@code redis}, reading the cluster's {@code cacheGeneration} through {@code pool}) answers
+   * single-chunk lookups on the event loop ({@link CachedLookup}).
    */
   public static BatchRunner create(
       Vertx vertx,
@@ -74,7 +77,17 @@ public final class BatchRunner {
       Operations operations,
       BatchMetrics metrics,
       Pool pool,
-      UserCache cache) {
+      Redis redis,
+      CacheGeneration cacheGeneration) {
+    UserCache cache =
+        new UserCache(
+            vertx,
+            redis,
+            pool,
+            config.cacheTtlSeconds(),
+            config.cacheTimeoutMs(),
+            metrics,
+            cacheGeneration);
     IdempotencyStore idempotency =
         new IdempotencyStore(
             vertx,
