@@ -30,6 +30,14 @@ public record ChunkRequest<T extends ChunkItem>(
     List<PreparedItem<T>> items) {
 
   /** A first delivery keyed by {@code scope} and {@code index} (no key when scope is null). */
+  /**
+   * The time budget of a chunk whose sender waits {@code chunkTimeoutMs} for the reply: the worker
+   * must roll back a little before the sender gives up.
+   */
+  public static long timeBudgetFor(long chunkTimeoutMs) {
+    return Math.max(100, chunkTimeoutMs - Math.max(500, chunkTimeoutMs / 10));
+  }
+
   public ChunkRequest(
       Operation operation,
       UUID scope,

@@ -57,7 +57,7 @@ final class JobChunkSender {
             chunkKey(jobId, chunk.chunk()),
             deliveryNumber,
             options,
-            workerBudgetMs(),
+            ChunkRequest.timeBudgetFor(chunkTimeoutMs),
             chunk.prepared(type));
     DeliveryOptions delivery =
         new DeliveryOptions()
@@ -67,11 +67,6 @@ final class JobChunkSender {
         .eventBus()
         .<ChunkResult>request(operation.workerAddress(), request, delivery)
         .map(reply -> reply.body());
-  }
-
-  /** As the coordinator: the worker must roll back a little before the sender gives up. */
-  private long workerBudgetMs() {
-    return Math.max(100, chunkTimeoutMs - Math.max(500, chunkTimeoutMs / 10));
   }
 
   /** The code of a chunk that failed as a whole. */

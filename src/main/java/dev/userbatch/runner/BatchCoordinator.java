@@ -127,11 +127,6 @@ public final class BatchCoordinator {
     return dispatch.start().map(ignored -> dispatch.outcome(batch));
   }
 
-  /** The worker's share of the chunk timeout: it must roll back before the coordinator gives up. */
-  private long workerBudgetMs() {
-    return Math.max(100, chunkTimeoutMs - Math.max(500, chunkTimeoutMs / 10));
-  }
-
   /** The reason given for the items of an atomic batch that was not written. */
   public static final String ATOMIC_NOT_WRITTEN =
       "Not written: the batch is atomic and other items failed, so nothing was written";
@@ -221,7 +216,12 @@ public final class BatchCoordinator {
       inFlight++;
       ChunkRequest<T> request =
           new ChunkRequest<>(
-              operation, batchId, chunkNumber, options, workerBudgetMs(), chunks.get(chunkNumber));
+              operation,
+              batchId,
+              chunkNumber,
+              options,
+              ChunkRequest.timeBudgetFor(chunkTimeoutMs),
+              chunks.get(chunkNumber));
       if (cachedLookup == null || chunks.size() != 1) {
         sends.send(chunkNumber, request);
         return;
